@@ -1,0 +1,45 @@
+# Everything runs inside .venv, which these targets create on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test conformance bench lint typecheck clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# One stamp per set of extras, rebuilt when pyproject.toml changes.
+$(VENV)/.cli: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[cli]'
+	@touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.cli
+
+$(VENV)/.bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[bench]'
+	@touch $@ $(VENV)/.test $(VENV)/.cli
+
+demo: $(VENV)/.cli
+	$(BIN)/corskit demo
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff format --check src
+
+typecheck: $(VENV)/.test
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/python -m pytest
+
+conformance: $(VENV)/.test
+	$(BIN)/python -m tests.conformance
+
+bench: $(VENV)/.bench
+	$(BIN)/python bench/middleware.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

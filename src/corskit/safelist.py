@@ -1,0 +1,147 @@
+"""What the Fetch Standard lets through without asking: safelisted methods and headers, and what it forbids.
+
+Shared by both parties: the browser engine decides preflights with it, the server policy refuses configurations
+that name forbidden headers with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .headers import HeaderList, lowercase_ascii, parse_mime_type, parse_single_range
+
+# Fetch §2.2.1 "CORS-safelisted method".
+SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
+
+# Fetch "forbidden method" (compared case-insensitively).
+FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
+
+# Fetch "normalize a method": these are uppercased when they match case-insensitively; others keep their case.
+NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
+
+# Fetch "forbidden request-header" names (lowercase). Script cannot set them; fetch() drops them silently.
+FORBIDDEN_REQUEST_HEADERS = frozenset(
+    {
+        "accept-charset",
+        "accept-encoding",
+        "access-control-request-headers",
+        "access-control-request-method",
+        "access-control-request-private-network",
+        "connection",
+        "content-length",
+        "cookie",
+        "cookie2",
+        "date",
+        "dnt",
+        "expect",
+        "host",
+        "keep-alive",
+        "origin",
+        "referer",
+        "set-cookie",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
+    }
+)
+FORBIDDEN_REQUEST_HEADER_PREFIXES = ("proxy-", "sec-")
+METHOD_OVERRIDE_HEADERS = frozenset({"x-http-method", "x-http-method-override", "x-method-override"})
+
+# Fetch "CORS-safelisted response-header name": always readable by script.
+SAFELISTED_RESPONSE_HEADERS = frozenset(
+    {"cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"}
+)
+
+# Fetch "forbidden response-header name": never readable by script.
+FORBIDDEN_RESPONSE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
+
+# Fetch "no-CORS-safelisted request-header name".
+NO_CORS_SAFELISTED_HEADERS = frozenset({"accept", "accept-language", "content-language", "content-type"})
+
+SAFELISTED_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
+
+# Fetch: a safelisted header's value is at most 128 bytes, and all safelisted values together at most 1024.
+MAX_SAFELISTED_VALUE = 128
+MAX_SAFELISTED_TOTAL = 1024
+
+# Fetch "CORS-unsafe request-header byte": < 0x20 except TAB, and " ( ) : < > ? @ [ \ ] { } DEL.
+_UNSAFE_BYTES = frozenset([chr(c) for c in range(0x20) if c != 0x09] + list('"():<>?@[\\]{}') + ["\x7f"])
+_LANGUAGE_BYTES = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz *,-.;=")
+
+
+def normalize_method(method: str) -> str:
+    """Fetch "normalize a method": uppercase the six standard methods, leave anything else as written."""
+    upper = method.upper() if method.isascii() else method
+    return upper if upper in NORMALIZED_METHODS else method
+
+
+def is_forbidden_method(method: str) -> bool:
+    return method.isascii() and method.upper() in FORBIDDEN_METHODS
+
+
+def is_forbidden_request_header(name: str, value: str = "") -> bool:
+    """Fetch "forbidden request-header": a forbidden name, a ``proxy-``/``sec-`` name, or a method override that
+    names a forbidden method."""
+    lname = lowercase_ascii(name)
+    if lname in FORBIDDEN_REQUEST_HEADERS or lname.startswith(FORBIDDEN_REQUEST_HEADER_PREFIXES):
+        return True
+    if lname in METHOD_OVERRIDE_HEADERS:
+        return any(is_forbidden_method(v.strip(" \t")) for v in value.split(","))
+    return False
+
+
+def has_cors_unsafe_byte(value: str) -> bool:
+    return any(c in _UNSAFE_BYTES for c in value)
+
+
+def is_safelisted_request_header(name: str, value: str) -> bool:
+    """Fetch "CORS-safelisted request-header" for one header (the 1024-byte total is applied by the caller)."""
+    if len(value.encode("latin-1", "replace")) > MAX_SAFELISTED_VALUE:
+        return False
+    lname = lowercase_ascii(name)
+    if lname == "accept":
+        return not has_cors_unsafe_byte(value)
+    if lname in ("accept-language", "content-language"):
+        return all(c in _LANGUAGE_BYTES for c in value)
+    if lname == "content-type":
+        if has_cors_unsafe_byte(value):
+            return False
+        mime = parse_mime_type(value)
+        return mime is not None and mime.essence in SAFELISTED_CONTENT_TYPES
+    if lname == "range":
+        parsed = parse_single_range(value)
+        # Fetch: a suffix range (bytes=-500) is not safelisted.
+        return parsed is not None and parsed[0] is not None
+    return False
+
+
+def cors_unsafe_request_header_names(headers: HeaderList) -> list[str]:
+    """Fetch "CORS-unsafe request-header names": lowercased, de-duplicated and sorted.
+
+    If the safelisted headers' values add up to more than 1024 bytes, every one of them becomes unsafe.
+    """
+    unsafe: set[str] = set()
+    potentially_unsafe: set[str] = set()
+    safelisted_size = 0
+    for name, value in headers:
+        lname = lowercase_ascii(name)
+        if is_safelisted_request_header(name, value):
+            potentially_unsafe.add(lname)
+            safelisted_size += len(value)
+        else:
+            unsafe.add(lname)
+    if safelisted_size > MAX_SAFELISTED_TOTAL:
+        unsafe |= potentially_unsafe
+    return sorted(unsafe)
+
+
+def is_no_cors_safelisted_request_header(name: str, value: str) -> bool:
+    """Fetch "no-CORS-safelisted request-header": the headers a ``no-cors`` request may carry."""
+    return lowercase_ascii(name) in NO_CORS_SAFELISTED_HEADERS and is_safelisted_request_header(name, value)
+
+
+def is_safelisted_response_header(name: str, exposed: Iterable[str] = ()) -> bool:
+    lname = lowercase_ascii(name)
+    return lname in SAFELISTED_RESPONSE_HEADERS or lname in exposed
