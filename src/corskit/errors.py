@@ -53,6 +53,7 @@ class ErrorCode(str, Enum):
     # Network errors that are not CORS errors.
     TOO_MANY_REDIRECTS = "too_many_redirects"
     UNSAFE_REDIRECT = "unsafe_redirect"
+    INVALID_REDIRECT = "invalid_redirect"
     REDIRECT_MODE_ERROR = "redirect_mode_error"
 
     @property
@@ -121,8 +122,7 @@ _CORS_TEXT: dict[ErrorCode, str] = {
         "Request header field {param} is not allowed by Access-Control-Allow-Headers in preflight response."
     ),
     ErrorCode.REDIRECT_CONTAINS_CREDENTIALS: (
-        "Redirect location '{param}' contains a username and password, which is disallowed for cross-origin"
-        " requests."
+        "Redirect location '{param}' contains a username and password, which is disallowed for cross-origin requests."
     ),
     ErrorCode.LOCAL_NETWORK_ACCESS_PERMISSION_DENIED: (
         "Permission was denied for this request to access the `{param}` address space."
@@ -169,9 +169,10 @@ _OTHER_TEXT: dict[ErrorCode, str] = {
     ErrorCode.METHOD_NOT_ALLOWED_IN_NO_CORS: _FETCH_TYPEERROR + "'{param}' is unsupported in no-cors mode.",
     ErrorCode.INVALID_HEADER_NAME: _FETCH_TYPEERROR + "Invalid name",
     ErrorCode.INVALID_HEADER_VALUE: _FETCH_TYPEERROR + "Invalid value",
-    ErrorCode.UNSUPPORTED_SCHEME: "Fetch API cannot load {url}. URL scheme \"{param}\" is not supported.",
+    ErrorCode.UNSUPPORTED_SCHEME: 'Fetch API cannot load {url}. URL scheme "{param}" is not supported.',
     ErrorCode.TOO_MANY_REDIRECTS: "Failed to load resource: net::ERR_TOO_MANY_REDIRECTS",
     ErrorCode.UNSAFE_REDIRECT: "Failed to load resource: net::ERR_UNSAFE_REDIRECT",
+    ErrorCode.INVALID_REDIRECT: "Failed to load resource: net::ERR_INVALID_REDIRECT",
     ErrorCode.REDIRECT_MODE_ERROR: "Failed to load resource: net::ERR_FAILED",
 }
 

@@ -173,12 +173,7 @@ def parse_mime_type(value: str) -> MimeType | None:
             pvalue = s[start:pos].rstrip(_HTTP_WS)
             if not pvalue:
                 continue
-        if (
-            name
-            and is_token(name)
-            and all(c in _QUOTED_STRING_TOKEN for c in pvalue)
-            and name not in seen
-        ):
+        if name and is_token(name) and all(c in _QUOTED_STRING_TOKEN for c in pvalue) and name not in seen:
             seen.add(name)
             params.append((name, pvalue))
     return MimeType(type_.lower(), subtype.lower(), tuple(params))

@@ -279,8 +279,10 @@ def parse_url(text: str, base: URL | None = None) -> URL | None:
     """
     if len(text) > MAX_URL_LENGTH:
         return None
-    text = text.strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"
-                      "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+    text = text.strip(
+        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"
+        "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
+    )
     text = text.replace("\t", "").replace("\n", "").replace("\r", "")
     colon = text.find(":")
     scheme = text[:colon].lower() if colon > 0 else ""
@@ -318,8 +320,16 @@ def parse_url(text: str, base: URL | None = None) -> URL | None:
         if port == DEFAULT_PORTS[scheme]:
             port = None
     return _with_path(
-        URL(scheme, _percent_encode(username, frozenset(' "#<>?`{}/:;=@[\\]^|')),
-            _percent_encode(password, frozenset(' "#<>?`{}/:;=@[\\]^|')), host, port, "/", None, None),
+        URL(
+            scheme,
+            _percent_encode(username, frozenset(' "#<>?`{}/:;=@[\\]^|')),
+            _percent_encode(password, frozenset(' "#<>?`{}/:;=@[\\]^|')),
+            host,
+            port,
+            "/",
+            None,
+            None,
+        ),
         delim + tail,
     )
 
@@ -377,8 +387,7 @@ def _parse_relative(text: str, base: URL) -> URL | None:
     if text == "":
         return keep
     if text.startswith("#"):
-        return URL(keep.scheme, keep.username, keep.password, keep.host, keep.port, keep.path, keep.query,
-                   text[1:])
+        return URL(keep.scheme, keep.username, keep.password, keep.host, keep.port, keep.path, keep.query, text[1:])
     if text.startswith("?"):
         return _with_path(keep, base.path + text)
     if text.startswith("/"):

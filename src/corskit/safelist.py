@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .headers import HeaderList, lowercase_ascii, parse_mime_type, parse_single_range
+from .headers import HeaderList, is_token, lowercase_ascii, parse_single_range
 
 # Fetch §2.2.1 "CORS-safelisted method".
 SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
@@ -98,7 +98,7 @@ def has_cors_unsafe_byte(value: str) -> bool:
 
 def is_safelisted_request_header(name: str, value: str) -> bool:
     """Fetch "CORS-safelisted request-header" for one header (the 1024-byte total is applied by the caller)."""
-    if len(value.encode("latin-1", "replace")) > MAX_SAFELISTED_VALUE:
+    if len(value) > MAX_SAFELISTED_VALUE:
         return False
     lname = lowercase_ascii(name)
     if lname == "accept":
@@ -106,21 +106,51 @@ def is_safelisted_request_header(name: str, value: str) -> bool:
     if lname in ("accept-language", "content-language"):
         return all(c in _LANGUAGE_BYTES for c in value)
     if lname == "content-type":
-        if has_cors_unsafe_byte(value):
-            return False
-        mime = parse_mime_type(value)
-        return mime is not None and mime.essence in SAFELISTED_CONTENT_TYPES
+        return is_safelisted_content_type(value)
     if lname == "range":
         parsed = parse_single_range(value)
         # Fetch: a suffix range (bytes=-500) is not safelisted.
         return parsed is not None and parsed[0] is not None
+    # Chromium also safelists a few client hints a page may set itself (cors.cc IsCorsSafelistedHeader).
+    if lname in ("device-memory", "dpr"):
+        return _is_decimal(value)
+    if lname in ("width", "viewport-width"):
+        return value.isascii() and value.isdigit()
+    if lname == "save-data":
+        return value.lower() == "on"
     return False
 
 
-def cors_unsafe_request_header_names(headers: HeaderList) -> list[str]:
+def is_safelisted_content_type(value: str) -> bool:
+    """A ``Content-Type`` that needs no preflight.
+
+    Chromium (``ExtractMIMETypeFromMediaType``) reads only what comes before the first ``;``, splits it at ``/``
+    into exactly two whitespace-trimmed tokens and compares the lowercased essence; parameters are never parsed.
+    The Standard's "parse a MIME type" agrees on every value without CORS-unsafe bytes except ``text /plain``
+    (Chromium: safelisted).
+    """
+    if has_cors_unsafe_byte(value):
+        return False
+    parts = value.split(";", 1)[0].split("/")
+    if len(parts) != 2:
+        return False
+    type_, subtype = (p.strip(" \t").lower() for p in parts)
+    return is_token(type_) and is_token(subtype) and f"{type_}/{subtype}" in SAFELISTED_CONTENT_TYPES
+
+
+def _is_decimal(value: str) -> bool:
+    """Chromium ``IsSimilarToDoubleABNF``: ``1*DIGIT [ "." 1*DIGIT ]``."""
+    whole, dot, frac = value.partition(".")
+    ok = whole.isascii() and whole.isdigit()
+    return ok and (not dot or (frac.isascii() and frac.isdigit()))
+
+
+def cors_unsafe_request_header_names(headers: HeaderList, *, check_order: bool = False) -> list[str]:
     """Fetch "CORS-unsafe request-header names": lowercased, de-duplicated and sorted.
 
-    If the safelisted headers' values add up to more than 1024 bytes, every one of them becomes unsafe.
+    If the safelisted headers' values add up to more than 1024 bytes, every one of them becomes unsafe. With
+    *check_order*, the names come in the order Chromium checks them against a preflight answer (the unsafe names
+    sorted, then the over-limit safelisted ones sorted), which decides which name an error message reports.
     """
     unsafe: set[str] = set()
     potentially_unsafe: set[str] = set()
@@ -132,9 +162,11 @@ def cors_unsafe_request_header_names(headers: HeaderList) -> list[str]:
             safelisted_size += len(value)
         else:
             unsafe.add(lname)
-    if safelisted_size > MAX_SAFELISTED_TOTAL:
-        unsafe |= potentially_unsafe
-    return sorted(unsafe)
+    if safelisted_size <= MAX_SAFELISTED_TOTAL:
+        return sorted(unsafe)
+    if check_order:
+        return sorted(unsafe) + sorted(potentially_unsafe - unsafe)
+    return sorted(unsafe | potentially_unsafe)
 
 
 def is_no_cors_safelisted_request_header(name: str, value: str) -> bool:

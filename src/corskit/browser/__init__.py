@@ -1,0 +1,33 @@
+"""The browser's side: a sans-I/O engine that does what Chromium does with a ``fetch()``.
+
+>>> from corskit.browser import Request, Response, run
+>>> result = run("http://app.test", Request("http://api.test/r"),
+...              lambda wire: Response(200, [("Access-Control-Allow-Origin", "http://app.test")]))
+>>> result.allowed
+True
+"""
+
+from __future__ import annotations
+
+from .cache import PreflightCache
+from .fetch import Fetch, Result, SendRequest, Warning, arun, run
+from .filtering import ScriptResponse
+from .preflight import PreflightResult
+from .request import Request
+from .wire import Exchange, Response, WireRequest
+
+__all__ = [
+    "Exchange",
+    "Fetch",
+    "PreflightCache",
+    "PreflightResult",
+    "Request",
+    "Response",
+    "Result",
+    "ScriptResponse",
+    "SendRequest",
+    "Warning",
+    "WireRequest",
+    "arun",
+    "run",
+]

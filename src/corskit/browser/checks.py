@@ -1,0 +1,62 @@
+"""The CORS check (Fetch §4.9), as Chromium performs it on every cross-origin response and preflight response."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import PREFLIGHT_VARIANT, ErrorCode
+from ..origins import parse_url
+from .wire import Response
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed check: the error code and Chromium's "failed parameter" (the offending value or name)."""
+
+    code: ErrorCode
+    param: str = ""
+
+
+def _looks_like_url(value: str) -> bool:
+    """Chromium ``GURL(value).is_valid()``: tells an invalid ACAO value from a merely different origin."""
+    return parse_url(value) is not None
+
+
+def cors_check(response: Response, origin: str, *, include_credentials: bool) -> Failure | None:
+    """Fetch "CORS check" with Chromium's error classification (``cors.cc`` ``CheckAccessInternal``).
+
+    *origin* is the serialized request origin (``null`` once the request is tainted). Header lines are combined
+    with ", " and trimmed of spaces and tabs, so two ACAO lines can never match.
+    """
+    allow_origin = response.header("Access-Control-Allow-Origin")
+    if allow_origin is None:
+        return Failure(ErrorCode.MISSING_ALLOW_ORIGIN_HEADER)
+    if allow_origin == "*":
+        # Fetch §3.2.5: `*` works only for requests without credentials.
+        if include_credentials:
+            return Failure(ErrorCode.WILDCARD_ORIGIN_NOT_ALLOWED)
+        return None
+    if allow_origin != origin:
+        # Chromium classifies the mismatch: a list, an unparsable value, or just another origin.
+        if " " in allow_origin or "," in allow_origin:
+            return Failure(ErrorCode.MULTIPLE_ALLOW_ORIGIN_VALUES, allow_origin)
+        if not _looks_like_url(allow_origin):
+            return Failure(ErrorCode.INVALID_ALLOW_ORIGIN_VALUE, allow_origin)
+        return Failure(ErrorCode.ALLOW_ORIGIN_MISMATCH, allow_origin)
+    if include_credentials:
+        # Fetch §3.2.5: exactly `true`, case-sensitive.
+        allow_credentials = response.header("Access-Control-Allow-Credentials")
+        if allow_credentials != "true":
+            return Failure(ErrorCode.INVALID_ALLOW_CREDENTIALS, allow_credentials or "")
+    return None
+
+
+def preflight_cors_check(response: Response, origin: str, *, include_credentials: bool) -> Failure | None:
+    """The CORS check on a preflight response: same rules, ``preflight_`` error codes.
+
+    Fetch §4.8 step 7: the check uses the *actual* request's credentials mode.
+    """
+    failure = cors_check(response, origin, include_credentials=include_credentials)
+    if failure is None:
+        return None
+    return Failure(PREFLIGHT_VARIANT[failure.code], failure.param)

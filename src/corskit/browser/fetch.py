@@ -1,0 +1,393 @@
+"""The engine: one cross-origin ``fetch()`` as a sans-I/O state machine.
+
+You give it the page's origin and the request; it tells you which request to put on the wire next
+(:class:`SendRequest`); you hand back the response; at the end it gives a :class:`Result`. A scenario table, a
+live server and an in-process app are three ways of answering::
+
+    fetch = Fetch("https://app.example", Request("https://api.example/items", method="PUT"))
+    event = fetch.start()
+    while isinstance(event, SendRequest):
+        event = fetch.receive(answer(event.request))
+    result = event
+
+The algorithm follows Fetch §4.1 "main fetch", §4.3 "HTTP fetch", §4.4 "HTTP-redirect fetch" and §4.8
+"CORS-preflight fetch", in the order Chromium's ``CorsURLLoader`` applies them; deviations are marked "Chromium".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..errors import CORSError, ErrorCode, format_message
+from ..headers import lowercase_ascii
+from ..origins import URL, Origin, normalize_origin, parse_url
+from .cache import PreflightCache
+from .checks import Failure, cors_check
+from .filtering import ResponseType, ScriptResponse, script_view
+from .preflight import PreflightResult, check_preflight_response, needs_preflight, preflight_request
+from .request import PreparedRequest, Rejected, Request, prepare
+from .wire import Exchange, Response, WireRequest
+
+#: Fetch §4.4 step 5: a request may be redirected at most 20 times.
+MAX_REDIRECTS = 20
+
+# Fetch "request-body-header name": dropped when a redirect turns the request into a GET.
+_BODY_HEADERS = frozenset({"content-encoding", "content-language", "content-location", "content-type"})
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    """Put ``request`` on the wire, then pass the response to :meth:`Fetch.receive`."""
+
+    request: WireRequest
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Something the browser let through but is about to stop allowing, or that deserves a look."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """How the fetch ended.
+
+    ``allowed`` is whether script gets the response; when not, ``error`` and ``message`` say why exactly as
+    Chromium does. ``exchanges`` lists every request put on the wire with its response; ``response`` is what script
+    can read.
+    """
+
+    allowed: bool
+    error: ErrorCode | None
+    message: str | None
+    exchanges: tuple[Exchange, ...]
+    response: ScriptResponse | None
+    url: str
+    initial_url: str
+    warnings: tuple[Warning, ...] = ()
+    #: Header names ``fetch()`` dropped silently (forbidden, or not allowed in ``no-cors`` mode).
+    dropped_headers: tuple[str, ...] = ()
+    #: The failed parameter behind ``message`` (a header value or name, a method).
+    param: str = ""
+
+    @property
+    def sent(self) -> tuple[WireRequest, ...]:
+        """Every request the browser put on the wire, in order."""
+        return tuple(e.request for e in self.exchanges)
+
+    @property
+    def preflighted(self) -> bool:
+        return any(e.request.kind == "preflight" for e in self.exchanges)
+
+    @property
+    def reached_server(self) -> bool:
+        """True when the actual request (not just a preflight) was sent: its side effects happened."""
+        return any(e.request.kind == "actual" for e in self.exchanges)
+
+    def raise_for_error(self) -> None:
+        """Raise :class:`~corskit.CORSError` when the browser would block this fetch."""
+        if not self.allowed:
+            assert self.error is not None
+            raise CORSError(self.error, self.message or "")
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``corskit explain --json`` object."""
+        return {
+            "allowed": self.allowed,
+            "error": self.error.value if self.error else None,
+            "message": self.message,
+            "sent": [{"method": r.method, "url": r.url, "headers": [list(h) for h in r.headers]} for r in self.sent],
+            "response": None
+            if self.response is None
+            else {
+                "type": self.response.type,
+                "status": self.response.status,
+                "headers": [list(h) for h in self.response.headers],
+            },
+        }
+
+
+Event = SendRequest | Result
+
+
+class Fetch:
+    """One ``fetch()`` from a page on ``origin``. Not reusable: make one per request.
+
+    ``cache`` is the preflight cache to consult and fill; share one between fetches to model a browser tab.
+    """
+
+    def __init__(self, origin: str | Origin, request: Request, *, cache: PreflightCache | None = None) -> None:
+        self.origin = origin if isinstance(origin, Origin) else normalize_origin(origin)
+        self.request = request
+        self.cache = cache
+        self._exchanges: list[Exchange] = []
+        self._warnings: list[Warning] = []
+        self._steps = self._run()
+        self._started = False
+        self._result: Result | None = None
+
+    # -- driving -------------------------------------------------------------------------------------------------
+
+    def start(self) -> Event:
+        """Begin: the first request to send, or a result straight away (e.g. ``fetch()`` threw)."""
+        if self._started:
+            raise RuntimeError("Fetch.start() called twice")
+        self._started = True
+        return self._advance(None)
+
+    def receive(self, response: Response) -> Event:
+        """Hand back the response to the last :class:`SendRequest`; get the next event."""
+        if not self._started or self._result is not None:
+            raise RuntimeError("Fetch.receive() called with no request outstanding")
+        last = self._exchanges[-1]
+        self._exchanges[-1] = Exchange(last.request, response)
+        return self._advance(response)
+
+    def _advance(self, response: Response | None) -> Event:
+        try:
+            wire = self._steps.send(response) if response is not None else next(self._steps)
+        except StopIteration as stop:
+            self._result = stop.value
+            return stop.value  # type: ignore[no-any-return]
+        self._exchanges.append(Exchange(wire))
+        return SendRequest(wire)
+
+    # -- the algorithm -------------------------------------------------------------------------------------------
+
+    def _run(self) -> Generator[WireRequest, Response, Result]:
+        try:
+            req = prepare(self.request)
+        except Rejected as rejected:
+            return self._finish(Failure(rejected.code, rejected.param), url=self.request.url, initial=None)
+        initial = req.url.serialize()
+        if not req.url.is_http:
+            # Chromium: fetch() of a non-HTTP(S) URL fails before any network access.
+            return self._finish(Failure(ErrorCode.UNSUPPORTED_SCHEME, req.url.scheme), url=initial, initial=None)
+
+        state = _State(req)
+        while True:
+            url = state.url.serialize()
+            cross_origin = not self.origin.same_origin(state.url.origin)
+            # Fetch §4.1 main fetch step 12: pick how this hop is fetched.
+            if not cross_origin and state.tainting == "basic":
+                pass
+            elif req.mode == "same-origin":
+                return self._finish(Failure(ErrorCode.DISALLOWED_BY_MODE), url, initial)
+            elif req.mode == "no-cors":
+                if req.redirect != "follow":
+                    return self._finish(Failure(ErrorCode.REDIRECT_MODE_ERROR), url, initial)
+                state.tainting = "opaque"
+            else:
+                state.tainting = "cors"
+
+            origin = "null" if state.tainted else self.origin.serialize()
+            include = state.include_credentials
+
+            # Fetch §4.8: a preflight, unless the cache covers this method and these headers.
+            if state.tainting == "cors" and needs_preflight(state.method, state.headers):
+                covered = self.cache is not None and self.cache.covers(
+                    origin, url, state.method, state.headers, include_credentials=include
+                )
+                if not covered:
+                    preflight = preflight_request(url, origin, state.method, state.headers)
+                    answer = yield preflight
+                    verdict = self._judge_preflight(answer, origin, state)
+                    if isinstance(verdict, Failure):
+                        return self._finish(verdict, url, initial)
+                    if self.cache is not None:
+                        self.cache.store(origin, url, verdict)
+
+            # Fetch §3.1 "append a request Origin header": on CORS requests and on non-GET/HEAD ones.
+            send_origin = state.tainting == "cors" or state.method not in ("GET", "HEAD")
+            wire_headers = ((("Origin", origin),) if send_origin else ()) + tuple(state.headers)
+            credentials = include or (req.credentials == "same-origin" and state.tainting == "basic")
+            response = yield WireRequest(state.method, url, wire_headers, "actual", credentials)
+
+            location = response.location
+            if location is None:
+                # Fetch §4.3 step 4.4: the CORS check on the final response.
+                if state.tainting == "cors":
+                    failure = cors_check(response, origin, include_credentials=include)
+                    if failure is not None:
+                        return self._finish(failure, url, initial)
+                return self._finish_ok(response, state, url, initial)
+
+            outcome = self._follow(response, location, state, origin)
+            if isinstance(outcome, Failure):
+                return self._finish(outcome, url, initial)
+            if outcome == "manual":
+                # Fetch §4.3 step 4.6: redirect mode "manual" hands script an opaque-redirect response.
+                view = script_view(response, "opaqueredirect", url=url, include_credentials=include, redirected=False)
+                return self._result_ok(view, url, initial)
+
+    def _judge_preflight(self, answer: Response, origin: str, state: _State) -> PreflightResult | Failure:
+        verdict = check_preflight_response(answer, origin, include_credentials=state.include_credentials)
+        if isinstance(verdict, Failure):
+            return verdict
+        failure = verdict.method_failure(state.method) or verdict.header_failure(state.headers)
+        if failure is not None:
+            return failure
+        if verdict.wildcard_covers_authorization(state.headers):
+            self._warnings.append(
+                Warning(
+                    "authorization_covered_by_wildcard",
+                    "Access-Control-Allow-Headers: * let the Authorization header through. Chromium still allows "
+                    "this but will stop, as the Fetch Standard requires: list 'Authorization' explicitly.",
+                )
+            )
+        return verdict
+
+    def _follow(
+        self, response: Response, location: str, state: _State, origin: str
+    ) -> Failure | Literal["manual", "followed"]:
+        """Fetch §4.4 "HTTP-redirect fetch", in Chromium's order: updates *state* to the new hop, or says why not."""
+        req = state.request
+        new = parse_url(location, base=state.url)
+        # Chromium (URLRequestJob::CanFollowRedirect): limit, validity and scheme come first.
+        if state.redirects >= MAX_REDIRECTS:
+            return Failure(ErrorCode.TOO_MANY_REDIRECTS)
+        if new is None:
+            return Failure(ErrorCode.INVALID_REDIRECT)
+        if not new.is_http:
+            return Failure(ErrorCode.UNSAFE_REDIRECT)
+        if req.redirect == "manual":
+            return "manual"
+        # Fetch §4.3 step 4.4: a redirect response is CORS-checked too.
+        if state.tainting == "cors":
+            failure = cors_check(response, origin, include_credentials=state.include_credentials)
+            if failure is not None:
+                return failure
+        if req.redirect == "error":
+            return Failure(ErrorCode.REDIRECT_MODE_ERROR)
+        # Fetch §4.4 steps 7-8 (Chromium CheckRedirectLocation): no credentials in a cross-origin Location.
+        if new.has_credentials and (
+            (req.mode == "cors" and (state.tainted or not self.origin.same_origin(new.origin)))
+            or state.tainting == "cors"
+        ):
+            return Failure(ErrorCode.REDIRECT_CONTAINS_CREDENTIALS)
+        state.redirects += 1
+        # Fetch §4.4 step 12: 301/302 turn POST into GET, 303 turns anything but GET/HEAD into GET.
+        if (response.status in (301, 302) and state.method == "POST") or (
+            response.status == 303 and state.method not in ("GET", "HEAD")
+        ):
+            state.method = "GET"
+            state.headers = [(n, v) for n, v in state.headers if lowercase_ascii(n) not in _BODY_HEADERS]
+        leaving = not state.url.origin.same_origin(new.origin)
+        # Fetch §4.4 step 13: a cross-origin redirect drops Authorization.
+        if leaving:
+            state.headers = [(n, v) for n, v in state.headers if lowercase_ascii(n) != "authorization"]
+        # Fetch §4.4 step 14: leaving an origin that is not the request's own taints the request.
+        if leaving and not self.origin.same_origin(state.url.origin):
+            state.tainted = True
+        state.url = new.without_fragment()
+        return "followed"
+
+    # -- results -------------------------------------------------------------------------------------------------
+
+    def _finish(self, failure: Failure, url: str, initial: str | None) -> Result:
+        message = format_message(
+            failure.code,
+            url=url,
+            origin=self.origin.serialize(),
+            initial_url=initial,
+            param=failure.param,
+        )
+        prepared_dropped = self._dropped()
+        return Result(
+            allowed=False,
+            error=failure.code,
+            message=message,
+            exchanges=tuple(self._exchanges),
+            response=None,
+            url=url,
+            initial_url=initial or url,
+            warnings=tuple(self._warnings),
+            dropped_headers=prepared_dropped,
+            param=failure.param,
+        )
+
+    def _finish_ok(self, response: Response, state: _State, url: str, initial: str) -> Result:
+        kind: ResponseType = state.tainting  # type: ignore[assignment]
+        view = script_view(
+            response, kind, url=url, include_credentials=state.include_credentials, redirected=state.redirects > 0
+        )
+        return self._result_ok(view, url, initial)
+
+    def _result_ok(self, view: ScriptResponse, url: str, initial: str) -> Result:
+        return Result(
+            allowed=True,
+            error=None,
+            message=None,
+            exchanges=tuple(self._exchanges),
+            response=view,
+            url=url,
+            initial_url=initial,
+            warnings=tuple(self._warnings),
+            dropped_headers=self._dropped(),
+        )
+
+    def _dropped(self) -> tuple[str, ...]:
+        try:
+            return prepare(self.request).dropped
+        except Rejected:
+            return ()
+
+
+@dataclass
+class _State:
+    """What changes as the fetch goes along: URL, method, headers, tainting, redirect count."""
+
+    request: PreparedRequest
+    url: URL = field(init=False)
+    method: str = field(init=False)
+    headers: list[tuple[str, str]] = field(init=False)
+    tainting: str = "basic"
+    tainted: bool = False
+    redirects: int = 0
+
+    def __post_init__(self) -> None:
+        self.url = self.request.url
+        self.method = self.request.method
+        self.headers = list(self.request.headers)
+
+    @property
+    def include_credentials(self) -> bool:
+        return self.request.credentials == "include"
+
+
+Responder = Callable[[WireRequest], Response]
+AsyncResponder = Callable[[WireRequest], Awaitable[Response]]
+
+
+def run(
+    origin: str | Origin,
+    request: Request,
+    respond: Responder,
+    *,
+    cache: PreflightCache | None = None,
+) -> Result:
+    """Play one fetch to the end, asking *respond* for each response."""
+    fetch = Fetch(origin, request, cache=cache)
+    event = fetch.start()
+    while isinstance(event, SendRequest):
+        event = fetch.receive(respond(event.request))
+    return event
+
+
+async def arun(
+    origin: str | Origin,
+    request: Request,
+    respond: AsyncResponder,
+    *,
+    cache: PreflightCache | None = None,
+) -> Result:
+    """:func:`run` for an async *respond*."""
+    fetch = Fetch(origin, request, cache=cache)
+    event = fetch.start()
+    while isinstance(event, SendRequest):
+        event = fetch.receive(await respond(event.request))
+    return event

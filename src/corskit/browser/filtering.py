@@ -1,0 +1,74 @@
+"""What script can read of a response (Fetch §2.2.6 "filtered response")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ..headers import lowercase_ascii
+from ..safelist import FORBIDDEN_RESPONSE_HEADERS, SAFELISTED_RESPONSE_HEADERS
+from .wire import Response
+
+ResponseType = Literal["basic", "cors", "opaque", "opaqueredirect"]
+
+
+@dataclass(frozen=True)
+class ScriptResponse:
+    """The response as script sees it: ``headers`` as ``[...response.headers]`` lists them (lowercase names,
+    sorted, repeated names joined with ", ")."""
+
+    type: ResponseType
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    url: str
+    redirected: bool = False
+
+    def header(self, name: str) -> str | None:
+        lname = lowercase_ascii(name)
+        return next((v for n, v in self.headers if n == lname), None)
+
+
+def exposed_header_names(response: Response, *, include_credentials: bool) -> frozenset[str] | None:
+    """Names listed in ``Access-Control-Expose-Headers``, lowercased; ``None`` means "all" (a ``*`` without
+    credentials).
+
+    Chromium splits the list leniently: items are trimmed and empty ones skipped, nothing else is validated.
+    """
+    value = response.header("Access-Control-Expose-Headers")
+    if value is None:
+        return frozenset()
+    names = frozenset(lowercase_ascii(item.strip(" \t")) for item in value.split(",") if item.strip(" \t"))
+    if "*" in names and not include_credentials:
+        return None
+    return names
+
+
+def script_headers(headers: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Fetch "sort and combine": lowercase names, sorted, values of a repeated name joined with ", "."""
+    combined: dict[str, list[str]] = {}
+    for name, value in headers:
+        combined.setdefault(lowercase_ascii(name), []).append(value.strip(" \t"))
+    return tuple((name, ", ".join(combined[name])) for name in sorted(combined))
+
+
+def script_view(
+    response: Response,
+    response_type: ResponseType,
+    *,
+    url: str,
+    include_credentials: bool,
+    redirected: bool,
+) -> ScriptResponse:
+    """Filter *response* for script: basic hides ``Set-Cookie``; cors also hides all but the safelisted and
+    exposed names; opaque hides everything, status included."""
+    if response_type in ("opaque", "opaqueredirect"):
+        return ScriptResponse(response_type, 0, (), "" if response_type == "opaque" else url, False)
+    visible = [(n, v) for n, v in response.headers if lowercase_ascii(n) not in FORBIDDEN_RESPONSE_HEADERS]
+    if response_type == "cors":
+        exposed = exposed_header_names(response, include_credentials=include_credentials)
+        visible = [
+            (n, v)
+            for n, v in visible
+            if exposed is None or lowercase_ascii(n) in SAFELISTED_RESPONSE_HEADERS or lowercase_ascii(n) in exposed
+        ]
+    return ScriptResponse(response_type, response.status, script_headers(visible), url, redirected)

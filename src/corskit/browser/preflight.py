@@ -1,0 +1,132 @@
+"""Preflights: when one is needed, what it looks like on the wire, and how its response is judged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import ErrorCode
+from ..headers import HeaderList, lowercase_ascii, parse_token_list
+from ..safelist import SAFELISTED_METHODS, cors_unsafe_request_header_names, is_forbidden_request_header
+from .checks import Failure, preflight_cors_check
+from .wire import Response, WireRequest
+
+#: Chromium caps Access-Control-Max-Age at two hours (``preflight_result.cc`` kMaxTimeout).
+MAX_AGE_CAP = 7200
+#: Max-age used when the header is missing or does not parse (Chromium kDefaultTimeout; Fetch leaves it open).
+MAX_AGE_DEFAULT = 5
+
+#: Chromium 156 still lets ``Access-Control-Allow-Headers: *`` cover ``Authorization`` (the Standard says it never
+#: does) and reports a deprecation issue instead. Set to False to get the Standard's behaviour.
+WILDCARD_COVERS_AUTHORIZATION = True
+
+
+def unsafe_header_names(headers: HeaderList, *, check_order: bool = False) -> list[str]:
+    """The names that make a request need a preflight: CORS-unsafe and not forbidden, sorted lowercase."""
+    names = cors_unsafe_request_header_names(headers, check_order=check_order)
+    return [n for n in names if not is_forbidden_request_header(n)]
+
+
+def needs_preflight(method: str, headers: HeaderList) -> bool:
+    """Fetch §4.1 main fetch step 12: a non-safelisted method or any CORS-unsafe header."""
+    return method not in SAFELISTED_METHODS or bool(unsafe_header_names(headers))
+
+
+def preflight_request(url: str, origin: str, method: str, headers: HeaderList) -> WireRequest:
+    """Fetch §4.8 "CORS-preflight fetch": OPTIONS, ``Origin``, ``Access-Control-Request-Method``, and the unsafe
+    header names lowercased, sorted and joined with "," (no space) in ``Access-Control-Request-Headers``."""
+    out = [("Origin", origin), ("Access-Control-Request-Method", method)]
+    names = unsafe_header_names(headers)
+    if names:
+        out.append(("Access-Control-Request-Headers", ",".join(names)))
+    return WireRequest("OPTIONS", url, tuple(out), "preflight", credentials=False)
+
+
+def parse_max_age(value: str | None) -> int:
+    """Seconds a preflight answer may be cached (Chromium ``ParseAccessControlMaxAge``).
+
+    Missing or unparsable → 5; negative → 0 (not cached); capped at 7200.
+    """
+    if value is None:
+        return MAX_AGE_DEFAULT
+    text = value[1:] if value.startswith("+") else value
+    digits = text[1:] if text.startswith("-") else text
+    if not digits or len(digits) > 19 or not digits.isascii() or not digits.isdigit():
+        return MAX_AGE_DEFAULT
+    seconds = int(text)
+    if seconds >= 2**63:
+        return MAX_AGE_DEFAULT
+    return 0 if seconds < 0 else min(seconds, MAX_AGE_CAP)
+
+
+@dataclass(frozen=True)
+class PreflightResult:
+    """A successful preflight's answer: what it allows, for how long, and whether it was credentialed."""
+
+    methods: frozenset[str]
+    headers: frozenset[str]  # lowercase
+    credentials: bool
+    max_age: int
+
+    def method_failure(self, method: str) -> Failure | None:
+        """Fetch §4.8 step 7.5, case-sensitive (Chromium with ``acam_preflight_spec_conformant``)."""
+        if method in self.methods or method in SAFELISTED_METHODS:
+            return None
+        if not self.credentials and "*" in self.methods:
+            return None
+        return Failure(ErrorCode.METHOD_DISALLOWED_BY_PREFLIGHT_RESPONSE, method)
+
+    def header_failure(self, headers: HeaderList) -> Failure | None:
+        """Fetch §4.8 step 7.6-7.7; the first name that is not allowed, in Chromium's order, is reported."""
+        names = unsafe_header_names(headers, check_order=True)
+        if not self.credentials and "*" in self.headers:
+            if WILDCARD_COVERS_AUTHORIZATION or "authorization" not in names or "authorization" in self.headers:
+                return None
+            return Failure(ErrorCode.HEADER_DISALLOWED_BY_PREFLIGHT_RESPONSE, "authorization")
+        for name in names:
+            if name not in self.headers:
+                return Failure(ErrorCode.HEADER_DISALLOWED_BY_PREFLIGHT_RESPONSE, name)
+        return None
+
+    def wildcard_covers_authorization(self, headers: HeaderList) -> bool:
+        """True when only ``*`` lets ``Authorization`` through (Chromium's deprecation issue)."""
+        return (
+            not self.credentials
+            and "*" in self.headers
+            and "authorization" not in self.headers
+            and "authorization" in unsafe_header_names(headers)
+        )
+
+    def allows(self, method: str, headers: HeaderList, *, include_credentials: bool) -> bool:
+        """Can this cached answer stand in for a new preflight? (Chromium ``EnsureAllowedRequest``)."""
+        if include_credentials and not self.credentials:
+            return False
+        return self.method_failure(method) is None and self.header_failure(headers) is None
+
+
+def check_preflight_response(
+    response: Response, origin: str, *, include_credentials: bool
+) -> PreflightResult | Failure:
+    """Judge a preflight response in Chromium's order: redirect, CORS check, status, then header syntax.
+
+    Checking the preflight against the actual request's method and headers is left to the caller.
+    """
+    if response.location is not None:
+        # Chromium: a preflight must not redirect (PreflightLoader::HandleRedirect), before any other check.
+        return Failure(ErrorCode.PREFLIGHT_DISALLOWED_REDIRECT)
+    failure = preflight_cors_check(response, origin, include_credentials=include_credentials)
+    if failure is not None:
+        return failure
+    if not 200 <= response.status <= 299:
+        return Failure(ErrorCode.PREFLIGHT_INVALID_STATUS)
+    methods = parse_token_list(response.header("Access-Control-Allow-Methods"))
+    if methods is None:
+        return Failure(ErrorCode.INVALID_ALLOW_METHODS_PREFLIGHT_RESPONSE)
+    headers = parse_token_list(response.header("Access-Control-Allow-Headers"))
+    if headers is None:
+        return Failure(ErrorCode.INVALID_ALLOW_HEADERS_PREFLIGHT_RESPONSE)
+    return PreflightResult(
+        methods=frozenset(methods),
+        headers=frozenset(lowercase_ascii(h) for h in headers),
+        credentials=include_credentials,
+        max_age=parse_max_age(response.header("Access-Control-Max-Age")),
+    )

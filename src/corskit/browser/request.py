@@ -1,0 +1,132 @@
+"""What script asks for (:class:`Request`) and what ``fetch()`` makes of it before any network access.
+
+``new Request()`` / ``fetch()`` validate and normalise the input and throw a ``TypeError`` for some of it; they
+silently drop the headers script may not set. :func:`prepare` does exactly that and raises :class:`Rejected` with
+the code and the ``TypeError`` text Chromium gives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..errors import ErrorCode
+from ..headers import HeaderList, is_token, is_valid_header_value, lowercase_ascii, normalize_value
+from ..origins import URL, parse_url
+from ..safelist import (
+    SAFELISTED_METHODS,
+    is_forbidden_method,
+    is_forbidden_request_header,
+    is_no_cors_safelisted_request_header,
+    normalize_method,
+)
+
+Credentials = Literal["omit", "same-origin", "include"]
+Mode = Literal["cors", "no-cors", "same-origin"]
+RedirectMode = Literal["follow", "error", "manual"]
+
+CREDENTIALS: tuple[Credentials, ...] = ("omit", "same-origin", "include")
+MODES: tuple[Mode, ...] = ("cors", "no-cors", "same-origin")
+REDIRECT_MODES: tuple[RedirectMode, ...] = ("follow", "error", "manual")
+
+
+@dataclass(frozen=True)
+class Request:
+    """A ``fetch(url, {method, headers, credentials, mode, redirect})`` call, as script writes it."""
+
+    url: str
+    method: str = "GET"
+    headers: HeaderList = ()
+    credentials: Credentials = "same-origin"
+    mode: Mode = "cors"
+    redirect: RedirectMode = "follow"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "headers", tuple((str(n), str(v)) for n, v in self.headers))
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    """The request after ``fetch()``'s own processing: parsed URL, normalised method, surviving headers."""
+
+    url: URL
+    method: str
+    #: Author headers that survive, one entry per name (repeated names combined with ", ", as on the wire).
+    headers: tuple[tuple[str, str], ...]
+    credentials: Credentials
+    mode: Mode
+    redirect: RedirectMode
+    #: Names that ``fetch()`` dropped silently (forbidden, or not allowed in ``no-cors`` mode).
+    dropped: tuple[str, ...] = field(default=())
+
+
+class Rejected(Exception):
+    """``fetch()`` throws before any network access."""
+
+    def __init__(self, code: ErrorCode, param: str = "") -> None:
+        super().__init__(code.value, param)
+        self.code = code
+        self.param = param
+
+
+def combine_headers(headers: HeaderList) -> list[tuple[str, str]]:
+    """Merge repeated names into one entry (first spelling, first position, values joined with ", ")."""
+    order: list[str] = []
+    merged: dict[str, tuple[str, list[str]]] = {}
+    for name, value in headers:
+        key = lowercase_ascii(name)
+        if key in merged:
+            merged[key][1].append(value)
+        else:
+            merged[key] = (name, [value])
+            order.append(key)
+    return [(merged[k][0], ", ".join(merged[k][1])) for k in order]
+
+
+def prepare(request: Request) -> PreparedRequest:
+    """Validate and normalise *request* as ``new Request()`` does; raise :class:`Rejected` on a ``TypeError``."""
+    # Fetch "new Request()": parse the URL, refuse credentials in it.
+    url = parse_url(request.url)
+    if url is None:
+        raise Rejected(ErrorCode.INVALID_URL, request.url)
+    if url.has_credentials:
+        raise Rejected(ErrorCode.URL_INCLUDES_CREDENTIALS, request.url)
+    # Fetch "new Request()" step 25: a method must be a token, not forbidden; then it is normalised.
+    if not is_token(request.method):
+        raise Rejected(ErrorCode.INVALID_METHOD, request.method)
+    if is_forbidden_method(request.method):
+        raise Rejected(ErrorCode.FORBIDDEN_METHOD, request.method)
+    method = normalize_method(request.method)
+    # Fetch "new Request()" step 32: no-cors allows only CORS-safelisted methods.
+    if request.mode == "no-cors" and method not in SAFELISTED_METHODS:
+        raise Rejected(ErrorCode.METHOD_NOT_ALLOWED_IN_NO_CORS, method)
+
+    kept: list[tuple[str, str]] = []
+    dropped: list[str] = []
+    for name, raw_value in request.headers:
+        value = normalize_value(raw_value)
+        # Fetch "append" (Headers): the name must be a header name, the value a header value.
+        if not is_token(name):
+            raise Rejected(ErrorCode.INVALID_HEADER_NAME, name)
+        if not is_valid_header_value(value):
+            raise Rejected(ErrorCode.INVALID_HEADER_VALUE, value)
+        if is_forbidden_request_header(name, value):
+            dropped.append(name)
+            continue
+        if request.mode == "no-cors":
+            # Guard "request-no-cors": the combined value must stay no-CORS-safelisted.
+            existing = [v for n, v in kept if lowercase_ascii(n) == lowercase_ascii(name)]
+            combined = ", ".join([*existing, value])
+            if not is_no_cors_safelisted_request_header(name, combined):
+                dropped.append(name)
+                continue
+        kept.append((name, value))
+    return PreparedRequest(
+        url=url.without_fragment(),
+        method=method,
+        headers=tuple(combine_headers(kept)),
+        credentials=request.credentials,
+        mode=request.mode,
+        redirect=request.redirect,
+        dropped=tuple(dropped),
+    )
