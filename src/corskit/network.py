@@ -1,0 +1,140 @@
+"""Put the engine's requests on a real network, with httpx (needs the ``cli`` extra).
+
+The engine says *what* to send (:class:`~corskit.browser.WireRequest`); this adapter sends it as Chromium would
+(no redirects followed by the client: the engine follows them itself; cookies only when the engine says the
+browser would attach them) and turns the answer back into a :class:`~corskit.browser.Response`. A failure to get
+any answer (refused connection, DNS, TLS, timeout) is a :class:`NetworkError`, never a CORS verdict.
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass, field
+from typing import Literal
+
+import httpx
+
+from .browser.wire import Response, WireRequest
+
+NetworkErrorKind = Literal["refused", "dns", "tls", "timeout", "protocol", "other"]
+
+#: What corskit says it is; servers see the request as a browser's CORS request otherwise.
+USER_AGENT = "corskit (CORS checker; requests shaped like Chromium's)"
+
+#: Most response body bytes read (the verdict never depends on the body).
+MAX_BODY = 64 * 1024
+
+
+class NetworkError(Exception):
+    """No HTTP answer at all: the request never got a response a browser could judge."""
+
+    def __init__(self, kind: NetworkErrorKind, message: str, url: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.url = url
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    """How to reach the server: timeouts, TLS, proxy, and what a browser would add (cookies, extra headers)."""
+
+    timeout: float = 10.0
+    verify: bool = True
+    proxy: str | None = None
+    #: The ``Cookie`` header value the browser holds for the target; sent only on credentialed requests.
+    cookie: str | None = None
+    #: Headers added to every request (e.g. an auth header a scanner needs to reach the endpoint).
+    extra_headers: tuple[tuple[str, str], ...] = field(default=())
+
+
+def _client_kwargs(options: NetworkOptions) -> dict[str, object]:
+    return {
+        "timeout": httpx.Timeout(options.timeout),
+        "verify": options.verify,
+        "proxy": options.proxy,
+        "follow_redirects": False,
+        "trust_env": False,
+        "headers": {"User-Agent": USER_AGENT},
+    }
+
+
+def sync_client(options: NetworkOptions) -> httpx.Client:
+    return httpx.Client(**_client_kwargs(options))  # type: ignore[arg-type]
+
+
+def async_client(options: NetworkOptions, *, max_connections: int = 100) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+    return httpx.AsyncClient(limits=limits, **_client_kwargs(options))  # type: ignore[arg-type]
+
+
+def build_request(
+    client: httpx.Client | httpx.AsyncClient, wire: WireRequest, options: NetworkOptions
+) -> httpx.Request:
+    """The httpx request for *wire*: its headers, Chromium's defaults, and the cookie when it is credentialed."""
+    headers = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in wire.full_headers()]
+    headers += [(n.encode("latin-1"), v.encode("latin-1")) for n, v in options.extra_headers]
+    if wire.credentials and options.cookie:
+        headers.append((b"Cookie", options.cookie.encode("latin-1")))
+    request = client.build_request(wire.method, wire.url)
+    # Keep httpx's Host and User-Agent; everything else comes from the wire request.
+    keep = [(k, v) for k, v in request.headers.raw if k.lower() in (b"host", b"user-agent")]
+    request.headers = httpx.Headers(keep + headers)
+    return request
+
+
+def to_response(response: httpx.Response) -> Response:
+    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
+    return Response(response.status_code, headers, note=response.reason_phrase)
+
+
+def classify(error: Exception, url: str) -> NetworkError:
+    """Name what went wrong in words a person can act on."""
+    text = str(error) or type(error).__name__
+    if isinstance(error, httpx.TimeoutException):
+        return NetworkError("timeout", f"timed out waiting for {url}", url)
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ssl.SSLError):
+            return NetworkError("tls", f"TLS handshake with {url} failed: {cause}", url)
+        if isinstance(cause, ConnectionRefusedError):
+            return NetworkError("refused", f"connection to {url} refused: is the server running?", url)
+        cause = cause.__cause__ or cause.__context__
+    lowered = text.lower()
+    if "name or service not known" in lowered or "nodename nor servname" in lowered or "getaddrinfo" in lowered:
+        return NetworkError("dns", f"cannot resolve the host of {url}: {text}", url)
+    if "refused" in lowered:
+        return NetworkError("refused", f"connection to {url} refused: is the server running?", url)
+    if "ssl" in lowered or "certificate" in lowered:
+        return NetworkError("tls", f"TLS handshake with {url} failed: {text}", url)
+    if isinstance(error, httpx.RemoteProtocolError | httpx.LocalProtocolError):
+        return NetworkError("protocol", f"{url} did not answer with valid HTTP: {text}", url)
+    return NetworkError("other", f"request to {url} failed: {text}", url)
+
+
+def send(client: httpx.Client, wire: WireRequest, options: NetworkOptions) -> Response:
+    """Send *wire* and return the engine's view of the answer; :class:`NetworkError` when there is none."""
+    try:
+        response = client.send(build_request(client, wire, options), stream=True)
+        try:
+            for _ in response.iter_bytes(MAX_BODY):
+                break
+        finally:
+            response.close()
+    except (httpx.HTTPError, OSError) as error:
+        raise classify(error, wire.url) from error
+    return to_response(response)
+
+
+async def asend(client: httpx.AsyncClient, wire: WireRequest, options: NetworkOptions) -> Response:
+    """:func:`send` for an async client."""
+    try:
+        response = await client.send(build_request(client, wire, options), stream=True)
+        try:
+            async for _ in response.aiter_bytes(MAX_BODY):
+                break
+        finally:
+            await response.aclose()
+    except (httpx.HTTPError, OSError) as error:
+        raise classify(error, wire.url) from error
+    return to_response(response)
