@@ -147,6 +147,29 @@ class Fetch:
         self._exchanges[-1] = Exchange(last.request, response)
         return self._advance(response)
 
+    def halt(self) -> Result:
+        """Stop before the outstanding request is sent (e.g. a checker that will not send a DELETE).
+
+        The result is ``allowed`` in the sense that nothing so far blocked the fetch; ``response`` is ``None``.
+        """
+        if not self._started or self._result is not None:
+            raise RuntimeError("Fetch.halt() called with no request outstanding")
+        self._steps.close()
+        exchanges = tuple(e for e in self._exchanges if e.response is not None)
+        last = exchanges[-1].request.url if exchanges else self.request.url
+        self._result = Result(
+            allowed=True,
+            error=None,
+            message=None,
+            exchanges=exchanges,
+            response=None,
+            url=last,
+            initial_url=exchanges[0].request.url if exchanges else last,
+            warnings=tuple(self._warnings),
+            dropped_headers=self._dropped(),
+        )
+        return self._result
+
     def _advance(self, response: Response | None) -> Event:
         try:
             wire = self._steps.send(response) if response is not None else next(self._steps)

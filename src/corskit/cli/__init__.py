@@ -20,7 +20,7 @@ def _missing_extra() -> int:
 
 def build_app() -> typer.Typer:
     """The typer application with every subcommand registered."""
-    from . import explain
+    from . import check, explain
 
     app = typer.Typer(
         name="corskit",
@@ -36,6 +36,7 @@ def build_app() -> typer.Typer:
         """CORS done right: see what a browser does with a request, check a live server, audit it."""
 
     explain.register(app)
+    check.register(app)
     return app
 
 

@@ -1,0 +1,130 @@
+"""Play the browser against a live server (``corskit check``): real preflights, real responses, the verdict and
+the fix. Needs the ``cli`` extra (httpx).
+
+Safe by default: the actual request is sent only for GET and HEAD, or when ``send=True``; otherwise the check
+stops after the preflight, so checking a DELETE never deletes anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .browser import Fetch, Request, Result, SendRequest
+from .browser.request import Credentials
+from .fixes import Fix, Stack, suggest
+from .headers import HeaderList
+from .network import NetworkError, NetworkOptions, send, sync_client
+
+#: Methods a check sends without being told to: they have no side effects by definition.
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The outcome of one check: the engine's result plus what the checker did or could not do."""
+
+    origin: str
+    request: Request
+    result: Result | None
+    #: False when the check stopped before the actual request (a non-GET/HEAD without ``send``).
+    actual_checked: bool = True
+    network_error: NetworkError | None = None
+    fix: Fix | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def allowed(self) -> bool | None:
+        """The verdict; ``None`` when the server could not be reached."""
+        return None if self.network_error or self.result is None else self.result.allowed
+
+    @property
+    def exit_code(self) -> int:
+        """0 allowed, 1 blocked, 2 network error."""
+        if self.allowed is None:
+            return 2
+        return 0 if self.allowed else 1
+
+    def to_json(self, fix_for: Stack | None = None) -> dict[str, Any]:
+        """The ``explain`` schema plus ``fix``, ``actual_checked``, ``network_error`` and ``notes``."""
+        if self.result is not None:
+            data = self.result.to_json()
+        else:
+            data = {"allowed": None, "error": None, "message": None, "sent": [], "response": None}
+        if self.network_error is not None:
+            data["allowed"] = None
+            data["error"] = "network_error"
+            data["message"] = self.network_error.message
+        data["fix"] = (
+            None
+            if self.fix is None
+            else {
+                "summary": self.fix.summary,
+                "side": self.fix.side,
+                "stack": fix_for,
+                "snippet": self.fix.snippet(fix_for) if fix_for and self.fix.side == "server" else None,
+            }
+        )
+        data["actual_checked"] = self.actual_checked
+        data["network_error"] = (
+            None
+            if self.network_error is None
+            else {"kind": self.network_error.kind, "message": self.network_error.message, "url": self.network_error.url}
+        )
+        data["notes"] = list(self.notes)
+        return data
+
+
+def check(
+    url: str,
+    origin: str,
+    *,
+    method: str = "GET",
+    headers: HeaderList = (),
+    credentials: Credentials = "same-origin",
+    send_actual: bool = False,
+    options: NetworkOptions | None = None,
+) -> CheckReport:
+    """Check whether a page on *origin* may ``fetch(url, {method, headers, credentials})`` from the live server."""
+    options = options or NetworkOptions()
+    request = Request(url, method=method, headers=headers, credentials=credentials)
+    fetch = Fetch(origin, request)
+    notes: list[str] = []
+    actual_checked = True
+    with sync_client(options) as client:
+        event = fetch.start()
+        while isinstance(event, SendRequest):
+            wire = event.request
+            if wire.kind == "actual" and wire.method not in SAFE_METHODS and not send_actual:
+                event = fetch.halt()
+                actual_checked = False
+                if event.preflighted:
+                    notes.append(
+                        f"The preflight passed; the {wire.method} itself was not sent, so its response was not"
+                        " checked. Re-run with --send to send it (it has side effects)."
+                    )
+                else:
+                    notes.append(
+                        f"A browser sends this {wire.method} straight away, without a preflight: the server acts on"
+                        " it even when CORS then hides the response. It was not sent; re-run with --send to check"
+                        " the response."
+                    )
+                break
+            try:
+                response = send(client, wire, options)
+            except NetworkError as error:
+                return CheckReport(origin, request, None, actual_checked, error, None, tuple(notes))
+            event = fetch.receive(response)
+    result = event
+    if (
+        not result.allowed
+        and result.reached_server
+        and any(e.request.kind == "actual" and e.request.method not in SAFE_METHODS for e in result.exchanges)
+    ):
+        notes.append(
+            "The request reached the server and was processed: CORS blocked only the page from reading the"
+            " response, not the side effects. Protect state-changing endpoints with a preflight-triggering"
+            " content type, a custom header, or CSRF tokens."
+        )
+    fix = suggest(result, fetch.origin.serialize(), request)
+    return CheckReport(origin, request, result, actual_checked, None, fix, tuple(notes))

@@ -1,0 +1,312 @@
+"""From a blocked fetch to the change that unblocks it: a sentence that says what to do, and the configuration for
+a given server stack.
+
+Pure functions over engine results: ``corskit check``, ``corskit explain``, ``corskit demo`` and the test client
+share them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .browser.fetch import Result
+from .browser.preflight import unsafe_header_names
+from .browser.request import Request
+from .browser.wire import Response
+from .errors import ErrorCode
+from .safelist import SAFELISTED_METHODS
+
+Stack = Literal["corskit", "starlette", "fastapi", "flask-cors", "django", "express", "nginx"]
+STACKS: tuple[Stack, ...] = ("corskit", "starlette", "fastapi", "flask-cors", "django", "express", "nginx")
+
+
+@dataclass(frozen=True)
+class Need:
+    """What the server has to allow for this request to pass."""
+
+    origin: str
+    methods: tuple[str, ...]
+    headers: tuple[str, ...]
+    credentials: bool
+
+    @classmethod
+    def of(cls, origin: str, request: Request) -> Need:
+        method = request.method
+        methods = () if method.upper() in SAFELISTED_METHODS else (method,)
+        return cls(origin, methods, tuple(unsafe_header_names(request.headers)), request.credentials == "include")
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What to change. ``side`` says whose change it is: the server's configuration or the calling code."""
+
+    summary: str
+    side: Literal["server", "client"]
+    need: Need
+
+    def snippet(self, stack: Stack) -> str:
+        """The configuration for *stack* that allows exactly what the request needs."""
+        return render(self.need, stack)
+
+
+def _preflight_response(result: Result) -> Response | None:
+    for exchange in reversed(result.exchanges):
+        if exchange.request.kind == "preflight":
+            return exchange.response
+    return None
+
+
+def _last_response(result: Result) -> Response | None:
+    return result.exchanges[-1].response if result.exchanges else None
+
+
+def _listed(response: Response | None, name: str) -> str:
+    value = response.header(name) if response else None
+    return f"'{value}'" if value else "nothing"
+
+
+def suggest(result: Result, origin: str, request: Request) -> Fix | None:
+    """The fix for a blocked *result* of *request* from a page on *origin*; ``None`` when it was allowed."""
+    if result.allowed or result.error is None:
+        return None
+    need = Need.of(origin, request)
+    code, param = result.error, result.param
+    last = _last_response(result)
+    preflight = _preflight_response(result)
+    status = last.status if last else 0
+
+    def server(text: str) -> Fix:
+        return Fix(text, "server", need)
+
+    def client(text: str) -> Fix:
+        return Fix(text, "client", need)
+
+    if code in (ErrorCode.MISSING_ALLOW_ORIGIN_HEADER, ErrorCode.PREFLIGHT_MISSING_ALLOW_ORIGIN_HEADER):
+        stage = "preflight (OPTIONS) response" if code.is_preflight else "response"
+        text = f"The {stage} has no Access-Control-Allow-Origin header: allow the origin {origin} on the server."
+        if code.is_preflight and status >= 300:
+            text += (
+                f" The preflight got HTTP {status}: OPTIONS requests carry no cookies or Authorization, so answer"
+                " them in the CORS layer before routing and authentication."
+            )
+        elif status >= 400:
+            text += (
+                f" The response was an HTTP {status}: make sure error responses carry the CORS headers too,"
+                " or the browser hides the real error behind this one."
+            )
+        return server(text)
+    if code in (ErrorCode.WILDCARD_ORIGIN_NOT_ALLOWED, ErrorCode.PREFLIGHT_WILDCARD_ORIGIN_NOT_ALLOWED):
+        return server(
+            f"'*' cannot be used with credentials: answer with the request's origin ({origin}) taken from an"
+            " allow-list, plus 'Access-Control-Allow-Credentials: true' and 'Vary: Origin'. If the request needs no"
+            " cookies, drop credentials: 'include' on the client instead."
+        )
+    if code in (ErrorCode.ALLOW_ORIGIN_MISMATCH, ErrorCode.PREFLIGHT_ALLOW_ORIGIN_MISMATCH):
+        hint = ""
+        if param.rstrip("/") == origin or param.lower() == origin:
+            hint = " An origin has no trailing slash or path and is compared byte for byte."
+        elif param == "null":
+            hint = " 'null' is never a safe answer: it matches sandboxed iframes and file pages of any site."
+        return server(f"The server allows '{param}', not '{origin}': add {origin} to the allowed origins.{hint}")
+    if code in (ErrorCode.MULTIPLE_ALLOW_ORIGIN_VALUES, ErrorCode.PREFLIGHT_MULTIPLE_ALLOW_ORIGIN_VALUES):
+        return server(
+            f"Access-Control-Allow-Origin holds several values ('{param}') but must hold exactly one origin. Usually"
+            " two layers (a proxy and the app, or two middlewares) both add it: keep one, and send only the request's"
+            f" origin ({origin})."
+        )
+    if code in (ErrorCode.INVALID_ALLOW_ORIGIN_VALUE, ErrorCode.PREFLIGHT_INVALID_ALLOW_ORIGIN_VALUE):
+        return server(f"'{param}' is not an origin: send exactly the request's origin ({origin}), or '*'.")
+    if code in (ErrorCode.INVALID_ALLOW_CREDENTIALS, ErrorCode.PREFLIGHT_INVALID_ALLOW_CREDENTIALS):
+        sent = f"it sent '{param}'" if param else "it sent none"
+        return server(
+            f"With credentials: 'include' the server must send 'Access-Control-Allow-Credentials: true' (exactly,"
+            f" lowercase); {sent}."
+        )
+    if code is ErrorCode.PREFLIGHT_INVALID_STATUS:
+        return server(
+            f"The preflight (OPTIONS) got HTTP {status}; it needs a 2xx status. OPTIONS requests carry no cookies or"
+            " Authorization: answer them in the CORS layer before routing and authentication."
+        )
+    if code is ErrorCode.PREFLIGHT_DISALLOWED_REDIRECT:
+        target = preflight.location if preflight else None
+        where = f" (to {target})" if target else ""
+        return server(
+            f"The preflight was answered with a redirect{where}; browsers never follow redirects for preflights."
+            " Call the final URL directly (check trailing slashes and http→https) or stop redirecting OPTIONS."
+        )
+    if code is ErrorCode.INVALID_ALLOW_METHODS_PREFLIGHT_RESPONSE:
+        return server(
+            f"Access-Control-Allow-Methods {_listed(preflight, 'Access-Control-Allow-Methods')} does not parse:"
+            " it must be a comma-separated list of method names."
+        )
+    if code is ErrorCode.INVALID_ALLOW_HEADERS_PREFLIGHT_RESPONSE:
+        return server(
+            f"Access-Control-Allow-Headers {_listed(preflight, 'Access-Control-Allow-Headers')} does not parse:"
+            " it must be a comma-separated list of header names."
+        )
+    if code is ErrorCode.METHOD_DISALLOWED_BY_PREFLIGHT_RESPONSE:
+        allowed = _listed(preflight, "Access-Control-Allow-Methods")
+        text = f"{param} is not in Access-Control-Allow-Methods ({allowed}): add {param} to the allowed methods."
+        if (
+            need.credentials
+            and preflight is not None
+            and "*" in (preflight.header("Access-Control-Allow-Methods") or "")
+        ):
+            text += " With credentials, '*' is a literal name, not a wildcard: list the methods."
+        elif param != param.upper():
+            text += (
+                f" Method names are case-sensitive and fetch() sends '{param}' as written: list it so,"
+                f" or use '{param.upper()}'."
+            )
+        return server(text)
+    if code is ErrorCode.HEADER_DISALLOWED_BY_PREFLIGHT_RESPONSE:
+        allowed = _listed(preflight, "Access-Control-Allow-Headers")
+        text = (
+            f"The request header '{param}' is not in Access-Control-Allow-Headers ({allowed}):"
+            " add it to the allowed headers."
+        )
+        if (
+            need.credentials
+            and preflight is not None
+            and "*" in (preflight.header("Access-Control-Allow-Headers") or "")
+        ):
+            text += " With credentials, '*' is a literal name, not a wildcard: list the headers."
+        return server(text)
+    if code is ErrorCode.REDIRECT_CONTAINS_CREDENTIALS:
+        return server("A redirect's Location holds user:password, which browsers refuse across origins: remove it.")
+    if code in (ErrorCode.TOO_MANY_REDIRECTS, ErrorCode.UNSAFE_REDIRECT, ErrorCode.INVALID_REDIRECT):
+        what = {
+            ErrorCode.TOO_MANY_REDIRECTS: "redirects more than 20 times (a loop?)",
+            ErrorCode.UNSAFE_REDIRECT: "redirects to a URL that is not http(s)",
+            ErrorCode.INVALID_REDIRECT: "redirects to a Location that is not a valid URL",
+        }[code]
+        return server(f"The server {what}; fix the redirect.")
+    if code is ErrorCode.DISALLOWED_BY_MODE:
+        return client("The request uses mode: 'same-origin' for another origin: use mode: 'cors' (the default).")
+    if code is ErrorCode.CORS_DISABLED_SCHEME:
+        return client("Cross-origin requests work only over http(s): serve the resource over http(s).")
+    client_text = {
+        ErrorCode.INVALID_URL: "The URL does not parse: pass an absolute http(s) URL.",
+        ErrorCode.URL_INCLUDES_CREDENTIALS: "Remove user:password from the URL; send an Authorization header instead.",
+        ErrorCode.INVALID_METHOD: "The method is not a valid HTTP token: use a method name such as 'PUT'.",
+        ErrorCode.FORBIDDEN_METHOD: "Browsers never send CONNECT, TRACE or TRACK: use another method.",
+        ErrorCode.METHOD_NOT_ALLOWED_IN_NO_CORS: "mode: 'no-cors' allows only GET, HEAD and POST: use mode: 'cors'.",
+        ErrorCode.INVALID_HEADER_NAME: "A header name is not a valid token: fix it in the calling code.",
+        ErrorCode.INVALID_HEADER_VALUE: "A header value contains characters HTTP does not allow (CR, LF, NUL…).",
+        ErrorCode.UNSUPPORTED_SCHEME: "fetch() only loads http(s) URLs from a web page.",
+        ErrorCode.REDIRECT_MODE_ERROR: "The request's redirect mode refused a redirect: use redirect: 'follow'.",
+    }.get(code)
+    if client_text:
+        return client(client_text)
+    return server(f"The browser blocked the response ({code.value}).")
+
+
+# --- configuration snippets -------------------------------------------------------------------------------------
+
+
+def _py_list(items: tuple[str, ...]) -> str:
+    return "[" + ", ".join(f'"{i}"' for i in items) + "]"
+
+
+def _js_list(items: tuple[str, ...]) -> str:
+    return "[" + ", ".join(f'"{i}"' for i in items) + "]"
+
+
+def render(need: Need, stack: Stack) -> str:
+    """Configuration for *stack* that allows *need* (and nothing broader)."""
+    methods = need.methods or ("GET",)
+    headers = need.headers
+    if stack == "corskit":
+        lines = [
+            "from corskit.asgi import CORSMiddleware   # WSGI: corskit.wsgi.CORSMiddleware",
+            "",
+            "app.add_middleware(",
+            "    CORSMiddleware,",
+            f"    allow_origins={_py_list((need.origin,))},",
+            f"    allow_methods={_py_list(methods)},",
+        ]
+        if headers:
+            lines.append(f"    allow_headers={_py_list(headers)},")
+        if need.credentials:
+            lines.append("    allow_credentials=True,")
+        return "\n".join([*lines, ")"])
+    if stack in ("starlette", "fastapi"):
+        module = "fastapi.middleware.cors" if stack == "fastapi" else "starlette.middleware.cors"
+        lines = [
+            f"from {module} import CORSMiddleware",
+            "",
+            "app.add_middleware(",
+            "    CORSMiddleware,",
+            f"    allow_origins={_py_list((need.origin,))},",
+            f"    allow_methods={_py_list(tuple(dict.fromkeys(('GET', *methods))))},",
+        ]
+        if headers:
+            lines.append(f"    allow_headers={_py_list(headers)},")
+        if need.credentials:
+            lines.append("    allow_credentials=True,")
+        return "\n".join([*lines, ")"])
+    if stack == "flask-cors":
+        args = [f"origins={_py_list((need.origin,))}", f"methods={_py_list(tuple(dict.fromkeys(('GET', *methods))))}"]
+        if headers:
+            args.append(f"allow_headers={_py_list(headers)}")
+        if need.credentials:
+            args.append("supports_credentials=True")
+        return "from flask_cors import CORS\n\nCORS(app, " + ", ".join(args) + ")"
+    if stack == "django":
+        lines = [
+            "# settings.py (django-cors-headers)",
+            "from corsheaders.defaults import default_headers, default_methods",
+            "",
+            f"CORS_ALLOWED_ORIGINS = {_py_list((need.origin,))}",
+        ]
+        extra_methods = tuple(
+            m for m in need.methods if m.upper() not in ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
+        )
+        lines.append(
+            f"CORS_ALLOW_METHODS = (*default_methods, {', '.join(repr(m) for m in extra_methods)})"
+            if extra_methods
+            else "CORS_ALLOW_METHODS = default_methods"
+        )
+        if headers:
+            lines.append(f"CORS_ALLOW_HEADERS = (*default_headers, {', '.join(repr(h) for h in headers)})")
+        if need.credentials:
+            lines.append("CORS_ALLOW_CREDENTIALS = True")
+        return "\n".join(lines)
+    if stack == "express":
+        opts = [f"origin: {_js_list((need.origin,))}", f"methods: {_js_list(tuple(dict.fromkeys(('GET', *methods))))}"]
+        if headers:
+            opts.append(f"allowedHeaders: {_js_list(headers)}")
+        if need.credentials:
+            opts.append("credentials: true")
+        return 'const cors = require("cors");\n\napp.use(cors({ ' + ", ".join(opts) + " }));"
+    if stack == "nginx":
+        allow_methods = ", ".join(dict.fromkeys(("GET", *methods)))
+        lines = [
+            "# http { … }",
+            "map $http_origin $cors_origin {",
+            '    default "";',
+            f'    "{need.origin}" $http_origin;',
+            "}",
+            "",
+            "# server { location … { … } }",
+            "if ($request_method = OPTIONS) {",
+            "    add_header Access-Control-Allow-Origin $cors_origin always;",
+            f'    add_header Access-Control-Allow-Methods "{allow_methods}" always;',
+        ]
+        if headers:
+            lines.append(f'    add_header Access-Control-Allow-Headers "{", ".join(headers)}" always;')
+        if need.credentials:
+            lines.append('    add_header Access-Control-Allow-Credentials "true" always;')
+        lines += [
+            "    add_header Access-Control-Max-Age 600 always;",
+            "    add_header Vary Origin always;",
+            "    return 204;",
+            "}",
+            "add_header Access-Control-Allow-Origin $cors_origin always;",
+        ]
+        if need.credentials:
+            lines.append('add_header Access-Control-Allow-Credentials "true" always;')
+        lines.append("add_header Vary Origin always;")
+        return "\n".join(lines)
+    raise ValueError(f"unknown stack {stack!r}; choose one of {', '.join(STACKS)}")
