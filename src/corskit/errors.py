@@ -10,6 +10,7 @@ the text Chromium shows for them.
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 
 class ErrorCode(str, Enum):
@@ -202,13 +203,15 @@ def format_message(
 class CORSError(Exception):
     """A fetch that a browser would block (raised by the test client; carried in engine results as data).
 
-    ``code`` is the stable :class:`ErrorCode`; ``message`` is the text Chromium prints.
+    ``code`` is the stable :class:`ErrorCode`; ``message`` is the text Chromium prints; ``result`` is the engine's
+    full :class:`~corskit.browser.Result` when there is one (the requests sent, the responses received).
     """
 
-    def __init__(self, code: ErrorCode, message: str) -> None:
+    def __init__(self, code: ErrorCode, message: str, *, result: Any = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.result = result
 
     def __repr__(self) -> str:
         return f"CORSError({self.code.value!r}, {self.message!r})"
