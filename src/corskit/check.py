@@ -27,7 +27,9 @@ class CheckReport:
     origin: str
     request: Request
     result: Result | None
-    #: False when the check stopped before the actual request (a non-GET/HEAD without ``send``).
+    #: False only when corskit held back the actual request (a non-GET/HEAD without ``send``): the verdict then
+    #: covers the preflight alone. A fetch blocked at its preflight never sends the actual request, in a browser
+    #: either, so its verdict is complete.
     actual_checked: bool = True
     network_error: NetworkError | None = None
     fix: Fix | None = None
