@@ -1,0 +1,199 @@
+"""Play scenarios in a real Chromium and describe what happened in the ``corskit explain --json`` schema.
+
+One browser context (its own preflight and HTTP caches) and one page serve a whole run; the page moves only when
+the scenario's origin changes. Every case's URLs carry a unique marker (:func:`corpus.isolate`), which is also how
+console lines, DevTools events and server-log entries are attributed to the case.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from .server import PAGE_PATH, Router, Seen
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, ConsoleMessage
+
+#: The page's fetch: the scenario's request as ``fetch()`` options, and what script can observe.
+FETCH_JS = """async ([url, init]) => {
+  try {
+    const r = await fetch(url, init);
+    return {resolved: true, type: r.type, status: r.status, headers: [...r.headers]};
+  } catch (e) {
+    return {resolved: false, name: String(e && e.name), message: String(e && e.message)};
+  }
+}"""
+
+_NULL_PAGE = "data:text/html," + quote("<!doctype html><title>corskit null origin</title>")
+
+# TypeError texts of fetch() (Blink) → our codes. The texts themselves are compared verbatim as `message`.
+_TYPEERROR_CODES = (
+    (re.compile(r"HTTP method is unsupported\.$"), "forbidden_method"),
+    (re.compile(r"is not a valid HTTP method\.$"), "invalid_method"),
+    (re.compile(r"is unsupported in no-cors mode\.$"), "method_not_allowed_in_no_cors"),
+    (re.compile(r"Invalid name$"), "invalid_header_name"),
+    (re.compile(r"Invalid value$"), "invalid_header_value"),
+    (re.compile(r"URL that includes credentials"), "url_includes_credentials"),
+    (re.compile(r"Failed to parse URL"), "invalid_url"),
+    (re.compile(r"URL scheme .* is not supported\.$"), "unsupported_scheme"),
+)
+# net::ERR_* of a failed load that is not a CORS error → our codes.
+_NET_CODES = {
+    "net::ERR_TOO_MANY_REDIRECTS": "too_many_redirects",
+    "net::ERR_UNSAFE_REDIRECT": "unsafe_redirect",
+    "net::ERR_INVALID_REDIRECT": "invalid_redirect",
+}
+_CORS_LINE = "Access to fetch at '"
+_FAILED_LOAD = "Failed to load resource: "
+
+
+def snake(name: str) -> str:
+    """``PreflightMissingAllowOriginHeader`` → ``preflight_missing_allow_origin_header``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+@dataclass
+class Observation:
+    """What Chromium did with one case: ``result`` in the engine's schema, ``raw`` as observed."""
+
+    category: str
+    name: str
+    scenario: dict[str, Any]
+    result: dict[str, Any]
+    raw: dict[str, Any]
+    #: Why the case cannot be judged (e.g. a request no ``server`` entry answers); empty when sound.
+    broken: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "name": self.name,
+            "scenario": self.scenario,
+            "result": self.result,
+            "raw": self.raw,
+            "broken": self.broken,
+        }
+
+
+def _wire(seen: Seen) -> dict[str, Any]:
+    return {"method": seen.method, "url": seen.url, "headers": [list(h) for h in seen.headers]}
+
+
+class ChromiumRunner:
+    """Runs cases one after another in one context of *browser*, whose traffic goes to the proxy at *proxy*."""
+
+    def __init__(self, browser: Browser, proxy: str, router: Router, *, settle: float = 2.0) -> None:
+        self.router = router
+        self.settle = settle
+        self.context = browser.new_context(proxy={"server": proxy, "bypass": "<-loopback>"})
+        self.page = self.context.new_page()
+        self.cdp = self.context.new_cdp_session(self.page)
+        self.cdp.send("Network.enable")
+        self._console: list[tuple[str, str]] = []  # (text, location url)
+        self._urls: dict[str, set[str]] = {}  # DevTools requestId → URLs it went through
+        self._failed: list[dict[str, Any]] = []  # Network.loadingFailed params
+        self.page.on("console", self._on_console)
+        self.cdp.on("Network.requestWillBeSent", self._on_request)
+        self.cdp.on("Network.loadingFailed", self._on_failed)
+        self._origin: str | None = None
+
+    def close(self) -> None:
+        self.context.close()
+
+    # -- events ----------------------------------------------------------------------------------------------------
+
+    def _on_console(self, msg: ConsoleMessage) -> None:
+        self._console.append((msg.text, str(msg.location.get("url", ""))))
+
+    def _on_failed(self, params: dict[str, Any]) -> None:
+        self._failed.append(params)
+
+    def _on_request(self, params: dict[str, Any]) -> None:
+        self._urls.setdefault(params["requestId"], set()).add(params["request"]["url"])
+
+    def _failure(self, marker: str) -> dict[str, Any] | None:
+        """The ``loadingFailed`` of the case's fetch (any request id whose URLs carry the marker)."""
+        for params in self._failed:
+            if any(marker in u for u in self._urls.get(params["requestId"], ())):
+                return params
+        return None
+
+    def _lines(self, marker: str) -> list[str]:
+        return [text for text, url in self._console if marker in text or marker in url]
+
+    # -- running ---------------------------------------------------------------------------------------------------
+
+    def goto(self, origin: str) -> None:
+        if origin != self._origin:
+            self.page.goto(_NULL_PAGE if origin == "null" else origin.rstrip("/") + PAGE_PATH)
+            self._origin = origin
+
+    def run(self, category: str, name: str, scenario: dict[str, Any], marker: str) -> Observation:
+        """Play one (already isolated) scenario; *marker* is the string its URLs carry."""
+        self.goto(scenario["origin"])
+        self._console.clear()
+        self._failed.clear()
+        self._urls.clear()
+        req = scenario["request"]
+        init: dict[str, Any] = {}
+        for key in ("method", "headers", "credentials", "mode", "redirect"):
+            if key in req:
+                init[key] = req[key]
+        fetched = self.page.evaluate(FETCH_JS, [req["url"], init])
+
+        failure: dict[str, Any] | None = None
+        cors_line: str | None = None
+        if not fetched["resolved"] and fetched["message"] == "Failed to fetch":
+            # The fetch reached the network: wait for DevTools' loadingFailed, then for the console line.
+            deadline = time.monotonic() + self.settle
+            while (failure := self._failure(marker)) is None and time.monotonic() < deadline:
+                self.page.wait_for_timeout(2)
+            wants_line = failure is None or "corsErrorStatus" in failure
+            deadline = time.monotonic() + (self.settle if wants_line else 0.05)
+            while time.monotonic() < deadline:
+                if any(line.startswith(_CORS_LINE) for line in self._lines(marker)):
+                    break
+                self.page.wait_for_timeout(2)
+        lines = self._lines(marker)
+        cors_line = next((line for line in lines if line.startswith(_CORS_LINE)), None)
+        seen = self.router.seen(marker)
+        broken = [f"no server entry answers {s.method} {s.url}" for s in seen if not s.matched]
+
+        result: dict[str, Any] = {"allowed": bool(fetched["resolved"]), "error": None, "message": None}
+        if fetched["resolved"]:
+            result["response"] = {
+                "type": fetched["type"],
+                "status": fetched["status"],
+                "headers": [list(h) for h in fetched["headers"]],
+            }
+        else:
+            result["response"] = None
+            cors = (failure or {}).get("corsErrorStatus")
+            net_error = (failure or {}).get("errorText")
+            if cors:
+                result["error"] = snake(cors["corsError"])
+                result["message"] = cors_line
+            elif fetched["message"] != "Failed to fetch":
+                result["message"] = fetched["message"]
+                result["error"] = next(
+                    (code for pattern, code in _TYPEERROR_CODES if pattern.search(fetched["message"])),
+                    f"unclassified_type_error: {fetched['message']}",
+                )
+            else:
+                result["error"] = _NET_CODES.get(str(net_error), f"unclassified_network_error: {net_error}")
+                result["message"] = cors_line or next((ln for ln in lines if ln.startswith(_FAILED_LOAD)), None)
+        result["sent"] = [_wire(s) for s in seen if s.matched]
+
+        raw = {
+            "fetch": fetched,
+            "cors_error": ((failure or {}).get("corsErrorStatus") or {}).get("corsError"),
+            "failed_parameter": ((failure or {}).get("corsErrorStatus") or {}).get("failedParameter"),
+            "net_error": (failure or {}).get("errorText"),
+            "console": lines,
+            "wire": [_wire(s) for s in seen],
+        }
+        return Observation(category, name, scenario, result, raw, broken)
