@@ -48,7 +48,7 @@ _NET_CODES = {
     "net::ERR_INVALID_REDIRECT": "invalid_redirect",
 }
 _CORS_LINE = "Access to fetch at '"
-_FAILED_LOAD = "Failed to load resource: "
+_ERR_FAILED = "Failed to load resource: net::ERR_FAILED"  # follows every blocked fetch; never the message
 
 
 def snake(name: str) -> str:
@@ -93,12 +93,15 @@ class ChromiumRunner:
         self.page = self.context.new_page()
         self.cdp = self.context.new_cdp_session(self.page)
         self.cdp.send("Network.enable")
+        self.cdp.send("Audits.enable")
         self._console: list[tuple[str, str]] = []  # (text, location url)
         self._urls: dict[str, set[str]] = {}  # DevTools requestId → URLs it went through
         self._failed: list[dict[str, Any]] = []  # Network.loadingFailed params
+        self._issues: list[dict[str, Any]] = []  # Audits.issueAdded corsIssueDetails
         self.page.on("console", self._on_console)
         self.cdp.on("Network.requestWillBeSent", self._on_request)
         self.cdp.on("Network.loadingFailed", self._on_failed)
+        self.cdp.on("Audits.issueAdded", self._on_issue)
         self._origin: str | None = None
 
     def close(self) -> None:
@@ -111,6 +114,11 @@ class ChromiumRunner:
 
     def _on_failed(self, params: dict[str, Any]) -> None:
         self._failed.append(params)
+
+    def _on_issue(self, params: dict[str, Any]) -> None:
+        details = params.get("issue", {}).get("details", {}).get("corsIssueDetails")
+        if details:
+            self._issues.append(details)
 
     def _on_request(self, params: dict[str, Any]) -> None:
         self._urls.setdefault(params["requestId"], set()).add(params["request"]["url"])
@@ -132,12 +140,29 @@ class ChromiumRunner:
             self.page.goto(_NULL_PAGE if origin == "null" else origin.rstrip("/") + PAGE_PATH)
             self._origin = origin
 
+    def _issue(self, marker: str) -> dict[str, Any] | None:
+        """The ``corsErrorStatus`` of a DevTools CORS issue about the case (some failures report only there)."""
+        for issue in self._issues:
+            if marker in issue.get("request", {}).get("url", ""):
+                return dict(issue.get("corsErrorStatus") or {})
+        return None
+
+    def _settled(self, marker: str, failure: dict[str, Any] | None, issue: dict[str, Any] | None) -> bool:
+        if failure is None and issue is None:
+            return False
+        lines = [ln for ln in self._lines(marker) if ln != _ERR_FAILED]
+        if (failure or {}).get("corsErrorStatus") or issue:
+            return bool(lines)  # the console line comes with (or just after) a CORS error
+        # A CORS console line without a code in loadingFailed: the code comes with the DevTools issue.
+        return not any(ln.startswith(_CORS_LINE) for ln in lines)
+
     def run(self, category: str, name: str, scenario: dict[str, Any], marker: str) -> Observation:
         """Play one (already isolated) scenario; *marker* is the string its URLs carry."""
         self.goto(scenario["origin"])
         self._console.clear()
         self._failed.clear()
         self._urls.clear()
+        self._issues.clear()
         req = scenario["request"]
         init: dict[str, Any] = {}
         for key in ("method", "headers", "credentials", "mode", "redirect"):
@@ -146,24 +171,22 @@ class ChromiumRunner:
         fetched = self.page.evaluate(FETCH_JS, [req["url"], init])
 
         failure: dict[str, Any] | None = None
-        cors_line: str | None = None
+        issue: dict[str, Any] | None = None
         if not fetched["resolved"] and fetched["message"] == "Failed to fetch":
-            # The fetch reached the network: wait for DevTools' loadingFailed, then for the console line.
+            # The fetch got past fetch()'s own checks: wait for DevTools' verdict and the console line.
             deadline = time.monotonic() + self.settle
-            while (failure := self._failure(marker)) is None and time.monotonic() < deadline:
-                self.page.wait_for_timeout(2)
-            wants_line = failure is None or "corsErrorStatus" in failure
-            deadline = time.monotonic() + (self.settle if wants_line else 0.05)
-            while time.monotonic() < deadline:
-                if any(line.startswith(_CORS_LINE) for line in self._lines(marker)):
+            while True:
+                failure, issue = self._failure(marker), self._issue(marker)
+                if self._settled(marker, failure, issue) or time.monotonic() > deadline:
                     break
                 self.page.wait_for_timeout(2)
         lines = self._lines(marker)
-        cors_line = next((line for line in lines if line.startswith(_CORS_LINE)), None)
         seen = self.router.seen(marker)
         broken = [f"no server entry answers {s.method} {s.url}" for s in seen if not s.matched]
 
         result: dict[str, Any] = {"allowed": bool(fetched["resolved"]), "error": None, "message": None}
+        cors = (failure or {}).get("corsErrorStatus") or issue
+        net_error = (failure or {}).get("errorText")
         if fetched["resolved"]:
             result["response"] = {
                 "type": fetched["type"],
@@ -172,27 +195,32 @@ class ChromiumRunner:
             }
         else:
             result["response"] = None
-            cors = (failure or {}).get("corsErrorStatus")
-            net_error = (failure or {}).get("errorText")
-            if cors:
-                result["error"] = snake(cors["corsError"])
-                result["message"] = cors_line
-            elif fetched["message"] != "Failed to fetch":
+            if fetched["message"] != "Failed to fetch":
                 result["message"] = fetched["message"]
                 result["error"] = next(
                     (code for pattern, code in _TYPEERROR_CODES if pattern.search(fetched["message"])),
                     f"unclassified_type_error: {fetched['message']}",
                 )
             else:
-                result["error"] = _NET_CODES.get(str(net_error), f"unclassified_network_error: {net_error}")
-                result["message"] = cors_line or next((ln for ln in lines if ln.startswith(_FAILED_LOAD)), None)
+                result["message"] = next((ln for ln in lines if ln.startswith(_CORS_LINE)), None) or next(
+                    (ln for ln in lines if ln != _ERR_FAILED), None
+                )
+                if cors:
+                    result["error"] = snake(cors["corsError"])
+                elif net_error in _NET_CODES:
+                    result["error"] = _NET_CODES[str(net_error)]
+                else:
+                    blocked = (failure or {}).get("blockedReason")
+                    result["error"] = f"unclassified_network_error: {net_error!r} blocked={blocked!r}"
         result["sent"] = [_wire(s) for s in seen if s.matched]
 
         raw = {
             "fetch": fetched,
-            "cors_error": ((failure or {}).get("corsErrorStatus") or {}).get("corsError"),
-            "failed_parameter": ((failure or {}).get("corsErrorStatus") or {}).get("failedParameter"),
-            "net_error": (failure or {}).get("errorText"),
+            "cors_error": (cors or {}).get("corsError"),
+            "failed_parameter": (cors or {}).get("failedParameter"),
+            "cors_error_source": None if not cors else "loadingFailed" if cors is not issue else "issue",
+            "net_error": net_error,
+            "blocked_reason": (failure or {}).get("blockedReason"),
             "console": lines,
             "wire": [_wire(s) for s in seen],
         }
