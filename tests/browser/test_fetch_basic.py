@@ -1,0 +1,275 @@
+"""One fetch() end to end: simple and preflighted requests, verdicts, messages, same-origin requests, the driver."""
+
+from __future__ import annotations
+
+import pytest
+
+from corskit.browser import Fetch, Request, Response, SendRequest, arun, run
+from corskit.errors import CORSError, ErrorCode
+
+from ._util import API, APP, Server, acao, fetch
+
+URL = API + "/r"
+PREFIX = f"Access to fetch at '{URL}' from origin '{APP}' has been blocked by CORS policy: "
+P = "Response to preflight request doesn't pass access control check: "
+
+
+def test_simple_get_sends_origin_and_no_preflight() -> None:
+    server = Server().on("GET", URL, 200, [acao(), ("Content-Type", "text/plain"), ("X-Secret", "s")])
+    result = fetch(URL, server)
+    assert result.allowed
+    assert (result.error, result.message) == (None, None)
+    assert [w.method for w in result.sent] == ["GET"]
+    assert result.sent[0].headers == (("Origin", APP),)
+    assert result.sent[0].kind == "actual"
+    assert not result.preflighted
+    assert result.response is not None
+    assert (result.response.type, result.response.status) == ("cors", 200)
+    assert result.response.headers == (("content-type", "text/plain"),)
+
+
+def test_simple_get_without_acao_is_blocked_after_reaching_the_server() -> None:
+    result = fetch(URL, Server().on("GET", URL, 200))
+    assert not result.allowed
+    assert result.error is ErrorCode.MISSING_ALLOW_ORIGIN_HEADER
+    assert result.message is not None
+    assert result.message.startswith(PREFIX + "No 'Access-Control-Allow-Origin' header is present")
+    assert result.reached_server
+    assert result.response is None
+    with pytest.raises(CORSError) as info:
+        result.raise_for_error()
+    assert info.value.code is ErrorCode.MISSING_ALLOW_ORIGIN_HEADER
+
+
+def test_simple_post_with_safelisted_content_type_is_not_preflighted() -> None:
+    server = Server().on("POST", URL, 200, [acao()])
+    result = fetch(Request(URL, "POST", [("Content-Type", "text/plain;charset=UTF-8")]), server)
+    assert result.allowed
+    assert [w.method for w in result.sent] == ["POST"]
+    assert result.sent[0].headers == (("Origin", APP), ("Content-Type", "text/plain;charset=UTF-8"))
+
+
+def test_put_is_preflighted_then_sent() -> None:
+    server = (
+        Server()
+        .on(
+            "OPTIONS",
+            URL,
+            204,
+            [
+                acao(),
+                ("Access-Control-Allow-Methods", "PUT"),
+                ("Access-Control-Allow-Headers", "content-type, x-request-id"),
+            ],
+        )
+        .on("PUT", URL, 200, [acao()])
+    )
+    request = Request(URL, "PUT", [("Content-Type", "application/json"), ("X-Request-Id", "42")])
+    result = fetch(request, server)
+    assert result.allowed, result.message
+    preflight, actual = result.sent
+    assert (preflight.method, preflight.kind, preflight.credentials) == ("OPTIONS", "preflight", False)
+    assert preflight.headers == (
+        ("Origin", APP),
+        ("Access-Control-Request-Method", "PUT"),
+        ("Access-Control-Request-Headers", "content-type,x-request-id"),
+    )
+    assert (actual.method, actual.kind) == ("PUT", "actual")
+    assert actual.headers == (("Origin", APP), ("Content-Type", "application/json"), ("X-Request-Id", "42"))
+    assert result.preflighted
+    assert result.reached_server
+
+
+def test_failed_preflight_stops_before_the_actual_request() -> None:
+    server = Server().on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Methods", "GET")])
+    result = fetch(Request(URL, "DELETE"), server)
+    assert result.error is ErrorCode.METHOD_DISALLOWED_BY_PREFLIGHT_RESPONSE
+    assert (
+        result.message == PREFIX + "Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response."
+    )
+    assert [w.method for w in result.sent] == ["OPTIONS"]
+    assert not result.reached_server
+
+
+def test_header_error_names_the_lowercased_header() -> None:
+    server = Server().on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Headers", "Content-Type")])
+    result = fetch(Request(URL, headers=[("Content-Type", "application/json"), ("X-Request-Id", "1")]), server)
+    assert result.error is ErrorCode.HEADER_DISALLOWED_BY_PREFLIGHT_RESPONSE
+    assert result.param == "x-request-id"
+    assert result.message == (
+        PREFIX
+        + "Request header field x-request-id is not allowed by Access-Control-Allow-Headers in preflight response."
+    )
+
+
+def test_preflight_404_without_acao_reports_the_missing_header() -> None:
+    result = fetch(Request(URL, "PUT"), Server().on("OPTIONS", URL, 404))
+    assert result.error is ErrorCode.PREFLIGHT_MISSING_ALLOW_ORIGIN_HEADER
+    assert result.message is not None
+    assert result.message.startswith(PREFIX + P + "No 'Access-Control-Allow-Origin' header")
+
+
+def test_preflight_500_with_acao_reports_the_status() -> None:
+    result = fetch(Request(URL, "PUT"), Server().on("OPTIONS", URL, 500, [acao()]))
+    assert result.error is ErrorCode.PREFLIGHT_INVALID_STATUS
+    assert result.message == PREFIX + P + "It does not have HTTP ok status."
+
+
+def test_passing_preflight_then_failing_actual_reports_the_actual_response() -> None:
+    server = Server().on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Methods", "PUT")]).on("PUT", URL, 200)
+    result = fetch(Request(URL, "PUT"), server)
+    assert result.error is ErrorCode.MISSING_ALLOW_ORIGIN_HEADER
+    assert result.reached_server
+
+
+def test_authorization_covered_by_wildcard_is_allowed_with_a_warning() -> None:
+    server = (
+        Server().on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Headers", "*")]).on("GET", URL, 200, [acao()])
+    )
+    result = fetch(Request(URL, headers=[("Authorization", "Bearer t")]), server)
+    assert result.allowed
+    assert [w.code for w in result.warnings] == ["authorization_covered_by_wildcard"]
+    assert "Authorization" in result.warnings[0].message
+
+
+def test_authorization_listed_explicitly_gives_no_warning() -> None:
+    server = (
+        Server()
+        .on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Headers", "*, authorization")])
+        .on("GET", URL, 200, [acao()])
+    )
+    result = fetch(Request(URL, headers=[("Authorization", "Bearer t")]), server)
+    assert result.allowed
+    assert result.warnings == ()
+
+
+def test_rejected_request_sends_nothing() -> None:
+    result = fetch(Request(URL, "TRACE"), Server())
+    assert not result.allowed
+    assert result.error is ErrorCode.FORBIDDEN_METHOD
+    assert result.exchanges == ()
+    assert result.message == "Failed to execute 'fetch' on 'Window': 'TRACE' HTTP method is unsupported."
+
+
+@pytest.mark.parametrize("url", ["data:text/plain,hi", "ftp://api.test/x", "about:blank"])
+def test_non_http_urls_fail_before_the_network(url: str) -> None:
+    result = fetch(url, Server())
+    assert not result.allowed
+    assert result.error is ErrorCode.UNSUPPORTED_SCHEME
+    assert result.exchanges == ()
+
+
+def test_forbidden_headers_are_dropped_and_reported() -> None:
+    server = Server().on("GET", URL, 200, [acao()])
+    result = fetch(Request(URL, headers=[("Cookie", "a=b"), ("Origin", "http://evil.test"), ("Sec-Foo", "1")]), server)
+    assert result.allowed
+    assert not result.preflighted
+    assert result.sent[0].headers == (("Origin", APP),)
+    assert result.dropped_headers == ("Cookie", "Origin", "Sec-Foo")
+
+
+# --- same-origin requests (§12) ---------------------------------------------------------------------------------
+
+SAME = APP + "/r"
+
+
+def test_same_origin_get_has_no_origin_header_and_a_basic_response() -> None:
+    server = Server().on("GET", SAME, 200, [("X-Anything", "1"), ("Set-Cookie", "a=b")])
+    result = fetch(SAME, server)
+    assert result.allowed
+    assert result.sent[0].headers == ()
+    assert result.sent[0].credentials is True  # credentials mode same-origin
+    assert result.response is not None
+    assert result.response.type == "basic"
+    assert result.response.headers == (("x-anything", "1"),)
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "patch"])
+def test_same_origin_non_get_sends_origin_but_no_preflight(method: str) -> None:
+    server = Server().on(method, SAME, 200)
+    result = fetch(Request(SAME, method, [("X-Custom", "1")]), server)
+    assert result.allowed
+    assert not result.preflighted
+    assert result.sent[0].headers == (("Origin", APP), ("X-Custom", "1"))
+
+
+def test_head_same_origin_sends_no_origin() -> None:
+    result = fetch(Request(SAME, "HEAD"), Server().on("HEAD", SAME, 200))
+    assert result.sent[0].headers == ()
+
+
+def test_another_port_is_another_origin() -> None:
+    url = "http://app.test:8080/r"
+    result = fetch(url, Server().on("GET", url, 200))
+    assert result.error is ErrorCode.MISSING_ALLOW_ORIGIN_HEADER
+    assert result.sent[0].headers == (("Origin", APP),)
+
+
+# --- the driver -------------------------------------------------------------------------------------------------
+
+
+def test_state_machine_by_hand() -> None:
+    machine = Fetch(APP, Request(URL, "PUT"))
+    event = machine.start()
+    assert isinstance(event, SendRequest)
+    assert event.request.method == "OPTIONS"
+    event = machine.receive(Response(204, [acao(), ("Access-Control-Allow-Methods", "PUT")]))
+    assert isinstance(event, SendRequest)
+    assert event.request.method == "PUT"
+    result = machine.receive(Response(200, [acao()]))
+    assert not isinstance(result, SendRequest)
+    assert result.allowed
+    assert [e.response.status for e in result.exchanges if e.response] == [204, 200]
+    with pytest.raises(RuntimeError):
+        machine.receive(Response(200))
+
+
+def test_start_twice_and_receive_before_start_are_errors() -> None:
+    machine = Fetch(APP, Request(URL))
+    with pytest.raises(RuntimeError):
+        machine.receive(Response(200))
+    machine.start()
+    with pytest.raises(RuntimeError):
+        machine.start()
+
+
+def test_halt_stops_before_the_outstanding_request() -> None:
+    machine = Fetch(APP, Request(URL, "DELETE"))
+    machine.start()
+    event = machine.receive(Response(204, [acao(), ("Access-Control-Allow-Methods", "DELETE")]))
+    assert isinstance(event, SendRequest)
+    result = machine.halt()
+    assert result.allowed
+    assert result.response is None
+    assert [w.method for w in result.sent] == ["OPTIONS"]
+    assert not result.reached_server
+
+
+async def test_arun_matches_run() -> None:
+    server = (
+        Server()
+        .on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Methods", "PUT")])
+        .on("PUT", URL, 200, [acao()])
+    )
+
+    async def respond(wire):  # type: ignore[no-untyped-def]
+        return server(wire)
+
+    async_result = await arun(APP, Request(URL, "PUT"), respond)
+    sync_result = run(APP, Request(URL, "PUT"), server)
+    assert async_result.to_json() == sync_result.to_json()
+
+
+def test_to_json_has_exactly_the_explain_schema() -> None:
+    server = Server().on("GET", URL, 200, [acao(), ("Content-Type", "text/plain")])
+    data = fetch(URL, server).to_json()
+    assert data == {
+        "allowed": True,
+        "error": None,
+        "message": None,
+        "sent": [{"method": "GET", "url": URL, "headers": [["Origin", APP]]}],
+        "response": {"type": "cors", "status": 200, "headers": [["content-type", "text/plain"]]},
+    }
+    blocked = fetch(URL, Server().on("GET", URL, 200)).to_json()
+    assert set(blocked) == {"allowed", "error", "message", "sent", "response"}
+    assert (blocked["allowed"], blocked["error"], blocked["response"]) == (False, "missing_allow_origin_header", None)
