@@ -10,15 +10,22 @@ from __future__ import annotations
 
 from .errors import ConfigError, CORSError, ErrorCode
 from .origins import Origin, OriginError, normalize_origin, parse_origin
+from .policy import ActualDecision, ConfigWarning, Policy, PreflightDecision
+from .routing import PathPolicies
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActualDecision",
     "CORSError",
     "ConfigError",
+    "ConfigWarning",
     "ErrorCode",
     "Origin",
     "OriginError",
+    "PathPolicies",
+    "Policy",
+    "PreflightDecision",
     "__version__",
     "normalize_origin",
     "parse_origin",

@@ -1,0 +1,192 @@
+"""Django middleware, configured from a ``CORSKIT`` dict in settings and checked at start-up.
+
+.. code-block:: python
+
+    # settings.py
+    INSTALLED_APPS = [..., "corskit.django"]            # registers the system checks (manage.py check)
+    MIDDLEWARE = ["corskit.django.CorsMiddleware", ...]  # first, above CommonMiddleware
+    CORSKIT = {
+        "allow_origins": ["https://app.example.com"],
+        "allow_methods": ["PUT", "DELETE"],
+        "allow_credentials": True,
+    }
+    # or per path: CORSKIT = {"paths": {"/api/public/*": {"allow_origins": ["*"]}, "/api/*": {...}, "/hooks/*": None}}
+
+The keys are :class:`~corskit.Policy`'s keyword arguments. A bad configuration is reported by ``manage.py check``
+(``corskit.E001``…) and makes the middleware raise ``ImproperlyConfigured`` when Django loads it. Works in both
+sync and async Django stacks; an async ``allow_origin_func`` needs the async one.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+
+from .errors import ConfigError
+from .policy import ActualDecision, Policy, PreflightDecision, is_preflight
+from .routing import PathPolicies
+
+__all__ = ["CorsMiddleware", "policy_from_settings"]
+
+_MIDDLEWARE = "corskit.django.CorsMiddleware"
+_OPTIONS = (
+    "allow_origins",
+    "allow_origin_regex",
+    "allow_origin_func",
+    "allow_methods",
+    "allow_headers",
+    "allow_credentials",
+    "expose_headers",
+    "max_age",
+    "allow_private_network",
+    "preflight_status",
+)
+
+
+def _policy(where: str, options: Any) -> Policy:
+    if not isinstance(options, Mapping):
+        raise ConfigError(f"{where} must be a dict of corskit.Policy options, got {options!r}")
+    unknown = sorted(set(options) - set(_OPTIONS))
+    if unknown:
+        raise ConfigError(f"{where}: unknown option(s) {', '.join(unknown)}; the options are {', '.join(_OPTIONS)}")
+    return Policy(**options)
+
+
+def policy_from_settings(config: Any = None) -> Policy | PathPolicies:
+    """Build the policy that ``settings.CORSKIT`` (or *config*) describes; :class:`~corskit.ConfigError` if bad."""
+    if config is None:
+        config = getattr(settings, "CORSKIT", None)
+    if config is None:
+        raise ConfigError("settings.CORSKIT is missing: add CORSKIT = {'allow_origins': ['https://app.example.com']}")
+    if isinstance(config, Mapping) and "paths" in config:
+        if len(config) > 1:
+            raise ConfigError("CORSKIT: with 'paths', put every option inside the per-path dicts")
+        paths = config["paths"]
+        if not isinstance(paths, Mapping):
+            raise ConfigError(f"CORSKIT['paths'] must map path patterns to option dicts, got {paths!r}")
+        routes = {
+            pattern: None if options is None else _policy(f"CORSKIT['paths'][{pattern!r}]", options)
+            for pattern, options in paths.items()
+        }
+        return PathPolicies(routes)
+    return _policy("CORSKIT", config)
+
+
+@checks.register(checks.Tags.security)  # type: ignore[untyped-decorator]
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Django system check: the ``CORSKIT`` setting builds a policy and the middleware sits high enough."""
+    messages: list[checks.CheckMessage] = []
+    middleware = list(getattr(settings, "MIDDLEWARE", None) or ())
+    if _MIDDLEWARE not in middleware and getattr(settings, "CORSKIT", None) is None:
+        return messages
+    if _MIDDLEWARE not in middleware:
+        messages.append(
+            checks.Warning(
+                "settings.CORSKIT is set but corskit's middleware is not installed.",
+                hint=f"Add {_MIDDLEWARE!r} at the top of MIDDLEWARE.",
+                id="corskit.W002",
+            )
+        )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            policy_from_settings()
+        except (ConfigError, TypeError) as exc:
+            messages.append(checks.Error(f"CORSKIT: {exc}", id="corskit.E001"))
+    messages.extend(checks.Warning(f"CORSKIT: {w.message}", id="corskit.W001") for w in caught)
+    common = "django.middleware.common.CommonMiddleware"
+    if _MIDDLEWARE in middleware and common in middleware and middleware.index(common) < middleware.index(_MIDDLEWARE):
+        messages.append(
+            checks.Warning(
+                f"{_MIDDLEWARE} comes after {common}, whose redirects would reach browsers without CORS headers.",
+                hint=f"Move {_MIDDLEWARE!r} above it, as high in MIDDLEWARE as possible.",
+                id="corskit.W003",
+            )
+        )
+    return messages
+
+
+def _preflight_response(decision: PreflightDecision) -> HttpResponse:
+    response = HttpResponse(decision.body, status=decision.status)
+    del response["Content-Type"]
+    for name, value in decision.headers:
+        response[name] = value
+    return response
+
+
+def _apply(response: HttpResponseBase, answer: ActualDecision) -> HttpResponseBase:
+    headers = response.headers
+    merged = answer.apply(headers.items())
+    keep = {name.lower() for name, _ in merged}
+    for name in [n for n in headers if n.lower() not in keep]:
+        del headers[name]
+    for name, value in merged:
+        headers[name] = value
+    return response
+
+
+class CorsMiddleware:
+    """Answers preflights and adds CORS headers to every response, as ``settings.CORSKIT`` says."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+        try:
+            self.policy = policy_from_settings()
+        except ConfigError as exc:
+            raise ImproperlyConfigured(str(exc)) from None
+        self._async = iscoroutinefunction(get_response)
+        if self._async:
+            markcoroutinefunction(self)
+        elif self.policy.is_async:
+            raise ImproperlyConfigured("CORSKIT: an async allow_origin_func needs Django's async (ASGI) stack")
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self._async:
+            return self.__acall__(request)
+        policy = self.policy.for_path(request.path)
+        if policy is None:
+            return self.get_response(request)
+        meta = request.META
+        origin = meta.get("HTTP_ORIGIN")
+        method = meta.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+        if is_preflight(request.method or "", origin, method):
+            return _preflight_response(
+                policy.preflight(
+                    origin,
+                    method,
+                    meta.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+                    meta.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+                    path=request.path,
+                )
+            )
+        answer = policy.actual(origin, path=request.path)
+        return _apply(self.get_response(request), answer)
+
+    async def __acall__(self, request: HttpRequest) -> Any:
+        policy = self.policy.for_path(request.path)
+        if policy is None:
+            return await self.get_response(request)
+        meta = request.META
+        origin = meta.get("HTTP_ORIGIN")
+        method = meta.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+        if is_preflight(request.method or "", origin, method):
+            decision = await policy.apreflight(
+                origin,
+                method,
+                meta.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+                meta.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+                path=request.path,
+            )
+            return _preflight_response(decision)
+        answer = await policy.aactual(origin, path=request.path)
+        return _apply(await self.get_response(request), answer)

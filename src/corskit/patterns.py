@@ -1,0 +1,142 @@
+"""Origin patterns: the two wildcard forms a policy accepts, and the guards that refuse over-broad ones.
+
+A pattern is ``scheme://host[:port]`` with exactly one of these wildcards (or both):
+
+* ``*.`` as the whole leftmost label: ``https://*.example.com`` matches ``https://a.example.com`` and
+  ``https://a.b.example.com`` (one or more labels), never the apex ``https://example.com`` nor a look-alike such as
+  ``https://xexample.com.attacker.io``. The base domain must not be a public suffix (``*.com``, ``*.co.uk``,
+  ``*.github.io`` are refused).
+* ``:*`` as the port: ``http://localhost:*`` matches ``http://localhost`` on any port, the default port included.
+
+The scheme is always literal. Matching is done on the parsed, canonical origin (lowercase, punycode, no default
+port), so there is no string trick (case, trailing dots, user info) that gets around it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import ConfigError
+from .origins import Origin, OriginError, normalize_origin
+
+_FORMS = "supported wildcards: 'https://*.example.com' (any subdomain) and 'http://localhost:*' (any port)"
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Second-level labels under which registries sell names (``co.uk``, ``com.au``, ``ne.jp``…): ``*.<label>.<cc>`` is a
+# wildcard over other people's domains. Not the whole Public Suffix List: the common cases, without a dependency.
+_REGISTRY_LABELS = _words("ac co com edu gen gob gov govt go id info ltd me mil ne net nhs nic nom or org plc sch web")
+# Shared hosting and tunnel domains where every subdomain belongs to a different customer (PSL private section).
+_SHARED_SUFFIXES = _words(
+    "amazonaws.com appspot.com azurestaticapps.net azurewebsites.net blogspot.com cloudfront.net deno.dev "
+    "firebaseapp.com fly.dev github.io gitlab.io glitch.me herokuapp.com netlify.app ngrok-free.app ngrok.app "
+    "ngrok.io now.sh onrender.com pages.dev repl.co replit.dev surge.sh trycloudflare.com vercel.app web.app "
+    "workers.dev"
+)
+
+
+def is_public_suffix(domain: str) -> bool:
+    """True when *domain* (lowercase, ASCII) is one under which anybody can register a name.
+
+    A single label (``com``, ``io``) always is, except ``localhost``; so are ``<registry label>.<country code>``
+    (``co.uk``, ``com.au``) and well-known shared hosting domains (``github.io``, ``vercel.app``).
+    """
+    labels = domain.split(".")
+    if len(labels) == 1:
+        return domain != "localhost"
+    if len(labels) == 2 and labels[0] in _REGISTRY_LABELS and len(labels[1]) == 2:
+        return True
+    return domain in _SHARED_SUFFIXES
+
+
+def _is_ip(host: str) -> bool:
+    return host.startswith("[") or host.replace(".", "").isdigit()
+
+
+@dataclass(frozen=True, slots=True)
+class OriginPattern:
+    """A compiled origin pattern. ``host`` is the exact host, or the base domain of a subdomain wildcard."""
+
+    text: str
+    scheme: str
+    host: str
+    subdomains: bool
+    port: int | None
+    any_port: bool
+    suffix: str = ""
+
+    def matches(self, origin: Origin) -> bool:
+        """True when the canonical *origin* is one this pattern names."""
+        if origin.scheme != self.scheme:
+            return False
+        if not self.any_port and origin.port != self.port:
+            return False
+        if self.subdomains:
+            return origin.host.endswith(self.suffix)
+        return origin.host == self.host
+
+
+def compile_origin_pattern(text: str) -> OriginPattern:
+    """Compile a pattern such as ``https://*.example.com`` or ``http://localhost:*``; :class:`ConfigError` if it is
+    malformed or over-broad, with a message that says what to write instead."""
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        raise ConfigError(f"origin pattern {text!r} has no scheme: write it as 'https://{text}'")
+    if "*" in scheme:
+        raise ConfigError(f"origin pattern {text!r}: the scheme cannot be a wildcard; {_FORMS}")
+    subdomains = rest.startswith("*.")
+    if subdomains:
+        rest = rest[2:]
+    any_port = rest.endswith(":*")
+    if any_port:
+        rest = rest[:-2]
+    if "*" in rest:
+        raise ConfigError(f"origin pattern {text!r} is not supported; {_FORMS}")
+    if not rest or rest.startswith(":"):
+        raise ConfigError(f"origin pattern {text!r} matches every host; name a domain, e.g. 'https://*.example.com'")
+    try:
+        base = normalize_origin(f"{scheme}://{rest}")
+    except OriginError as exc:
+        raise ConfigError(f"origin pattern {text!r}: {exc}") from None
+    if base.opaque:
+        raise ConfigError(f"origin pattern {text!r} is not supported; {_FORMS}")
+    if subdomains:
+        if _is_ip(base.host):
+            raise ConfigError(f"origin pattern {text!r}: an IP address has no subdomains")
+        if is_public_suffix(base.host):
+            raise ConfigError(
+                f"origin pattern {text!r} matches every site under the public suffix {base.host!r}, which anybody "
+                f"can register; name your own domain, e.g. 'https://*.example.{base.host}'"
+            )
+    if any_port and base.port is not None:
+        raise ConfigError(f"origin pattern {text!r} has two ports")
+    suffix = "." + base.host if subdomains else ""
+    return OriginPattern(text, base.scheme, base.host, subdomains, base.port, any_port, suffix)
+
+
+# Origins no sensible allow-list names: a regex that matches them allows (nearly) the whole web.
+_CANARIES = ("https://corskit-canary.invalid", "http://corskit-canary.invalid", "https://a.b.corskit-canary.invalid")
+
+
+def compile_origin_regex(regex: str | re.Pattern[str]) -> re.Pattern[str]:
+    """Compile ``allow_origin_regex`` (always full-matched); refuse one that matches arbitrary origins."""
+    if isinstance(regex, re.Pattern):
+        compiled = regex
+    elif isinstance(regex, str):
+        try:
+            compiled = re.compile(regex)
+        except re.error as exc:
+            raise ConfigError(f"allow_origin_regex {regex!r} does not compile: {exc}") from None
+    else:
+        raise ConfigError(f"allow_origin_regex must be a string, got {type(regex).__name__}")
+    if any(compiled.fullmatch(c) for c in _CANARIES):
+        raise ConfigError(
+            f"allow_origin_regex {compiled.pattern!r} matches any origin (it matched {_CANARIES[0]!r}); "
+            r"name your domain with escaped dots, e.g. r'https://([a-z0-9-]+\.)+example\.com', "
+            "or use allow_origins=['*'] for a public, credential-less resource"
+        )
+    return compiled

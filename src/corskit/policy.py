@@ -1,0 +1,726 @@
+"""The server's side: a CORS policy, validated and compiled once, and the pure decisions it makes.
+
+>>> policy = Policy(allow_origins=["https://app.example.com"], allow_methods=["PUT"], allow_credentials=True)
+>>> policy.actual("https://app.example.com").headers[0]
+('Access-Control-Allow-Origin', 'https://app.example.com')
+>>> policy.preflight("https://evil.example", "PUT").allowed
+False
+
+Adapters (``corskit.asgi``, ``corskit.wsgi``, ``corskit.django``) read the request, call :meth:`Policy.actual` or
+:meth:`Policy.preflight` with the raw header values (several lines joined with ``", "``), and write what the
+returned decision says. They never decide anything themselves.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+import warnings
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any, NamedTuple, TypeVar
+
+from .errors import ConfigError
+from .headers import is_token, lowercase_ascii, split_list
+from .origins import MAX_ORIGIN_LENGTH, OriginError, normalize_origin, parse_origin
+from .patterns import OriginPattern, compile_origin_pattern, compile_origin_regex
+from .safelist import (
+    FORBIDDEN_RESPONSE_HEADERS,
+    SAFELISTED_METHODS,
+    is_forbidden_method,
+    is_forbidden_request_header,
+    normalize_method,
+)
+
+__all__ = [
+    "ActualDecision",
+    "ConfigWarning",
+    "OriginPredicate",
+    "Policy",
+    "PreflightDecision",
+    "is_preflight",
+    "merge_vary",
+]
+
+logger = logging.getLogger("corskit")
+
+#: ``allow_origin_func``: called with a validated, canonical origin; returns (or resolves to) ``True`` to allow it.
+OriginPredicate = Callable[[str], bool | Awaitable[bool]]
+
+#: Longest ``Access-Control-Request-Method`` / ``-Headers`` value read; anything longer is refused unread.
+MAX_METHOD_LENGTH = 64
+MAX_REQUEST_HEADERS_LENGTH = 4096
+MAX_REQUEST_HEADERS_ITEMS = 128
+#: Decisions remembered for origins and preflights outside the exact list (the cache is emptied when full).
+CACHE_SIZE = 1024
+#: Browsers' caps on ``Access-Control-Max-Age``: Chromium 2 hours, Firefox 24 hours.
+CHROMIUM_MAX_AGE = 7200
+FIREFOX_MAX_AGE = 86400
+
+# Fetch §2.2.2: request headers safelisted by name; a trusted origin may send them with any value (as Starlette).
+ALWAYS_ALLOWED_HEADERS = frozenset({"accept", "accept-language", "content-language", "content-type"})
+
+_VARY_ACTUAL = ("Origin",)
+_VARY_PREFLIGHT = ("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
+_PNA_REQUEST = "Access-Control-Request-Private-Network"
+_TEXT_PLAIN = ("Content-Type", "text/plain; charset=utf-8")
+
+
+class ConfigWarning(UserWarning):
+    """A configuration corskit accepts but that will not do what it says (e.g. a ``max_age`` above browsers' caps)."""
+
+
+def _encode(headers: Iterable[tuple[str, str]]) -> tuple[tuple[bytes, bytes], ...]:
+    return tuple((n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in headers)
+
+
+@dataclass(frozen=True, slots=True)
+class ActualDecision:
+    """What to add to the app's response to a request that is not a preflight.
+
+    ``headers`` are the ``Access-Control-*`` headers to add (none when refused); ``vary`` the request headers the
+    answer depends on, to merge into ``Vary``. ``raw_headers`` / ``raw_vary`` are the same, encoded for ASGI.
+    """
+
+    allowed: bool
+    headers: tuple[tuple[str, str], ...] = ()
+    vary: tuple[str, ...] = ()
+    reason: str = ""
+    raw_headers: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False)
+    raw_vary: bytes = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "raw_headers", _encode(self.headers))
+        object.__setattr__(self, "raw_vary", ", ".join(self.vary).encode("latin-1"))
+
+    def apply(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The app's response headers with this decision applied: the app's own ``Access-Control-*`` headers
+        dropped (the policy owns them), ours added, ``Vary`` merged into one line without duplicates."""
+        out: list[tuple[str, str]] = []
+        vary: list[str] = []
+        for name, value in headers:
+            lname = name.lower()
+            if lname == "vary":
+                vary.append(value)
+            elif not lname.startswith("access-control-"):
+                out.append((name, value))
+        out.extend(self.headers)
+        if vary or self.vary:
+            out.append(("Vary", merge_vary(", ".join(vary), self.vary)))
+        return out
+
+    def apply_raw(self, headers: Iterable[Sequence[bytes]]) -> list[tuple[bytes, bytes]]:
+        """:meth:`apply` for ASGI's ``(bytes, bytes)`` header pairs."""
+        out: list[tuple[bytes, bytes]] = []
+        vary: bytes | None = None
+        for name, value in headers:
+            lname = name.lower()
+            if lname == b"vary":
+                vary = value if vary is None else vary + b", " + value
+            elif not lname.startswith(b"access-control-"):
+                out.append((name, value))
+        out.extend(self.raw_headers)
+        if vary is None:
+            if self.raw_vary:
+                out.append((b"vary", self.raw_vary))
+        else:
+            out.append((b"vary", merge_vary(vary.decode("latin-1"), self.vary).encode("latin-1")))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class PreflightDecision:
+    """The complete response to a preflight: status, headers and a short text body (the reason, when refused)."""
+
+    allowed: bool
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes = b""
+    reason: str = ""
+    raw_headers: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False)
+    status_line: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "raw_headers", _encode(self.headers))
+        object.__setattr__(self, "status_line", f"{self.status} {_phrase(self.status)}")
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "OK"
+
+
+def is_preflight(method: str, origin: str | None, request_method: str | None) -> bool:
+    """Fetch §4.8 "CORS-preflight fetch": an ``OPTIONS`` request with ``Origin`` and ``Access-Control-Request-Method``.
+
+    Any other ``OPTIONS`` request is the app's to answer.
+    """
+    return method == "OPTIONS" and origin is not None and request_method is not None
+
+
+def merge_vary(existing: str | None, names: Sequence[str]) -> str:
+    """One ``Vary`` value: the *existing* field names, then *names*, without duplicates (case-insensitive).
+
+    ``*`` absorbs everything (RFC 9110 §12.5.5); items that are not field names are dropped.
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for item in [*(split_list(existing or "", max_items=256) or ()), *names]:
+        if item == "*":
+            return "*"
+        key = lowercase_ascii(item)
+        if key not in seen and is_token(item):
+            seen.add(key)
+            out.append(item)
+    return ", ".join(out)
+
+
+_D = TypeVar("_D", ActualDecision, PreflightDecision)
+_PreflightKey = tuple[str | None, str | None, str | None, str | None]
+
+
+class _Verdict(NamedTuple):
+    """The static rules' view of an origin: the ``Access-Control-Allow-Origin`` value, or why not."""
+
+    allow_origin: str | None
+    reason: str = ""
+    ask: bool = False  # the static rules do not allow it; ``allow_origin_func`` may
+
+
+_MALFORMED = _Verdict(None, "malformed Origin")
+_NOT_ALLOWED = _Verdict(None, "origin not allowed")
+_NULL_NOT_ALLOWED = _Verdict(None, "the 'null' origin is not listed in allow_origins")
+
+
+def _as_list(name: str, value: Any) -> list[str]:
+    if isinstance(value, (str, bytes)):
+        raise ConfigError(f"{name} must be a list of strings, not a single string: write {name}=[{value!r}]")
+    try:
+        items = list(value)
+    except TypeError:
+        raise ConfigError(f"{name} must be a list of strings, got {type(value).__name__}") from None
+    for item in items:
+        if not isinstance(item, str):
+            raise ConfigError(f"{name} must hold strings, got {item!r}")
+    return items
+
+
+def _wildcard(name: str, items: list[str]) -> bool:
+    if "*" not in items:
+        return False
+    if len(items) > 1:
+        others = [i for i in items if i != "*"]
+        raise ConfigError(f"{name}: '*' already allows every value; remove {others!r} or remove '*'")
+    return True
+
+
+def _check_flag(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+class Policy:
+    """A CORS policy: what a server allows, validated and compiled once. Immutable; safe to share across threads.
+
+    The keyword names are Starlette's ``CORSMiddleware`` ones. Nothing is allowed unless configured, and
+    configurations that would be insecure or silently ineffective raise :class:`~corskit.ConfigError`.
+
+    :param allow_origins: exact origins (``"https://app.example.com"``, normalised: case, default port), patterns
+        (``"https://*.example.com"``, ``"http://localhost:*"``), ``"null"``, or ``["*"]`` for any origin (a public
+        resource: refused with credentials).
+    :param allow_origin_regex: a regex full-matched against the canonical origin.
+    :param allow_origin_func: a sync or async predicate called with the canonical origin when nothing above
+        matched; its answers are not cached. Never called for ``null`` nor malformed origins.
+    :param allow_methods: methods a preflight may ask for, or ``["*"]``. GET, HEAD and POST never need one.
+    :param allow_headers: request headers a preflight may ask for (case-insensitive), or ``["*"]`` (any header,
+        ``Authorization`` included). ``Accept``, ``Accept-Language``, ``Content-Language`` and ``Content-Type`` are
+        always allowed.
+    :param allow_credentials: send ``Access-Control-Allow-Credentials: true`` (cookies, HTTP auth).
+    :param expose_headers: response headers script may read besides the safelisted ones, or ``["*"]``.
+    :param max_age: seconds a browser may cache a preflight answer; ``None`` sends no ``Access-Control-Max-Age``.
+    :param allow_private_network: answer Private Network Access preflights (Chrome) with
+        ``Access-Control-Allow-Private-Network: true``.
+    :param preflight_status: status of an allowed preflight answer (a 2xx).
+    """
+
+    __slots__ = (
+        "_actuals",
+        "_allow_credentials_headers",
+        "_any_header",
+        "_any_method",
+        "_any_origin",
+        "_cache_limit",
+        "_dynamic",
+        "_exact",
+        "_expose",
+        "_headers",
+        "_methods",
+        "_no_origin",
+        "_patterns",
+        "_preflights",
+        "_regex",
+        "_vary_actual",
+        "_vary_preflight",
+        "allow_credentials",
+        "allow_headers",
+        "allow_methods",
+        "allow_origin_func",
+        "allow_origin_regex",
+        "allow_origins",
+        "allow_private_network",
+        "expose_headers",
+        "is_async",
+        "max_age",
+        "preflight_status",
+    )
+
+    allow_origins: tuple[str, ...]
+    allow_origin_regex: str | None
+    allow_origin_func: OriginPredicate | None
+    allow_methods: tuple[str, ...]
+    allow_headers: tuple[str, ...]
+    allow_credentials: bool
+    expose_headers: tuple[str, ...]
+    max_age: int | None
+    allow_private_network: bool
+    preflight_status: int
+    #: True when ``allow_origin_func`` is a coroutine function: use :meth:`aactual` / :meth:`apreflight`.
+    is_async: bool
+    _any_origin: bool
+    _exact: frozenset[str]
+    _patterns: tuple[OriginPattern, ...]
+    _regex: re.Pattern[str] | None
+    _dynamic: bool
+    _any_method: bool
+    _methods: frozenset[str]
+    _any_header: bool
+    _headers: frozenset[str]
+    _allow_credentials_headers: tuple[tuple[str, str], ...]
+    _expose: tuple[tuple[str, str], ...]
+    _vary_actual: tuple[str, ...]
+    _vary_preflight: tuple[str, ...]
+    _no_origin: ActualDecision
+    _actuals: dict[str, ActualDecision]
+    _preflights: dict[_PreflightKey, PreflightDecision]
+    _cache_limit: int
+
+    def __init__(
+        self,
+        *,
+        allow_origins: Iterable[str] = (),
+        allow_origin_regex: str | re.Pattern[str] | None = None,
+        allow_origin_func: OriginPredicate | None = None,
+        allow_methods: Iterable[str] = (),
+        allow_headers: Iterable[str] = (),
+        allow_credentials: bool = False,
+        expose_headers: Iterable[str] = (),
+        max_age: int | None = 600,
+        allow_private_network: bool = False,
+        preflight_status: int = 204,
+    ) -> None:
+        setattr_ = super().__setattr__
+        credentials = _check_flag("allow_credentials", allow_credentials)
+        setattr_("allow_credentials", credentials)
+        setattr_("allow_private_network", _check_flag("allow_private_network", allow_private_network))
+
+        # Origins: "*", exact origins (a set: O(1) whatever its size), patterns, "null".
+        origins = _as_list("allow_origins", allow_origins)
+        any_origin = _wildcard("allow_origins", origins)
+        exact: dict[str, None] = {}
+        patterns: list[OriginPattern] = []
+        for text in [] if any_origin else origins:
+            if "*" in text:
+                patterns.append(compile_origin_pattern(text))
+                continue
+            try:
+                exact[normalize_origin(text).serialize()] = None
+            except OriginError as exc:
+                raise ConfigError(f"allow_origins: {exc}") from None
+        regex = None if allow_origin_regex is None else compile_origin_regex(allow_origin_regex)
+        if allow_origin_func is not None and not callable(allow_origin_func):
+            raise ConfigError(f"allow_origin_func must be a function, got {allow_origin_func!r}")
+        if any_origin:
+            if credentials:
+                raise ConfigError(
+                    "allow_origins=['*'] with allow_credentials=True would let every website read your users' "
+                    "responses: list the origins (or patterns such as 'https://*.example.com') you trust"
+                )
+            if regex is not None or allow_origin_func is not None:
+                raise ConfigError("allow_origins=['*'] already allows every origin: drop allow_origin_regex/func")
+        if credentials and "null" in exact:
+            raise ConfigError(
+                "allow_origins lists 'null' with allow_credentials=True: 'null' is the origin of sandboxed iframes and "
+                "local files on any site, so any site could read your users' responses; remove 'null'"
+            )
+        setattr_("_any_origin", any_origin)
+        setattr_("_exact", frozenset(exact))
+        setattr_("_patterns", tuple(patterns))
+        setattr_("_regex", regex)
+        setattr_("allow_origins", ("*",) if any_origin else (*exact, *(p.text for p in patterns)))
+        setattr_("allow_origin_regex", None if regex is None else regex.pattern)
+        setattr_("allow_origin_func", allow_origin_func)
+        setattr_("is_async", allow_origin_func is not None and _is_async_callable(allow_origin_func))
+        setattr_("_dynamic", bool(patterns) or regex is not None or allow_origin_func is not None)
+
+        # Methods: tokens, normalised as fetch() normalises them (Fetch "normalize a method").
+        methods = _as_list("allow_methods", allow_methods)
+        any_method = _wildcard("allow_methods", methods)
+        normalized: dict[str, None] = {}
+        for method in [] if any_method else methods:
+            if not is_token(method):
+                raise ConfigError(f"allow_methods: {method!r} is not a valid method name")
+            if is_forbidden_method(method):
+                raise ConfigError(f"allow_methods: browsers never send {method!r} (a forbidden method); remove it")
+            normalized[normalize_method(method)] = None
+        setattr_("_any_method", any_method)
+        setattr_("_methods", frozenset(normalized))
+        setattr_("allow_methods", ("*",) if any_method else tuple(normalized))
+
+        # Request headers: tokens, case-insensitive; forbidden names can never be sent by a page.
+        names = _as_list("allow_headers", allow_headers)
+        any_header = _wildcard("allow_headers", names)
+        lowered: dict[str, None] = {}
+        for name in [] if any_header else names:
+            if not is_token(name):
+                raise ConfigError(f"allow_headers: {name!r} is not a valid header name")
+            if is_forbidden_request_header(name):
+                raise ConfigError(
+                    f"allow_headers: {name!r} is a forbidden request header (Fetch): browsers set it themselves "
+                    "and scripts cannot; remove it"
+                )
+            lowered[lowercase_ascii(name)] = None
+        setattr_("_any_header", any_header)
+        setattr_("_headers", frozenset(lowered) | ALWAYS_ALLOWED_HEADERS)
+        setattr_("allow_headers", ("*",) if any_header else tuple(lowered))
+
+        # Exposed response headers.
+        exposed = _as_list("expose_headers", expose_headers)
+        any_exposed = _wildcard("expose_headers", exposed)
+        if any_exposed and credentials:
+            raise ConfigError(
+                "expose_headers=['*'] with allow_credentials=True exposes nothing: for credentialed requests "
+                "browsers read '*' as a header named '*'; list the header names"
+            )
+        unique: dict[str, str] = {}
+        for name in [] if any_exposed else exposed:
+            if not is_token(name):
+                raise ConfigError(f"expose_headers: {name!r} is not a valid header name")
+            if lowercase_ascii(name) in FORBIDDEN_RESPONSE_HEADERS:
+                raise ConfigError(f"expose_headers: browsers never let script read {name!r}; remove it")
+            unique.setdefault(lowercase_ascii(name), name)
+        setattr_("expose_headers", ("*",) if any_exposed else tuple(unique.values()))
+
+        if max_age is not None:
+            if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0:
+                raise ConfigError(f"max_age must be a number of seconds (an int ≥ 0) or None, got {max_age!r}")
+            if max_age > CHROMIUM_MAX_AGE:
+                warnings.warn(
+                    f"max_age={max_age}: browsers cap preflight caching (Chromium at {CHROMIUM_MAX_AGE} s, Firefox "
+                    f"at {FIREFOX_MAX_AGE} s) and will use their cap",
+                    ConfigWarning,
+                    stacklevel=2,
+                )
+        setattr_("max_age", max_age)
+        if isinstance(preflight_status, bool) or not isinstance(preflight_status, int):
+            raise ConfigError(f"preflight_status must be an int, got {preflight_status!r}")
+        if not 200 <= preflight_status <= 299:
+            # Fetch §4.8 step 7: a preflight answer needs an ok status (200-299).
+            raise ConfigError(
+                f"preflight_status must be a 2xx status (an ok status for browsers), got {preflight_status}"
+            )
+        setattr_("preflight_status", preflight_status)
+
+        # Pre-built answers.
+        credentials_header = (("Access-Control-Allow-Credentials", "true"),) if credentials else ()
+        expose_header = (
+            (("Access-Control-Expose-Headers", ", ".join(self.expose_headers)),) if self.expose_headers else ()
+        )
+        setattr_("_allow_credentials_headers", credentials_header)
+        setattr_("_expose", expose_header)
+        vary_actual = () if any_origin else _VARY_ACTUAL
+        vary_preflight = _VARY_PREFLIGHT[1:] if any_origin else _VARY_PREFLIGHT
+        if self.allow_private_network:
+            vary_preflight = (*vary_preflight, _PNA_REQUEST)
+        setattr_("_vary_actual", vary_actual)
+        setattr_("_vary_preflight", vary_preflight)
+        # Fetch §3.2.5: a `*` answer needs no Vary, and is sent to every request so that caches can share it.
+        no_origin = self._allow("*") if any_origin else ActualDecision(False, vary=vary_actual)
+        setattr_("_no_origin", no_origin)
+        setattr_("_actuals", {})
+        setattr_("_preflights", {})
+        setattr_("_cache_limit", len(exact) + CACHE_SIZE)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Policy is immutable; build a new one")
+
+    def __repr__(self) -> str:
+        parts = [
+            f"{name}={getattr(self, name)!r}"
+            for name in (
+                "allow_origins",
+                "allow_origin_regex",
+                "allow_origin_func",
+                "allow_methods",
+                "allow_headers",
+                "allow_credentials",
+                "expose_headers",
+                "max_age",
+                "allow_private_network",
+                "preflight_status",
+            )
+        ]
+        return f"Policy({', '.join(parts)})"
+
+    def for_path(self, path: str) -> Policy:
+        """This policy (the interface :class:`~corskit.PathPolicies` shares)."""
+        return self
+
+    # --- actual requests --------------------------------------------------------------------------------------
+
+    def actual(self, origin: str | None, *, path: str = "") -> ActualDecision:
+        """Decide a request that is not a preflight, given its ``Origin`` value (``None`` when absent).
+
+        Raises nothing: a malformed or disallowed origin gets a refusal (no CORS header, ``Vary: Origin``).
+        """
+        if origin is None:
+            return self._no_origin
+        answer = self._actuals.get(origin)
+        if answer is None:
+            verdict = self._verdict(origin)
+            if verdict.ask:
+                return self._log(self._asked_actual(origin, self._ask(origin)), origin, path)
+            answer = self._actual_for(verdict)
+            if len(origin) <= MAX_ORIGIN_LENGTH:
+                self._remember(self._actuals, origin, answer)
+        if answer.reason:
+            self._log(answer, origin, path)
+        return answer
+
+    async def aactual(self, origin: str | None, *, path: str = "") -> ActualDecision:
+        """:meth:`actual` for an async ``allow_origin_func``."""
+        if origin is None or origin in self._actuals:
+            return self.actual(origin, path=path)
+        verdict = self._verdict(origin)
+        if verdict.ask:
+            return self._log(self._asked_actual(origin, await self._aask(origin)), origin, path)
+        return self.actual(origin, path=path)
+
+    def _asked_actual(self, origin: str, allowed: bool) -> ActualDecision:
+        if allowed:
+            return self._allow(origin)
+        return ActualDecision(False, vary=self._vary_actual, reason="origin not allowed")
+
+    def _actual_for(self, verdict: _Verdict) -> ActualDecision:
+        if verdict.allow_origin is None:
+            return ActualDecision(False, vary=self._vary_actual, reason=verdict.reason)
+        return self._allow(verdict.allow_origin)
+
+    def _allow(self, allow_origin: str) -> ActualDecision:
+        headers = (("Access-Control-Allow-Origin", allow_origin), *self._allow_credentials_headers, *self._expose)
+        return ActualDecision(True, headers, self._vary_actual)
+
+    # --- preflights --------------------------------------------------------------------------------------------
+
+    def preflight(
+        self,
+        origin: str | None,
+        method: str | None,
+        headers: str | None = None,
+        private_network: str | None = None,
+        *,
+        path: str = "",
+    ) -> PreflightDecision:
+        """Answer a preflight from its ``Origin``, ``Access-Control-Request-Method``, ``-Headers`` and
+        ``-Private-Network`` values (several lines joined with ``", "``; ``None`` when absent).
+
+        Raises nothing: anything not allowed, malformed or over-long gets a refusal with no ``Access-Control-Allow-*``
+        header and the reason in the body.
+        """
+        key = (origin, method, headers, private_network)
+        answer = self._preflights.get(key)
+        if answer is None:
+            answer = self._preflight_miss(key, None)
+        if answer.reason:
+            self._log(answer, origin, path, method, headers)
+        return answer
+
+    async def apreflight(
+        self,
+        origin: str | None,
+        method: str | None,
+        headers: str | None = None,
+        private_network: str | None = None,
+        *,
+        path: str = "",
+    ) -> PreflightDecision:
+        """:meth:`preflight` for an async ``allow_origin_func``."""
+        key = (origin, method, headers, private_network)
+        if key in self._preflights or origin is None or not self._verdict(origin).ask:
+            return self.preflight(origin, method, headers, private_network, path=path)
+        answer = self._preflight_miss(key, await self._aask(origin))
+        if answer.reason:
+            self._log(answer, origin, path, method, headers)
+        return answer
+
+    def _preflight_miss(self, key: _PreflightKey, asked: bool | None) -> PreflightDecision:
+        origin, method, headers, private_network = key
+        if origin is None:
+            return self._refuse_preflight("no Origin")
+        verdict = self._verdict(origin)
+        cacheable = not verdict.ask
+        if verdict.ask:
+            if asked is None:
+                asked = self._ask(origin)
+            verdict = _Verdict(origin) if asked else _NOT_ALLOWED
+        answer = self._decide_preflight(verdict, method, headers, private_network)
+        small = len(origin) <= MAX_ORIGIN_LENGTH and len(headers or "") <= 1024 and len(private_network or "") <= 8
+        if cacheable and small and (method is None or len(method) <= MAX_METHOD_LENGTH):
+            self._remember(self._preflights, key, answer)
+        return answer
+
+    def _decide_preflight(
+        self, verdict: _Verdict, method: str | None, headers: str | None, private_network: str | None
+    ) -> PreflightDecision:
+        if verdict.allow_origin is None:
+            return self._refuse_preflight(verdict.reason)
+        if method is None or len(method) > MAX_METHOD_LENGTH or not is_token(method):
+            return self._refuse_preflight("malformed Access-Control-Request-Method")
+        # Fetch §4.8 step 7.5: safelisted methods need not be listed.
+        if not (self._any_method or method in self._methods or method in SAFELISTED_METHODS):
+            return self._refuse_preflight(f"method {method} not allowed")
+        names: dict[str, None] = {}
+        if headers is not None:
+            too_long = len(headers) > MAX_REQUEST_HEADERS_LENGTH
+            items = None if too_long else split_list(headers, max_items=MAX_REQUEST_HEADERS_ITEMS)
+            if items is None:
+                return self._refuse_preflight("Access-Control-Request-Headers too long")
+            for item in items:
+                if not is_token(item):
+                    return self._refuse_preflight("malformed Access-Control-Request-Headers")
+                name = lowercase_ascii(item)
+                if not (self._any_header or name in self._headers):
+                    return self._refuse_preflight(f"header {name} not allowed")
+                names[name] = None
+        # Private Network Access §3.2: answered only when the policy opts in.
+        wants_private = private_network == "true"
+        if wants_private and not self.allow_private_network:
+            return self._refuse_preflight("private network access not allowed")
+        out: list[tuple[str, str]] = [("Access-Control-Allow-Origin", verdict.allow_origin)]
+        out.extend(self._allow_credentials_headers)
+        # Echo what was asked (validated tokens): exact, and wildcards keep working with credentials.
+        out.append(("Access-Control-Allow-Methods", method))
+        if names:
+            out.append(("Access-Control-Allow-Headers", ", ".join(names)))
+        if wants_private:
+            out.append(("Access-Control-Allow-Private-Network", "true"))
+        if self.max_age is not None:
+            out.append(("Access-Control-Max-Age", str(self.max_age)))
+        out.append(("Vary", ", ".join(self._vary_preflight)))
+        if self.preflight_status != 204:
+            out.append(("Content-Length", "0"))
+        return PreflightDecision(True, self.preflight_status, tuple(out))
+
+    def _refuse_preflight(self, reason: str) -> PreflightDecision:
+        body = f"CORS preflight refused: {reason}\n".encode()
+        headers = (("Vary", ", ".join(self._vary_preflight)), _TEXT_PLAIN, ("Content-Length", str(len(body))))
+        return PreflightDecision(False, 403, headers, body, reason)
+
+    # --- origins -------------------------------------------------------------------------------------------------
+
+    def _verdict(self, origin: str) -> _Verdict:
+        """The static rules on *origin*, in order: ``*``, the exact set, patterns, the regex."""
+        if self._any_origin:
+            return _Verdict("*")
+        if origin in self._exact:
+            return _Verdict(origin)
+        if len(origin) > MAX_ORIGIN_LENGTH or not origin.isascii() or not origin.isprintable():
+            return _MALFORMED
+        if not self._dynamic:
+            return _NOT_ALLOWED
+        parsed = parse_origin(origin)
+        if parsed is None:
+            return _MALFORMED
+        if parsed.opaque:
+            return _NULL_NOT_ALLOWED
+        for pattern in self._patterns:
+            if pattern.matches(parsed):
+                return _Verdict(origin)
+        # parse_origin returns only canonical origins: what matches here is safe to reflect.
+        if self._regex is not None and self._regex.fullmatch(origin):
+            return _Verdict(origin)
+        if self.allow_origin_func is not None:
+            return _Verdict(None, "origin not allowed", ask=True)
+        return _NOT_ALLOWED
+
+    def _ask(self, origin: str) -> bool:
+        func = self.allow_origin_func
+        assert func is not None
+        try:
+            result = func(origin)
+        except Exception:
+            logger.exception("CORS: allow_origin_func raised for origin %r; refusing it", origin)
+            return False
+        if inspect.isawaitable(result):
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+            logger.error("CORS: allow_origin_func is async but the server is not; refusing origin %r", origin)
+            return False
+        return _check_answer(result, origin)
+
+    async def _aask(self, origin: str) -> bool:
+        func = self.allow_origin_func
+        assert func is not None
+        try:
+            result = func(origin)
+            if inspect.isawaitable(result):
+                result = await result
+        except Exception:
+            logger.exception("CORS: allow_origin_func raised for origin %r; refusing it", origin)
+            return False
+        return _check_answer(result, origin)
+
+    def _remember(self, cache: dict[Any, Any], key: object, value: object) -> None:
+        if len(cache) >= self._cache_limit:
+            cache.clear()
+        cache[key] = value
+
+    @staticmethod
+    def _log(answer: _D, origin: str | None, path: str, method: str | None = None, headers: str | None = None) -> _D:
+        if answer.reason and logger.isEnabledFor(logging.DEBUG):
+            if isinstance(answer, PreflightDecision):
+                logger.debug(
+                    "CORS preflight refused: %s (origin=%r, method=%r, headers=%r, path=%r)",
+                    answer.reason,
+                    _clip(origin),
+                    _clip(method),
+                    _clip(headers),
+                    _clip(path),
+                )
+            else:
+                logger.debug("CORS: %s (origin=%r, path=%r)", answer.reason, _clip(origin), _clip(path))
+        return answer
+
+
+def _clip(value: str | None, limit: int = 200) -> str | None:
+    """At most *limit* characters of a request value for a log line (logged with %r, so CR/LF stay escaped)."""
+    if value is None or len(value) <= limit:
+        return value
+    return f"{value[:limit]}…({len(value)} characters)"
+
+
+def _check_answer(result: object, origin: str) -> bool:
+    if result is True:
+        return True
+    if result is not False:
+        logger.warning("CORS: allow_origin_func returned %r for origin %r, not a bool; refusing it", result, origin)
+    return False
+
+
+def _is_async_callable(func: object) -> bool:
+    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(getattr(func, "__call__", None))  # noqa: B004
