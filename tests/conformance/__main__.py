@@ -22,7 +22,7 @@ from pathlib import Path
 from tests._chromium import ChromiumUnavailable, chromium_required, launch_chromium
 
 from . import compare, harness
-from .corpus import CORPUS_DIR, Case, load
+from .cases import CORPUS_DIR, Case, load
 
 
 def _select(args: argparse.Namespace) -> list[Case]:

@@ -41,17 +41,19 @@ def load(directory: Path = CORPUS_DIR) -> list[Case]:
 
 
 def _mark_url(url: str, marker: str) -> str:
-    """Insert ``/<marker>`` at the start of the path of an absolute http(s) URL or an absolute-path reference,
-    keeping everything else (userinfo, an explicit ``:80``, query, fragment) byte for byte."""
+    """Insert ``/<marker>`` at the start of the path of a URL with an authority (``scheme://host…``) or of an
+    absolute-path reference, keeping everything else (userinfo, an explicit ``:80``, query, fragment) byte for
+    byte. Other URLs (``data:``, ``about:``, path-relative references, which keep the marker by resolution) are
+    left alone."""
     m = _ABSOLUTE.match(url)
-    if m and m.group("scheme").lower() in ("http", "https") and m.group("rest").startswith("//"):
+    if m and m.group("rest").startswith("//"):
         head = m.group("scheme") + "://"
         rest = m.group("rest")[2:]
     elif url.startswith("//"):  # scheme-relative
         head, rest = "//", url[2:]
     elif url.startswith("/"):  # absolute-path reference
         return f"/{marker}{url}"
-    else:  # other schemes, path-relative references (they keep the marker by resolution): untouched
+    else:
         return url
     cut = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
     authority, tail = rest[:cut], rest[cut:]

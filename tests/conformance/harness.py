@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import compare
-from .corpus import Case, isolate
+from .cases import Case, isolate
 from .runner import ChromiumRunner, Observation
 from .server import ScenarioServer
 

@@ -1,7 +1,7 @@
 """Play scenarios in a real Chromium and describe what happened in the ``corskit explain --json`` schema.
 
 One browser context (its own preflight and HTTP caches) and one page serve a whole run; the page moves only when
-the scenario's origin changes. Every case's URLs carry a unique marker (:func:`corpus.isolate`), which is also how
+the scenario's origin changes. Every case's URLs carry a unique marker (:func:`cases.isolate`), which is also how
 console lines, DevTools events and server-log entries are attributed to the case.
 """
 
@@ -41,14 +41,21 @@ _TYPEERROR_CODES = (
     (re.compile(r"Failed to parse URL"), "invalid_url"),
     (re.compile(r"URL scheme .* is not supported\.$"), "unsupported_scheme"),
 )
-# net::ERR_* of a failed load that is not a CORS error → our codes.
-_NET_CODES = {
-    "net::ERR_TOO_MANY_REDIRECTS": "too_many_redirects",
-    "net::ERR_UNSAFE_REDIRECT": "unsafe_redirect",
-    "net::ERR_INVALID_REDIRECT": "invalid_redirect",
-}
 _CORS_LINE = "Access to fetch at '"
 _ERR_FAILED = "Failed to load resource: net::ERR_FAILED"  # follows every blocked fetch; never the message
+
+
+def _network_code(failure: dict[str, Any] | None, redirect_mode: str) -> str:
+    """Our code for a failure that is not a CORS error: ``net::ERR_TOO_MANY_REDIRECTS`` → ``too_many_redirects``;
+    a load the renderer blocked (empty errorText) → ``blocked_<blockedReason>``."""
+    if failure is None:
+        return "no_devtools_event"
+    error = str(failure.get("errorText") or "")
+    if not error:
+        return "blocked_" + snake(str(failure.get("blockedReason") or "unknown"))
+    if error == "net::ERR_FAILED" and redirect_mode == "error":
+        return "redirect_mode_error"  # redirect: "error" fails with a bare ERR_FAILED and no console text
+    return error.removeprefix("net::ERR_").lower()
 
 
 def snake(name: str) -> str:
@@ -131,7 +138,10 @@ class ChromiumRunner:
         return None
 
     def _lines(self, marker: str) -> list[str]:
-        return [text for text, url in self._console if marker in text or marker in url]
+        """Console lines about the case: the marker is in the text or in the line's URL, or the line's URL is one
+        the case's request went through (a redirect to ``javascript:`` has no marker)."""
+        urls = set().union(*(u for u in self._urls.values() if any(marker in x for x in u)))
+        return [text for text, url in self._console if marker in text or marker in url or url in urls]
 
     # -- running ---------------------------------------------------------------------------------------------------
 
@@ -168,6 +178,7 @@ class ChromiumRunner:
         for key in ("method", "headers", "credentials", "mode", "redirect"):
             if key in req:
                 init[key] = req[key]
+        started = time.monotonic()
         fetched = self.page.evaluate(FETCH_JS, [req["url"], init])
 
         failure: dict[str, Any] | None = None
@@ -202,16 +213,15 @@ class ChromiumRunner:
                     f"unclassified_type_error: {fetched['message']}",
                 )
             else:
-                result["message"] = next((ln for ln in lines if ln.startswith(_CORS_LINE)), None) or next(
-                    (ln for ln in lines if ln != _ERR_FAILED), None
+                result["message"] = (
+                    next((ln for ln in lines if ln.startswith(_CORS_LINE)), None)
+                    or next((ln for ln in lines if ln != _ERR_FAILED), None)
+                    or next(iter(lines), None)
                 )
                 if cors:
                     result["error"] = snake(cors["corsError"])
-                elif net_error in _NET_CODES:
-                    result["error"] = _NET_CODES[str(net_error)]
                 else:
-                    blocked = (failure or {}).get("blockedReason")
-                    result["error"] = f"unclassified_network_error: {net_error!r} blocked={blocked!r}"
+                    result["error"] = _network_code(failure, req.get("redirect", "follow"))
         result["sent"] = [_wire(s) for s in seen if s.matched]
 
         raw = {
@@ -222,6 +232,7 @@ class ChromiumRunner:
             "net_error": net_error,
             "blocked_reason": (failure or {}).get("blockedReason"),
             "console": lines,
+            "elapsed_ms": round((time.monotonic() - started) * 1000, 1),
             "wire": [_wire(s) for s in seen],
         }
         return Observation(category, name, scenario, result, raw, broken)

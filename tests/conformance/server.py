@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 #: Path served on any host as the page that runs the fetches (its origin is the host's).
 PAGE_PATH = "/__corskit_page"
-PAGE_HTML = b"<!doctype html><meta charset=utf-8><link rel=icon href=\"data:,\"><title>corskit conformance</title>"
+PAGE_HTML = b'<!doctype html><meta charset=utf-8><link rel=icon href="data:,"><title>corskit conformance</title>'
 UNMATCHED_STATUS = 599
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
