@@ -43,19 +43,25 @@ class ErrorCode(str, Enum):
 
     # fetch() throws a TypeError before any network access.
     INVALID_URL = "invalid_url"
+    NON_LATIN1_HEADER = "non_latin1_header"
     URL_INCLUDES_CREDENTIALS = "url_includes_credentials"
     INVALID_METHOD = "invalid_method"
     FORBIDDEN_METHOD = "forbidden_method"
     METHOD_NOT_ALLOWED_IN_NO_CORS = "method_not_allowed_in_no_cors"
     INVALID_HEADER_NAME = "invalid_header_name"
     INVALID_HEADER_VALUE = "invalid_header_value"
-    UNSUPPORTED_SCHEME = "unsupported_scheme"
 
-    # Network errors that are not CORS errors.
+    # Network errors that are not CORS errors (names from Chromium's net::ERR_* and DevTools blockedReason).
     TOO_MANY_REDIRECTS = "too_many_redirects"
     UNSAFE_REDIRECT = "unsafe_redirect"
     INVALID_REDIRECT = "invalid_redirect"
+    UNKNOWN_URL_SCHEME = "unknown_url_scheme"
+    RESPONSE_HEADERS_MULTIPLE_LOCATION = "response_headers_multiple_location"
+    RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH = "response_headers_multiple_content_length"
+    RESPONSE_HEADERS_MULTIPLE_CONTENT_DISPOSITION = "response_headers_multiple_content_disposition"
     REDIRECT_MODE_ERROR = "redirect_mode_error"
+    #: Blink refused to follow a redirect (credentials in the Location, or mode "same-origin" leaving the origin).
+    BLOCKED_ORIGIN = "blocked_origin"
 
     @property
     def is_cors(self) -> bool:
@@ -71,10 +77,6 @@ class ErrorCode(str, Enum):
 # Chromium: kPreflight* variants of the CORS check get this lead-in (cors_error_string.cc).
 _PREFLIGHT_LEAD = "Response to preflight request doesn't pass access control check: "
 _FIX_SUFFIX = " Have the server send the header with a valid value."
-_NO_CORS_HINT = (
-    " If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with"
-    " CORS disabled."
-)
 
 _ACAO_MISSING = "No 'Access-Control-Allow-Origin' header is present on the requested resource."
 _ACAO_WILDCARD = (
@@ -93,17 +95,16 @@ _ACAC_INVALID = (
 
 # Code → text after "Access to fetch at … has been blocked by CORS policy: ". {param} is the failed parameter.
 _CORS_TEXT: dict[ErrorCode, str] = {
-    ErrorCode.DISALLOWED_BY_MODE: "Cross origin requests are not allowed by request mode.",
     ErrorCode.INVALID_RESPONSE: "The response is invalid.",
     ErrorCode.WILDCARD_ORIGIN_NOT_ALLOWED: _ACAO_WILDCARD,
-    ErrorCode.MISSING_ALLOW_ORIGIN_HEADER: _ACAO_MISSING + _NO_CORS_HINT,
+    ErrorCode.MISSING_ALLOW_ORIGIN_HEADER: _ACAO_MISSING,
     ErrorCode.MULTIPLE_ALLOW_ORIGIN_VALUES: _ACAO_MULTIPLE + _FIX_SUFFIX,
     ErrorCode.INVALID_ALLOW_ORIGIN_VALUE: _ACAO_INVALID + _FIX_SUFFIX,
     ErrorCode.ALLOW_ORIGIN_MISMATCH: _ACAO_MISMATCH + _FIX_SUFFIX,
     ErrorCode.INVALID_ALLOW_CREDENTIALS: _ACAC_INVALID,
     ErrorCode.CORS_DISABLED_SCHEME: "Cross origin requests are only supported for protocol schemes: {param}.",
     ErrorCode.PREFLIGHT_WILDCARD_ORIGIN_NOT_ALLOWED: _PREFLIGHT_LEAD + _ACAO_WILDCARD,
-    ErrorCode.PREFLIGHT_MISSING_ALLOW_ORIGIN_HEADER: _PREFLIGHT_LEAD + _ACAO_MISSING + _NO_CORS_HINT,
+    ErrorCode.PREFLIGHT_MISSING_ALLOW_ORIGIN_HEADER: _PREFLIGHT_LEAD + _ACAO_MISSING,
     ErrorCode.PREFLIGHT_MULTIPLE_ALLOW_ORIGIN_VALUES: _PREFLIGHT_LEAD + _ACAO_MULTIPLE + _FIX_SUFFIX,
     ErrorCode.PREFLIGHT_INVALID_ALLOW_ORIGIN_VALUE: _PREFLIGHT_LEAD + _ACAO_INVALID + _FIX_SUFFIX,
     ErrorCode.PREFLIGHT_ALLOW_ORIGIN_MISMATCH: _PREFLIGHT_LEAD + _ACAO_MISMATCH + _FIX_SUFFIX,
@@ -161,6 +162,11 @@ _FETCH_TYPEERROR = "Failed to execute 'fetch' on 'Window': "
 
 # Messages of failures that are not CORS errors: a TypeError thrown by fetch(), or Chromium's console line.
 _OTHER_TEXT: dict[ErrorCode, str] = {
+    # Chromium 156 reports mode "same-origin" to another origin in Blink, before CORS (CDP issue DisallowedByMode).
+    ErrorCode.DISALLOWED_BY_MODE: (
+        'Fetch API cannot load {url}. Request mode is "same-origin" but the URL\'s origin is not same as the request'
+        " origin {origin}."
+    ),
     ErrorCode.INVALID_URL: _FETCH_TYPEERROR + "Failed to parse URL from {param}",
     ErrorCode.URL_INCLUDES_CREDENTIALS: (
         _FETCH_TYPEERROR + "Request cannot be constructed from a URL that includes credentials: {param}"
@@ -170,11 +176,36 @@ _OTHER_TEXT: dict[ErrorCode, str] = {
     ErrorCode.METHOD_NOT_ALLOWED_IN_NO_CORS: _FETCH_TYPEERROR + "'{param}' is unsupported in no-cors mode.",
     ErrorCode.INVALID_HEADER_NAME: _FETCH_TYPEERROR + "Invalid name",
     ErrorCode.INVALID_HEADER_VALUE: _FETCH_TYPEERROR + "Invalid value",
-    ErrorCode.UNSUPPORTED_SCHEME: 'Fetch API cannot load {url}. URL scheme "{param}" is not supported.',
+    ErrorCode.NON_LATIN1_HEADER: (
+        _FETCH_TYPEERROR + "Failed to read the 'headers' property from 'RequestInit': String contains non"
+        " ISO-8859-1 code point."
+    ),
     ErrorCode.TOO_MANY_REDIRECTS: "Failed to load resource: net::ERR_TOO_MANY_REDIRECTS",
     ErrorCode.UNSAFE_REDIRECT: "Failed to load resource: net::ERR_UNSAFE_REDIRECT",
     ErrorCode.INVALID_REDIRECT: "Failed to load resource: net::ERR_INVALID_REDIRECT",
+    ErrorCode.UNKNOWN_URL_SCHEME: "Failed to load resource: net::ERR_UNKNOWN_URL_SCHEME",
+    ErrorCode.RESPONSE_HEADERS_MULTIPLE_LOCATION: (
+        "Failed to load resource: net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION"
+    ),
+    ErrorCode.RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH: (
+        "Failed to load resource: net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH"
+    ),
+    ErrorCode.RESPONSE_HEADERS_MULTIPLE_CONTENT_DISPOSITION: (
+        "Failed to load resource: net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_DISPOSITION"
+    ),
     ErrorCode.REDIRECT_MODE_ERROR: "Failed to load resource: net::ERR_FAILED",
+}
+
+#: The same code can come with another text, depending on where Chromium detects it.
+_VARIANT_TEXT: dict[tuple[ErrorCode, str], str | None] = {
+    # fetch() of a non-HTTP(S) URL: Blink's line, before any network access.
+    (ErrorCode.CORS_DISABLED_SCHEME, "fetch"): 'Fetch API cannot load {url}. URL scheme "{param}" is not supported.',
+    # mode "same-origin" redirected to another origin: Blink's line names the page, and ends with a newline.
+    (ErrorCode.BLOCKED_ORIGIN, "same-origin-mode"): (
+        "Unsafe attempt to load URL {url} from frame with URL {page}. Domains, protocols and ports must match.\n"
+    ),
+    # Credentials in a redirect's Location outside CORS: blocked without any console line.
+    (ErrorCode.BLOCKED_ORIGIN, ""): None,
 }
 
 
@@ -185,19 +216,31 @@ def format_message(
     origin: str = "",
     initial_url: str | None = None,
     param: str = "",
-) -> str:
-    """The exact text Chromium shows for *code*.
+    variant: str = "",
+    page: str = "",
+) -> str | None:
+    """The exact text Chromium shows for *code*, or ``None`` when it shows none.
 
     For CORS errors: ``Access to fetch at '{url}' [(redirected from '{initial_url}') ]from origin '{origin}' has
     been blocked by CORS policy: …``; *param* is Chromium's "failed parameter" (a header value, method, name…).
+    *variant* picks another text for the same code (see ``_VARIANT_TEXT``); *page* is the page's URL.
     """
+    if (code, variant) in _VARIANT_TEXT:
+        template = _VARIANT_TEXT[(code, variant)]
+        return None if template is None else template.format(url=url, param=param, page=page)
     if code in _CORS_TEXT:
         redirected = f"(redirected from '{initial_url}') " if initial_url and initial_url != url else ""
         return (
             f"Access to fetch at '{url}' {redirected}from origin '{origin}' has been blocked by CORS policy: "
-            + _CORS_TEXT[code].format(param=param)
+            + _CORS_TEXT[code].format(param=escape_for_console(param))
         )
-    return _OTHER_TEXT[code].format(param=param, url=url)
+    return _OTHER_TEXT[code].format(param=param, url=url, origin=origin)
+
+
+def escape_for_console(value: str) -> str:
+    """Control and non-ASCII characters in a quoted value print as ``\\uXXXX`` (Chromium 156: ``\\v`` →
+    ``\\u000B``, ``é`` → ``\\u00E9``)."""
+    return "".join(c if 0x20 <= ord(c) < 0x7F else f"\\u{ord(c):04X}" for c in value)
 
 
 class CORSError(Exception):

@@ -185,7 +185,7 @@ def suggest(result: Result, origin: str, request: Request) -> Fix | None:
     if code is ErrorCode.DISALLOWED_BY_MODE:
         return client("The request uses mode: 'same-origin' for another origin: use mode: 'cors' (the default).")
     if code is ErrorCode.CORS_DISABLED_SCHEME:
-        return client("Cross-origin requests work only over http(s): serve the resource over http(s).")
+        return client("fetch() loads cross-origin resources only over http(s): use an http(s) URL.")
     client_text = {
         ErrorCode.INVALID_URL: "The URL does not parse: pass an absolute http(s) URL.",
         ErrorCode.URL_INCLUDES_CREDENTIALS: "Remove user:password from the URL; send an Authorization header instead.",
@@ -194,7 +194,10 @@ def suggest(result: Result, origin: str, request: Request) -> Fix | None:
         ErrorCode.METHOD_NOT_ALLOWED_IN_NO_CORS: "mode: 'no-cors' allows only GET, HEAD and POST: use mode: 'cors'.",
         ErrorCode.INVALID_HEADER_NAME: "A header name is not a valid token: fix it in the calling code.",
         ErrorCode.INVALID_HEADER_VALUE: "A header value contains characters HTTP does not allow (CR, LF, NUL…).",
-        ErrorCode.UNSUPPORTED_SCHEME: "fetch() only loads http(s) URLs from a web page.",
+        ErrorCode.NON_LATIN1_HEADER: "Header names and values are byte strings: encode text above U+00FF first.",
+        ErrorCode.UNKNOWN_URL_SCHEME: "The request was redirected to a URL scheme fetch() cannot load.",
+        ErrorCode.BLOCKED_ORIGIN: "The browser refused the redirect: its Location holds user:password, or it"
+        " leaves the page's origin in mode 'same-origin'.",
         ErrorCode.REDIRECT_MODE_ERROR: "The request's redirect mode refused a redirect: use redirect: 'follow'.",
     }.get(code)
     if client_text:

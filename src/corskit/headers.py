@@ -222,11 +222,26 @@ def parse_single_range(value: str) -> tuple[int | None, int | None] | None:
         return None
     start = int(first) if first else None
     end = int(last) if last else None
+    # Chromium parses the numbers as 64-bit signed integers: larger ones do not parse.
+    if (start is not None and start > _INT64_MAX) or (end is not None and end > _INT64_MAX):
+        return None
     if start is None and end is None:
         return None
     if start is not None and end is not None and start > end:
         return None
     return start, end
+
+
+_INT64_MAX = 2**63 - 1
+
+
+def canonical_range(value: str) -> str:
+    """A parseable single range written as Chromium puts it on the wire (``bytes=007-009`` → ``bytes=7-9``)."""
+    parsed = parse_single_range(value)
+    if parsed is None:
+        return value
+    start, end = parsed
+    return f"bytes={'' if start is None else start}-{'' if end is None else end}"
 
 
 def lowercase_ascii(value: str) -> str:

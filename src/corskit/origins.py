@@ -77,8 +77,12 @@ def _canonical_ipv6(text: str) -> str | None:
         return None
 
 
-def _canonical_host(host: str) -> str | None:
-    """Lowercase an ASCII host, IDNA-encode a Unicode one, compress an IPv6 literal; ``None`` when invalid."""
+def _canonical_host(host: str, *, strict: bool = True) -> str | None:
+    """Lowercase an ASCII host, IDNA-encode a Unicode one, compress an IPv6 literal; ``None`` when invalid.
+
+    *strict* accepts only letters, digits, ``-``, ``.`` and ``_`` in well-formed labels (safe to reflect); the
+    lenient form refuses only WHATWG's "forbidden domain code points", as a browser's URL parser does.
+    """
     if not host or len(host) > 255:
         return None
     if host.startswith("["):
@@ -91,9 +95,15 @@ def _canonical_host(host: str) -> str | None:
         except UnicodeError:
             return None
     host = host.lower()
+    if not strict:
+        return None if any(c in _FORBIDDEN_DOMAIN or ord(c) < 0x20 for c in host) else host
     if not all(c in _HOST_CHARS for c in host) or host.startswith(".") or ".." in host:
         return None
     return host
+
+
+# WHATWG URL "forbidden domain code point" (C0 controls are tested separately).
+_FORBIDDEN_DOMAIN = frozenset(" #%/:<>?@[\\]^|\x7f")
 
 
 def _parse_port(text: str) -> int | None:
@@ -309,7 +319,7 @@ def parse_url(text: str, base: URL | None = None) -> URL | None:
     if parts is None:
         return None
     host_text, port_text = parts
-    host = _canonical_host(_percent_decode(host_text))
+    host = _canonical_host(_percent_decode(host_text), strict=False)
     if host is None:
         return None
     port: int | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .headers import HeaderList, is_token, lowercase_ascii, parse_single_range
+from .headers import HeaderList, lowercase_ascii, parse_mime_type, parse_single_range
 
 # Fetch §2.2.1 "CORS-safelisted method".
 SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
@@ -108,34 +108,30 @@ def is_safelisted_request_header(name: str, value: str) -> bool:
     if lname == "content-type":
         return is_safelisted_content_type(value)
     if lname == "range":
+        # Chromium: no whitespace or comma, one range, not a suffix range; numbers must fit in 63 bits.
         parsed = parse_single_range(value)
-        # Fetch: a suffix range (bytes=-500) is not safelisted.
         return parsed is not None and parsed[0] is not None
-    # Chromium also safelists a few client hints a page may set itself (cors.cc IsCorsSafelistedHeader).
-    if lname in ("device-memory", "dpr"):
+    # Chromium also safelists "Intervention" and a few client hints a page may set (cors.cc IsCorsSafelistedHeader).
+    if lname == "intervention":
+        return True
+    if lname in ("device-memory", "dpr", "downlink"):
         return _is_decimal(value)
-    if lname in ("width", "viewport-width"):
+    if lname in ("width", "viewport-width", "rtt"):
         return value.isascii() and value.isdigit()
+    if lname == "ect":
+        return value in ("slow-2g", "2g", "3g", "4g")
     if lname == "save-data":
         return value.lower() == "on"
     return False
 
 
 def is_safelisted_content_type(value: str) -> bool:
-    """A ``Content-Type`` that needs no preflight.
-
-    Chromium (``ExtractMIMETypeFromMediaType``) reads only what comes before the first ``;``, splits it at ``/``
-    into exactly two whitespace-trimmed tokens and compares the lowercased essence; parameters are never parsed.
-    The Standard's "parse a MIME type" agrees on every value without CORS-unsafe bytes except ``text /plain``
-    (Chromium: safelisted).
-    """
+    """A ``Content-Type`` that needs no preflight: no CORS-unsafe byte, and a parsed essence that is one of the
+    three form types (Chromium 156 parses it as the Standard does: ``text /plain`` is not ``text/plain``)."""
     if has_cors_unsafe_byte(value):
         return False
-    parts = value.split(";", 1)[0].split("/")
-    if len(parts) != 2:
-        return False
-    type_, subtype = (p.strip(" \t").lower() for p in parts)
-    return is_token(type_) and is_token(subtype) and f"{type_}/{subtype}" in SAFELISTED_CONTENT_TYPES
+    mime = parse_mime_type(value)
+    return mime is not None and mime.essence in SAFELISTED_CONTENT_TYPES
 
 
 def _is_decimal(value: str) -> bool:

@@ -11,15 +11,28 @@ from .wire import Response
 
 @dataclass(frozen=True)
 class Failure:
-    """A failed check: the error code and Chromium's "failed parameter" (the offending value or name)."""
+    """A failed check: the error code and Chromium's "failed parameter" (the offending value or name).
+
+    ``url`` is the URL Chromium names when it is not the current one (a redirect target); ``variant`` picks the
+    message text when a code has several (see :func:`corskit.errors.format_message`).
+    """
 
     code: ErrorCode
     param: str = ""
+    url: str | None = None
+    variant: str = ""
 
 
 def _looks_like_url(value: str) -> bool:
-    """Chromium ``GURL(value).is_valid()``: tells an invalid ACAO value from a merely different origin."""
-    return parse_url(value) is not None
+    """Chromium ``GURL(value).is_valid()``: tells an invalid ACAO value from a merely different origin.
+
+    The header's bytes must decode as UTF-8 for GURL (``é`` sent as Latin-1 is invalid).
+    """
+    try:
+        text = value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return False
+    return parse_url(text) is not None
 
 
 def cors_check(response: Response, origin: str, *, include_credentials: bool) -> Failure | None:
@@ -40,7 +53,8 @@ def cors_check(response: Response, origin: str, *, include_credentials: bool) ->
         # Chromium classifies the mismatch: a list, an unparsable value, or just another origin.
         if " " in allow_origin or "," in allow_origin:
             return Failure(ErrorCode.MULTIPLE_ALLOW_ORIGIN_VALUES, allow_origin)
-        if not _looks_like_url(allow_origin):
+        # Chromium checks "null" before parsing: it is a valid (if different) origin, never an invalid value.
+        if allow_origin != "null" and not _looks_like_url(allow_origin):
             return Failure(ErrorCode.INVALID_ALLOW_ORIGIN_VALUE, allow_origin)
         return Failure(ErrorCode.ALLOW_ORIGIN_MISMATCH, allow_origin)
     if include_credentials:

@@ -28,10 +28,19 @@ from .checks import Failure, cors_check
 from .filtering import ResponseType, ScriptResponse, script_view
 from .preflight import PreflightResult, check_preflight_response, needs_preflight, preflight_request
 from .request import PreparedRequest, Rejected, Request, prepare
-from .wire import Exchange, Response, WireRequest
+from .wire import Exchange, Response, WireRequest, conflicting_header
 
 #: Fetch §4.4 step 5: a request may be redirected at most 20 times.
 MAX_REDIRECTS = 20
+
+# Chromium's net stack refuses to redirect to these (net::ERR_UNSAFE_REDIRECT).
+_UNSAFE_REDIRECT_SCHEMES = frozenset({"data", "about", "file", "blob", "filesystem"})
+
+# Chromium 156's list in its cors_disabled_scheme message (SchemeRegistry::ListOfCorsEnabledURLSchemes).
+_CORS_SCHEMES = (
+    "chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https,"
+    " isolated-app"
+)
 
 # Fetch "request-body-header name": dropped when a redirect turns the request into a GET.
 _BODY_HEADERS = frozenset({"content-encoding", "content-language", "content-location", "content-type"})
@@ -117,13 +126,24 @@ Event = SendRequest | Result
 class Fetch:
     """One ``fetch()`` from a page on ``origin``. Not reusable: make one per request.
 
-    ``cache`` is the preflight cache to consult and fill; share one between fetches to model a browser tab.
+    ``cache`` is the preflight cache to consult and fill; share one between fetches to model a browser tab (by
+    default each fetch has its own). ``page`` is the page's URL, named in a few of Chromium's messages.
     """
 
-    def __init__(self, origin: str | Origin, request: Request, *, cache: PreflightCache | None = None) -> None:
+    def __init__(
+        self,
+        origin: str | Origin,
+        request: Request,
+        *,
+        cache: PreflightCache | None = None,
+        page: str | None = None,
+    ) -> None:
         self.origin = origin if isinstance(origin, Origin) else normalize_origin(origin)
         self.request = request
-        self.cache = cache
+        # A fetch always has a cache: redirect hops back to a preflighted URL reuse its answer, as in Chromium.
+        self.cache = cache if cache is not None else PreflightCache()
+        #: The page's URL (Chromium names it in a few messages); its origin's root by default.
+        self.page = page or f"{self.origin.serialize()}/"
         self._exchanges: list[Exchange] = []
         self._warnings: list[Warning] = []
         self._steps = self._run()
@@ -188,21 +208,23 @@ class Fetch:
             return self._finish(Failure(rejected.code, rejected.param), url=self.request.url, initial=None)
         initial = req.url.serialize()
         if not req.url.is_http:
-            # Chromium: fetch() of a non-HTTP(S) URL fails before any network access.
-            return self._finish(Failure(ErrorCode.UNSUPPORTED_SCHEME, req.url.scheme), url=initial, initial=None)
+            # Chromium: fetch() of a non-HTTP(S) URL fails in Blink before any network access.
+            unsupported = Failure(ErrorCode.CORS_DISABLED_SCHEME, req.url.scheme, variant="fetch")
+            return self._finish(unsupported, url=initial, initial=None)
 
         state = _State(req)
         while True:
-            url = state.url.serialize()
+            url = state.url.serialize(fragment=False)  # what goes on the wire and keys the cache
+            shown = state.url.serialize()  # what Chromium prints: the fragment stays
             cross_origin = not self.origin.same_origin(state.url.origin)
             # Fetch §4.1 main fetch step 12: pick how this hop is fetched.
             if not cross_origin and state.tainting == "basic":
                 pass
             elif req.mode == "same-origin":
-                return self._finish(Failure(ErrorCode.DISALLOWED_BY_MODE), url, initial)
+                return self._finish(Failure(ErrorCode.DISALLOWED_BY_MODE), shown, initial)
             elif req.mode == "no-cors":
                 if req.redirect != "follow":
-                    return self._finish(Failure(ErrorCode.REDIRECT_MODE_ERROR), url, initial)
+                    return self._finish(Failure(ErrorCode.REDIRECT_MODE_ERROR), shown, initial)
                 state.tainting = "opaque"
             else:
                 state.tainting = "cors"
@@ -212,23 +234,24 @@ class Fetch:
 
             # Fetch §4.8: a preflight, unless the cache covers this method and these headers.
             if state.tainting == "cors" and needs_preflight(state.method, state.headers):
-                covered = self.cache is not None and self.cache.covers(
-                    origin, url, state.method, state.headers, include_credentials=include
-                )
+                # Chromium keys its preflight cache on the URL with its fragment.
+                covered = self.cache.covers(origin, shown, state.method, state.headers, include_credentials=include)
                 if not covered:
                     preflight = preflight_request(url, origin, state.method, state.headers)
                     answer = yield preflight
-                    verdict = self._judge_preflight(answer, origin, state)
+                    verdict = _refused_by_network(answer) or self._judge_preflight(answer, origin, state)
                     if isinstance(verdict, Failure):
-                        return self._finish(verdict, url, initial)
-                    if self.cache is not None:
-                        self.cache.store(origin, url, verdict)
+                        return self._finish(verdict, shown, initial)
+                    self.cache.store(origin, shown, verdict)
 
             # Fetch §3.1 "append a request Origin header": on CORS requests and on non-GET/HEAD ones.
             send_origin = state.tainting == "cors" or state.method not in ("GET", "HEAD")
             wire_headers = ((("Origin", origin),) if send_origin else ()) + tuple(state.headers)
             credentials = include or (req.credentials == "same-origin" and state.tainting == "basic")
             response = yield WireRequest(state.method, url, wire_headers, "actual", credentials)
+            refused = _refused_by_network(response)
+            if refused is not None:
+                return self._finish(refused, shown, initial)
 
             location = response.location
             if location is None:
@@ -236,12 +259,12 @@ class Fetch:
                 if state.tainting == "cors":
                     failure = cors_check(response, origin, include_credentials=include)
                     if failure is not None:
-                        return self._finish(failure, url, initial)
+                        return self._finish(failure, shown, initial)
                 return self._finish_ok(response, state, url, initial)
 
             outcome = self._follow(response, location, state, origin)
             if isinstance(outcome, Failure):
-                return self._finish(outcome, url, initial)
+                return self._finish(outcome, shown, initial)
             if outcome == "manual":
                 # Fetch §4.3 step 4.6: redirect mode "manual" hands script an opaque-redirect response.
                 view = script_view(response, "opaqueredirect", url=url, include_credentials=include, redirected=False)
@@ -270,20 +293,21 @@ class Fetch:
         """Fetch §4.4 "HTTP-redirect fetch", in Chromium's order: updates *state* to the new hop, or says why not."""
         req = state.request
         new = parse_url(location, base=state.url)
-        # Chromium (URLRequestJob::CanFollowRedirect): limit, validity and scheme come first.
+        # Chromium's net stack (URLRequestJob::CanFollowRedirect) first: limit, validity, unsafe schemes.
         if state.redirects >= MAX_REDIRECTS:
             return Failure(ErrorCode.TOO_MANY_REDIRECTS)
         if new is None:
             return Failure(ErrorCode.INVALID_REDIRECT)
-        if not new.is_http:
+        if new.scheme in _UNSAFE_REDIRECT_SCHEMES:
             return Failure(ErrorCode.UNSAFE_REDIRECT)
-        if req.redirect == "manual":
-            return "manual"
-        # Fetch §4.3 step 4.4: a redirect response is CORS-checked too.
+        # Then CORS (CorsURLLoader::OnReceiveRedirect). Fetch §4.3 step 4.4: a redirect is CORS-checked too, even
+        # one that redirect mode "manual" hands to script.
         if state.tainting == "cors":
             failure = cors_check(response, origin, include_credentials=state.include_credentials)
             if failure is not None:
                 return failure
+        if req.redirect == "manual":
+            return "manual"
         if req.redirect == "error":
             return Failure(ErrorCode.REDIRECT_MODE_ERROR)
         # Fetch §4.4 steps 7-8 (Chromium CheckRedirectLocation): no credentials in a cross-origin Location.
@@ -292,6 +316,17 @@ class Fetch:
             or state.tainting == "cors"
         ):
             return Failure(ErrorCode.REDIRECT_CONTAINS_CREDENTIALS)
+        # Then Blink: it never follows a redirect to a URL with credentials, nor one leaving the page's origin in
+        # mode "same-origin" (Chromium; the Standard lets main fetch fail the next hop with a network error).
+        if new.has_credentials:
+            return Failure(ErrorCode.BLOCKED_ORIGIN)
+        if req.mode == "same-origin" and not self.origin.same_origin(new.origin):
+            return Failure(ErrorCode.BLOCKED_ORIGIN, url=new.serialize(), variant="same-origin-mode")
+        # Then the new hop's scheme (CorsURLLoader::FollowRedirect): CORS only knows http(s).
+        if not new.is_http:
+            if req.mode == "cors" and new.scheme not in ("ws", "wss"):
+                return Failure(ErrorCode.CORS_DISABLED_SCHEME, _CORS_SCHEMES, url=new.serialize())
+            return Failure(ErrorCode.UNKNOWN_URL_SCHEME)
         state.redirects += 1
         # Fetch §4.4 step 12: 301/302 turn POST into GET, 303 turns anything but GET/HEAD into GET.
         if (response.status in (301, 302) and state.method == "POST") or (
@@ -306,18 +341,26 @@ class Fetch:
         # Fetch §4.4 step 14: leaving an origin that is not the request's own taints the request.
         if leaving and not self.origin.same_origin(state.url.origin):
             state.tainted = True
-        state.url = new.without_fragment()
+        # Fetch §4.4 step 3: a Location without a fragment keeps the request's.
+        if new.fragment is None and state.url.fragment is not None:
+            new = URL(
+                new.scheme, new.username, new.password, new.host, new.port, new.path, new.query, state.url.fragment
+            )
+        state.url = new
         return "followed"
 
     # -- results -------------------------------------------------------------------------------------------------
 
     def _finish(self, failure: Failure, url: str, initial: str | None) -> Result:
+        url = failure.url or url
         message = format_message(
             failure.code,
             url=url,
             origin=self.origin.serialize(),
             initial_url=initial,
             param=failure.param,
+            variant=failure.variant,
+            page=self.page,
         )
         prepared_dropped = self._dropped()
         return Result(
@@ -358,6 +401,12 @@ class Fetch:
             return prepare(self.request).dropped
         except Rejected:
             return ()
+
+
+def _refused_by_network(response: Response) -> Failure | None:
+    """Chromium's net stack rejects some responses before CORS sees them (e.g. two different Locations)."""
+    code = conflicting_header(response)
+    return None if code is None else Failure(ErrorCode[code])
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..headers import lowercase_ascii
+from ..headers import lowercase_ascii, parse_token_list
 from ..safelist import FORBIDDEN_RESPONSE_HEADERS, SAFELISTED_RESPONSE_HEADERS
 from .wire import Response
 
@@ -32,12 +32,12 @@ def exposed_header_names(response: Response, *, include_credentials: bool) -> fr
     """Names listed in ``Access-Control-Expose-Headers``, lowercased; ``None`` means "all" (a ``*`` without
     credentials).
 
-    Chromium splits the list leniently: items are trimmed and empty ones skipped, nothing else is validated.
+    Lines combine; a list that does not parse as comma-separated tokens exposes nothing (Chromium 156).
     """
-    value = response.header("Access-Control-Expose-Headers")
-    if value is None:
+    items = parse_token_list(response.header("Access-Control-Expose-Headers"))
+    if not items:
         return frozenset()
-    names = frozenset(lowercase_ascii(item.strip(" \t")) for item in value.split(",") if item.strip(" \t"))
+    names = frozenset(lowercase_ascii(item) for item in items)
     if "*" in names and not include_credentials:
         return None
     return names

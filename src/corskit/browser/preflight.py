@@ -44,16 +44,16 @@ def preflight_request(url: str, origin: str, method: str, headers: HeaderList) -
 def parse_max_age(value: str | None) -> int:
     """Seconds a preflight answer may be cached (Chromium ``ParseAccessControlMaxAge``).
 
-    Missing or unparsable → 5; negative → 0 (not cached); capped at 7200.
+    The value must be a base-10 64-bit integer, optionally signed once (``base::StringToInt64``); anything else
+    (``5.5``, ``+-5``, an overflow) gives the default 5. Negative gives 0 (not cached); capped at 7200.
     """
     if value is None:
         return MAX_AGE_DEFAULT
-    text = value[1:] if value.startswith("+") else value
-    digits = text[1:] if text.startswith("-") else text
+    digits = value[1:] if value[:1] in ("+", "-") else value
     if not digits or len(digits) > 19 or not digits.isascii() or not digits.isdigit():
         return MAX_AGE_DEFAULT
-    seconds = int(text)
-    if seconds >= 2**63:
+    seconds = int(value)
+    if not -(2**63) <= seconds < 2**63:
         return MAX_AGE_DEFAULT
     return 0 if seconds < 0 else min(seconds, MAX_AGE_CAP)
 
@@ -75,11 +75,19 @@ class PreflightResult:
             return None
         return Failure(ErrorCode.METHOD_DISALLOWED_BY_PREFLIGHT_RESPONSE, method)
 
-    def header_failure(self, headers: HeaderList) -> Failure | None:
-        """Fetch §4.8 step 7.6-7.7; the first name that is not allowed, in Chromium's order, is reported."""
+    def header_failure(
+        self, headers: HeaderList, *, wildcard_covers_authorization: bool | None = None
+    ) -> Failure | None:
+        """Fetch §4.8 step 7.6-7.7; the first name that is not allowed, in Chromium's order, is reported.
+
+        *wildcard_covers_authorization* defaults to :data:`WILDCARD_COVERS_AUTHORIZATION` (Chromium's check of a
+        fresh preflight answer); a cached answer is always checked with ``False``.
+        """
+        if wildcard_covers_authorization is None:
+            wildcard_covers_authorization = WILDCARD_COVERS_AUTHORIZATION
         names = unsafe_header_names(headers, check_order=True)
         if not self.credentials and "*" in self.headers:
-            if WILDCARD_COVERS_AUTHORIZATION or "authorization" not in names or "authorization" in self.headers:
+            if wildcard_covers_authorization or "authorization" not in names or "authorization" in self.headers:
                 return None
             return Failure(ErrorCode.HEADER_DISALLOWED_BY_PREFLIGHT_RESPONSE, "authorization")
         for name in names:
@@ -97,25 +105,31 @@ class PreflightResult:
         )
 
     def allows(self, method: str, headers: HeaderList, *, include_credentials: bool) -> bool:
-        """Can this cached answer stand in for a new preflight? (Chromium ``EnsureAllowedRequest``)."""
+        """Can this cached answer stand in for a new preflight? (Chromium ``EnsureAllowedRequest``).
+
+        Chromium (``PreflightCache::CheckIfRequestCanSkipPreflight``) never lets a cached ``*`` cover
+        ``Authorization``: such a request is preflighted every time.
+        """
         if include_credentials and not self.credentials:
             return False
-        return self.method_failure(method) is None and self.header_failure(headers) is None
+        if self.method_failure(method) is not None:
+            return False
+        return self.header_failure(headers, wildcard_covers_authorization=False) is None
 
 
 def check_preflight_response(
     response: Response, origin: str, *, include_credentials: bool
 ) -> PreflightResult | Failure:
-    """Judge a preflight response in Chromium's order: redirect, CORS check, status, then header syntax.
+    """Judge a preflight response in Chromium's order: CORS check, redirect, status, then header syntax.
 
     Checking the preflight against the actual request's method and headers is left to the caller.
     """
-    if response.location is not None:
-        # Chromium: a preflight must not redirect (PreflightLoader::HandleRedirect), before any other check.
-        return Failure(ErrorCode.PREFLIGHT_DISALLOWED_REDIRECT)
     failure = preflight_cors_check(response, origin, include_credentials=include_credentials)
     if failure is not None:
         return failure
+    if response.location is not None:
+        # Fetch §4.8: a preflight is never redirected; Chromium reports it once the CORS check passed.
+        return Failure(ErrorCode.PREFLIGHT_DISALLOWED_REDIRECT)
     if not 200 <= response.status <= 299:
         return Failure(ErrorCode.PREFLIGHT_INVALID_STATUS)
     methods = parse_token_list(response.header("Access-Control-Allow-Methods"))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..errors import ErrorCode
-from ..headers import HeaderList, is_token, is_valid_header_value, lowercase_ascii, normalize_value
+from ..headers import HeaderList, canonical_range, is_token, is_valid_header_value, lowercase_ascii, normalize_value
 from ..origins import URL, parse_url
 from ..safelist import (
     SAFELISTED_METHODS,
@@ -49,7 +49,7 @@ class Request:
 class PreparedRequest:
     """The request after ``fetch()``'s own processing: parsed URL, normalised method, surviving headers."""
 
-    url: URL
+    url: URL  # with its fragment: Chromium prints it in messages, never sends it
     method: str
     #: Author headers that survive, one entry per name (repeated names combined with ", ", as on the wire).
     headers: tuple[tuple[str, str], ...]
@@ -101,6 +101,9 @@ def prepare(request: Request) -> PreparedRequest:
     if request.mode == "no-cors" and method not in SAFELISTED_METHODS:
         raise Rejected(ErrorCode.METHOD_NOT_ALLOWED_IN_NO_CORS, method)
 
+    # WebIDL converts every name and value to a ByteString before fetch() looks at any of them.
+    if any(ord(c) > 0xFF for pair in request.headers for c in "".join(pair)):
+        raise Rejected(ErrorCode.NON_LATIN1_HEADER)
     kept: list[tuple[str, str]] = []
     dropped: list[str] = []
     for name, raw_value in request.headers:
@@ -110,9 +113,12 @@ def prepare(request: Request) -> PreparedRequest:
             raise Rejected(ErrorCode.INVALID_HEADER_NAME, name)
         if not is_valid_header_value(value):
             raise Rejected(ErrorCode.INVALID_HEADER_VALUE, value)
-        if is_forbidden_request_header(name, value):
+        # Chromium also ignores a User-Agent set by script (the Standard allows it).
+        if is_forbidden_request_header(name, value) or lowercase_ascii(name) == "user-agent":
             dropped.append(name)
             continue
+        if lowercase_ascii(name) == "range":
+            value = canonical_range(value)
         if request.mode == "no-cors":
             # Guard "request-no-cors": the combined value must stay no-CORS-safelisted.
             existing = [v for n, v in kept if lowercase_ascii(n) == lowercase_ascii(name)]
@@ -122,7 +128,7 @@ def prepare(request: Request) -> PreparedRequest:
                 continue
         kept.append((name, value))
     return PreparedRequest(
-        url=url.without_fragment(),
+        url=url,
         method=method,
         headers=tuple(combine_headers(kept)),
         credentials=request.credentials,

@@ -70,6 +70,25 @@ class Response:
         return None
 
 
+_SINGLE_VALUED = (
+    ("location", "RESPONSE_HEADERS_MULTIPLE_LOCATION"),
+    ("content-length", "RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH"),
+    ("content-disposition", "RESPONSE_HEADERS_MULTIPLE_CONTENT_DISPOSITION"),
+)
+
+
+def conflicting_header(response: Response) -> str | None:
+    """The name of an ``ErrorCode`` when the response repeats a single-valued header with different values.
+
+    Chromium's net stack refuses such a response outright (HttpNetworkTransaction), whatever its status.
+    """
+    for name, code in _SINGLE_VALUED:
+        values = {v.strip(" \t") for n, v in response.headers if n.lower() == name}
+        if len(values) > 1:
+            return code
+    return None
+
+
 @dataclass(frozen=True)
 class Exchange:
     """A request the browser sent and the response it got (``None`` when the engine stopped before one)."""
