@@ -20,7 +20,7 @@ def _missing_extra() -> int:
 
 def build_app() -> typer.Typer:
     """The typer application with every subcommand registered."""
-    from . import check, explain
+    from . import check, demo, explain
 
     app = typer.Typer(
         name="corskit",
@@ -37,6 +37,7 @@ def build_app() -> typer.Typer:
 
     explain.register(app)
     check.register(app)
+    demo.register(app)
     return app
 
 

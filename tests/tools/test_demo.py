@@ -1,0 +1,36 @@
+"""`corskit demo`: the embedded demo API, served for real, checked end to end."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from corskit.cli import build_app
+from corskit.cli.demo import run_case, serve_demo
+from corskit.demo import CASES
+from corskit.errors import ErrorCode
+
+
+def test_every_case_turns_out_as_the_demo_says() -> None:
+    with serve_demo() as base:
+        reports = {case.title: run_case(base, case) for case in CASES}
+    for case in CASES:
+        assert reports[case.title].allowed is case.expect_allowed, case.title
+    by_title = {case.title: reports[case.title] for case in CASES}
+    assert by_title["A request header the API does not allow"].result.error is (
+        ErrorCode.HEADER_DISALLOWED_BY_PREFLIGHT_RESPONSE
+    )
+    assert by_title["A method the API does not allow"].result.error is ErrorCode.METHOD_DISALLOWED_BY_PREFLIGHT_RESPONSE
+    assert by_title["A wildcard with credentials"].result.error is ErrorCode.WILDCARD_ORIGIN_NOT_ALLOWED
+    crash = by_title["A crash behind corskit"].result.response
+    assert crash is not None
+    assert crash.status == 500
+
+
+def test_demo_command_prints_traces_and_a_summary() -> None:
+    result = CliRunner().invoke(build_app(), ["demo"])
+    assert result.exit_code == 0, result.stdout
+    out = result.stdout
+    assert out.count("→ OPTIONS") >= 3
+    assert "has been blocked by CORS policy" in out
+    assert "Summary" in out
+    assert "✗" not in out.split("Summary", 1)[1]
