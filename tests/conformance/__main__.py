@@ -18,11 +18,13 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from tests._chromium import ChromiumUnavailable, chromium_required, launch_chromium
 
 from . import compare, harness
 from .cases import CORPUS_DIR, Case, load
+from .runner import Observation
 
 
 def _select(args: argparse.Namespace) -> list[Case]:
@@ -37,13 +39,23 @@ def _select(args: argparse.Namespace) -> list[Case]:
     return cases
 
 
+def _item(o: Observation, *, raw: bool) -> dict[str, Any]:
+    """An observation for people: the comparable projection plus DevTools' codes; everything with *raw*."""
+    item = o.to_json()
+    if not raw:
+        item["result"] = compare.project(o.result, o.scenario, chromium=True)
+        item["devtools"] = {k: o.raw[k] for k in ("cors_error", "failed_parameter", "net_error", "blocked_reason")}
+        del item["raw"]
+    return item
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.conformance", description=__doc__.splitlines()[0])
     parser.add_argument("--category", action="append", help="only this category (repeatable)")
     parser.add_argument("-k", action="append", help="only scenarios whose name contains this (repeatable)")
     parser.add_argument("--observe", action="store_true", help="print Chromium's observations as JSON, no comparison")
     parser.add_argument("--record", metavar="FILE", help="also store the observations as JSON")
-    parser.add_argument("--raw", action="store_true", help="with --observe: include raw console/wire/DevTools data")
+    parser.add_argument("--raw", action="store_true", help="keep raw console/wire/DevTools data in --observe/--record")
     parser.add_argument("--file", action="append", help="run the scenario list in FILE instead of the corpus")
     parser.add_argument("--corpus", default=str(CORPUS_DIR), help="corpus directory (default: %(default)s)")
     args = parser.parse_args(argv)
@@ -67,15 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.monotonic() - started
 
     if args.record:
-        record = {"chromium": version, "observations": [o.to_json() for o in observations]}
-        Path(args.record).write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        items = ",\n".join(json.dumps(_item(o, raw=args.raw), ensure_ascii=False) for o in observations)
+        text = f'{{"chromium": {json.dumps(version)},\n "observations": [\n{items}\n]}}\n'
+        Path(args.record).write_text(text, encoding="utf-8")
     if args.observe:
         for o in observations:
-            item = o.to_json()
-            if not args.raw:
-                del item["raw"]
-                item["result"] = compare.project(o.result, o.scenario, chromium=True)
-            print(json.dumps(item, ensure_ascii=False))
+            print(json.dumps(_item(o, raw=args.raw), ensure_ascii=False))
         print(f"Chromium {version}: {len(observations)} scenarios observed in {elapsed:.1f}s", file=sys.stderr)
         return 0
 

@@ -232,6 +232,9 @@ ACAO_VALUES = [
     "http://01.02.03.04",
     "null ",
     "nulL",
+    "http://app.test/..",
+    "chrome://x",
+    "http://ap p.test",
 ]
 
 
