@@ -128,7 +128,8 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "A request header the API does not allow",
-        "X-Trace-Id is not in allow_headers, so the preflight answer does not cover it.",
+        "X-Trace-Id is not in allow_headers. corskit refuses the whole preflight (no CORS headers, the reason in"
+        " the body), so Chromium reports a missing Access-Control-Allow-Origin.",
         "/api/products/1",
         False,
         method="PUT",
@@ -136,7 +137,7 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "A method the API does not allow",
-        "DELETE is not in allow_methods: the preflight answer lists GET and PUT only.",
+        "DELETE is not in allow_methods, so corskit refuses the preflight; the body says why.",
         "/api/products/1",
         False,
         method="DELETE",

@@ -61,6 +61,17 @@ def _last_response(result: Result) -> Response | None:
     return result.exchanges[-1].response if result.exchanges else None
 
 
+def _asked(need: Need) -> str:
+    """ "the origin X, the method PUT and the headers a, b": what a preflight asks to be allowed."""
+    parts = [f"the origin {need.origin}"]
+    if need.methods:
+        parts.append(f"the method {', '.join(need.methods)}")
+    if need.headers:
+        word = "header" if len(need.headers) == 1 else "headers"
+        parts.append(f"the {word} {', '.join(need.headers)}")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def _listed(response: Response | None, name: str) -> str:
     value = response.header(name) if response else None
     return f"'{value}'" if value else "nothing"
@@ -83,17 +94,23 @@ def suggest(result: Result, origin: str, request: Request) -> Fix | None:
         return Fix(text, "client", need)
 
     if code in (ErrorCode.MISSING_ALLOW_ORIGIN_HEADER, ErrorCode.PREFLIGHT_MISSING_ALLOW_ORIGIN_HEADER):
-        stage = "preflight (OPTIONS) response" if code.is_preflight else "response"
-        text = f"The {stage} has no Access-Control-Allow-Origin header: allow the origin {origin} on the server."
-        if code.is_preflight and status >= 300:
+        said = (last.body.strip().splitlines() or [""])[0][:160] if last else ""
+        if not code.is_preflight:
+            text = f"The response has no Access-Control-Allow-Origin header: allow the origin {origin} on the server."
+            if status >= 400:
+                text += (
+                    f" It was an HTTP {status}: error responses need the CORS headers too, or the browser hides the"
+                    " real error behind this one."
+                )
+            return server(text)
+        asked = _asked(need)
+        if said.startswith("CORS preflight refused:"):
+            return server(f"The server refused the preflight ({said.split(':', 1)[1].strip()}): allow {asked}.")
+        text = f"The preflight (OPTIONS) response has no Access-Control-Allow-Origin header: allow {asked}."
+        if status >= 300:
             text += (
-                f" The preflight got HTTP {status}: OPTIONS requests carry no cookies or Authorization, so answer"
-                " them in the CORS layer before routing and authentication."
-            )
-        elif status >= 400:
-            text += (
-                f" The response was an HTTP {status}: make sure error responses carry the CORS headers too,"
-                " or the browser hides the real error behind this one."
+                f" It got HTTP {status}: OPTIONS requests carry no cookies or Authorization, so answer them in the"
+                " CORS layer, before routing and authentication."
             )
         return server(text)
     if code in (ErrorCode.WILDCARD_ORIGIN_NOT_ALLOWED, ErrorCode.PREFLIGHT_WILDCARD_ORIGIN_NOT_ALLOWED):

@@ -21,8 +21,9 @@ NetworkErrorKind = Literal["refused", "dns", "tls", "timeout", "protocol", "othe
 #: What corskit says it is; servers see the request as a browser's CORS request otherwise.
 USER_AGENT = "corskit (CORS checker; requests shaped like Chromium's)"
 
-#: Most response body bytes read (the verdict never depends on the body).
+#: Most response body bytes read (the verdict never depends on the body; traces show its start).
 MAX_BODY = 64 * 1024
+EXCERPT = 300
 
 
 class NetworkError(Exception):
@@ -83,9 +84,10 @@ def build_request(
     return request
 
 
-def to_response(response: httpx.Response) -> Response:
+def to_response(response: httpx.Response, first_bytes: bytes = b"") -> Response:
     headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
-    return Response(response.status_code, headers, note=response.reason_phrase)
+    excerpt = first_bytes[:EXCERPT].decode("utf-8", "replace")
+    return Response(response.status_code, headers, note=response.reason_phrase, body=excerpt)
 
 
 def classify(error: Exception, url: str) -> NetworkError:
@@ -116,25 +118,29 @@ def send(client: httpx.Client, wire: WireRequest, options: NetworkOptions) -> Re
     """Send *wire* and return the engine's view of the answer; :class:`NetworkError` when there is none."""
     try:
         response = client.send(build_request(client, wire, options), stream=True)
+        first = b""
         try:
-            for _ in response.iter_bytes(MAX_BODY):
+            for chunk in response.iter_bytes(MAX_BODY):
+                first = chunk
                 break
         finally:
             response.close()
     except (httpx.HTTPError, OSError) as error:
         raise classify(error, wire.url) from error
-    return to_response(response)
+    return to_response(response, first)
 
 
 async def asend(client: httpx.AsyncClient, wire: WireRequest, options: NetworkOptions) -> Response:
     """:func:`send` for an async client."""
     try:
         response = await client.send(build_request(client, wire, options), stream=True)
+        first = b""
         try:
-            async for _ in response.aiter_bytes(MAX_BODY):
+            async for chunk in response.aiter_bytes(MAX_BODY):
+                first = chunk
                 break
         finally:
             await response.aclose()
     except (httpx.HTTPError, OSError) as error:
         raise classify(error, wire.url) from error
-    return to_response(response)
+    return to_response(response, first)

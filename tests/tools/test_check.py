@@ -81,7 +81,7 @@ CASES = [
         cors_server(),
         {"method": "PUT"},
         ErrorCode.PREFLIGHT_MISSING_ALLOW_ORIGIN_HEADER,
-        "before routing",
+        "before routing and authentication",
     ),
     (
         "preflight-401-with-acao",
@@ -92,7 +92,7 @@ CASES = [
     ),
     (
         "preflight-redirect",
-        cors_server(preflight=lambda s: (301, [("Location", "/elsewhere/")], b"")),
+        cors_server(preflight=lambda s: (301, reflect(s, ("Location", "/elsewhere/")), b"")),
         {"method": "DELETE"},
         ErrorCode.PREFLIGHT_DISALLOWED_REDIRECT,
         "/elsewhere/",

@@ -50,6 +50,8 @@ class Response:
     headers: HeaderList = ()
     #: Free text for traces (a reason phrase, "connection refused"…); never used in decisions.
     note: str = ""
+    #: The start of the body, as text, for traces and fix hints (a server's refusal reason); never used in decisions.
+    body: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "headers", tuple((str(n), str(v)) for n, v in self.headers))

@@ -47,6 +47,10 @@ def render_result(console: Console, result: Result, *, origin: str, title: str |
             console.print(f"    {escape(name)}: {escape(_printable(value))}")
         if not shown:
             console.print(Text("    (no CORS headers)", style="dim"))
+        excerpt = resp.body.strip()
+        if excerpt and (resp.status >= 400 or resp.header("Access-Control-Allow-Origin") is None):
+            clipped = excerpt if len(excerpt) <= 160 else excerpt[:160] + "…"
+            console.print(Text(f"    body: {_printable(clipped)}", style="dim"))
     for warning in result.warnings:
         console.print(Text(f"! {warning.message}", style="yellow"))
     if result.dropped_headers:
