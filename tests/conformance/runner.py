@@ -19,15 +19,22 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage
 
 #: The page's fetch: the scenario's request as ``fetch()`` options, and what script can observe.
-FETCH_JS = """async ([url, init]) => {
-  try {
-    const r = await fetch(url, init);
-    return {resolved: true, type: r.type, status: r.status, headers: [...r.headers]};
-  } catch (e) {
-    return {resolved: false, name: String(e && e.name), message: String(e && e.message)};
-  }
+FETCH_JS = """async ([url, init, timeoutMs]) => {
+  const timeout = new Promise((resolve) =>
+    setTimeout(() => resolve({resolved: false, name: "HarnessTimeout", message: "no answer"}), timeoutMs));
+  const attempt = (async () => {
+    try {
+      const r = await fetch(url, init);
+      return {resolved: true, type: r.type, status: r.status, headers: [...r.headers]};
+    } catch (e) {
+      return {resolved: false, name: String(e && e.name), message: String(e && e.message)};
+    }
+  })();
+  return Promise.race([attempt, timeout]);
 }"""
 
+#: A fetch still pending after this long marks the case broken (the harness, not the browser, is at fault).
+FETCH_TIMEOUT_MS = 10_000
 _NULL_PAGE = "data:text/html," + quote("<!doctype html><title>corskit null origin</title>")
 
 # TypeError texts of fetch() (Blink) → our codes. The texts themselves are compared verbatim as `message`.
@@ -37,6 +44,7 @@ _TYPEERROR_CODES = (
     (re.compile(r"is unsupported in no-cors mode\.$"), "method_not_allowed_in_no_cors"),
     (re.compile(r"Invalid name$"), "invalid_header_name"),
     (re.compile(r"Invalid value$"), "invalid_header_value"),
+    (re.compile(r"String contains non ISO-8859-1 code point\.$"), "non_latin1_header"),
     (re.compile(r"URL that includes credentials"), "url_includes_credentials"),
     (re.compile(r"Failed to parse URL"), "invalid_url"),
     (re.compile(r"URL scheme .* is not supported\.$"), "unsupported_scheme"),
@@ -147,7 +155,7 @@ class ChromiumRunner:
 
     def goto(self, origin: str) -> None:
         if origin != self._origin:
-            self.page.goto(_NULL_PAGE if origin == "null" else origin.rstrip("/") + PAGE_PATH)
+            self.page.goto(_NULL_PAGE if origin == "null" else origin + PAGE_PATH)
             self._origin = origin
 
     def _issue(self, marker: str) -> dict[str, Any] | None:
@@ -179,7 +187,7 @@ class ChromiumRunner:
             if key in req:
                 init[key] = req[key]
         started = time.monotonic()
-        fetched = self.page.evaluate(FETCH_JS, [req["url"], init])
+        fetched = self.page.evaluate(FETCH_JS, [req["url"], init, FETCH_TIMEOUT_MS])
 
         failure: dict[str, Any] | None = None
         issue: dict[str, Any] | None = None
@@ -194,6 +202,8 @@ class ChromiumRunner:
         lines = self._lines(marker)
         seen = self.router.seen(marker)
         broken = [f"no server entry answers {s.method} {s.url}" for s in seen if not s.matched]
+        if fetched.get("name") == "HarnessTimeout":
+            broken.append(f"fetch() still pending after {FETCH_TIMEOUT_MS} ms")
 
         result: dict[str, Any] = {"allowed": bool(fetched["resolved"]), "error": None, "message": None}
         cors = (failure or {}).get("corsErrorStatus") or issue

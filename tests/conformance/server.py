@@ -21,8 +21,10 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
-#: Path served on any host as the page that runs the fetches (its origin is the host's).
-PAGE_PATH = "/__corskit_page"
+#: Path served on any host as the page that runs the fetches (its origin is the host's). The root, because its URL
+#: shows in some console lines ("… from frame with URL http://app.test/ …"); case URLs never use it (they all
+#: start with their marker segment).
+PAGE_PATH = "/"
 PAGE_HTML = b'<!doctype html><meta charset=utf-8><link rel=icon href="data:,"><title>corskit conformance</title>'
 UNMATCHED_STATUS = 599
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
