@@ -151,12 +151,22 @@ def test_rejected_request_sends_nothing() -> None:
     assert result.message == "Failed to execute 'fetch' on 'Window': 'TRACE' HTTP method is unsupported."
 
 
-@pytest.mark.parametrize("url", ["data:text/plain,hi", "ftp://api.test/x", "about:blank"])
-def test_non_http_urls_fail_before_the_network(url: str) -> None:
+@pytest.mark.parametrize(("url", "scheme"), [("ftp://api.test/x", "ftp"), ("ws://api.test/x", "ws")])
+def test_non_http_urls_fail_before_the_network(url: str, scheme: str) -> None:
+    # Observed on Chromium 156: DevTools CorsDisabledScheme (failed parameter: the scheme) and Blink's own line.
     result = fetch(url, Server())
     assert not result.allowed
-    assert result.error is ErrorCode.UNSUPPORTED_SCHEME
+    assert result.error is ErrorCode("cors_disabled_scheme")
     assert result.exchanges == ()
+    assert result.message == f'Fetch API cannot load {url}. URL scheme "{scheme}" is not supported.'
+
+
+def test_the_fragment_is_never_sent_but_chromium_prints_it() -> None:
+    # Observed on Chromium 156: the wire URL has no fragment, the console message keeps it.
+    result = fetch(URL + "#frag", Server().on("GET", URL, 200))
+    assert result.sent[0].url == URL
+    assert result.message is not None
+    assert result.message.startswith(f"Access to fetch at '{URL}#frag' from origin '{APP}'")
 
 
 def test_forbidden_headers_are_dropped_and_reported() -> None:
@@ -273,3 +283,59 @@ def test_to_json_has_exactly_the_explain_schema() -> None:
     blocked = fetch(URL, Server().on("GET", URL, 200)).to_json()
     assert set(blocked) == {"allowed", "error", "message", "sent", "response"}
     assert (blocked["allowed"], blocked["error"], blocked["response"]) == (False, "missing_allow_origin_header", None)
+
+
+# --- what fetch() throws, word for word (docs/chromium-findings.md §6, §8) ---------------------------------------
+
+TYPEERROR = "Failed to execute 'fetch' on 'Window': "
+
+
+@pytest.mark.parametrize(
+    ("request_", "message"),
+    [
+        (Request(URL, "connect"), TYPEERROR + "'connect' HTTP method is unsupported."),
+        (Request(URL, "track"), TYPEERROR + "'track' HTTP method is unsupported."),
+        (Request(URL, "GE T"), TYPEERROR + "'GE T' is not a valid HTTP method."),
+        (Request(URL, "PUT", mode="no-cors"), TYPEERROR + "'PUT' is unsupported in no-cors mode."),
+        (Request(URL, headers=[("X Foo", "1")]), TYPEERROR + "Invalid name"),
+        (Request(URL, headers=[("X-é", "1")]), TYPEERROR + "Invalid name"),
+        (Request(URL, headers=[("X-Foo", "a\nb")]), TYPEERROR + "Invalid value"),
+        (Request(URL, headers=[("X-Foo", "a\x00b")]), TYPEERROR + "Invalid value"),
+        (
+            Request("http://u:p@api.test/r"),
+            TYPEERROR + "Request cannot be constructed from a URL that includes credentials: http://u:p@api.test/r",
+        ),
+        (
+            Request(URL, headers=[("X-Foo", "\u0100")]),
+            TYPEERROR + "Failed to read the 'headers' property from 'RequestInit': String contains non ISO-8859-1 "
+            "code point.",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_fetch_throws_with_chromiums_words(request_: Request, message: str) -> None:
+    result = fetch(request_, Server())
+    assert not result.allowed
+    assert result.exchanges == ()
+    assert result.message == message
+
+
+@pytest.mark.parametrize("value", ["a\x7fb", "a\x01b", "a\tb", "é"])
+def test_unusual_but_valid_values_are_sent_and_make_the_header_unsafe(value: str) -> None:
+    server = (
+        Server()
+        .on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Headers", "accept")])
+        .on("GET", URL, 200, [acao()])
+    )
+    result = fetch(Request(URL, headers=[("Accept", value)]), server)
+    assert result.allowed, result.message
+    assert result.preflighted is (value != "a\tb" and value != "é")
+    assert result.sent[-1].header("Accept") == value
+
+
+def test_options_as_the_actual_method_is_preflighted_then_sent() -> None:
+    server = Server().on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Methods", "OPTIONS")])
+    result = fetch(Request(URL, "options"), server)
+    assert result.allowed, result.message
+    assert [(w.method, w.kind) for w in result.sent] == [("OPTIONS", "preflight"), ("OPTIONS", "actual")]
+    assert result.sent[0].header("Access-Control-Request-Method") == "OPTIONS"

@@ -71,11 +71,32 @@ def test_no_cors_follows_redirects_and_stays_opaque() -> None:
     assert result.response.type == "opaque"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: Chromium 156 reports no-cors with redirect 'error'/'manual' to another origin as DevTools "
+    'corsError NoCorsRedirectModeNotFollow with the line \'Fetch API cannot load {url}. Request mode is "no-cors" '
+    'but the redirect mode is not "follow".\' (observed with the conformance harness); the engine says '
+    "redirect_mode_error / net::ERR_FAILED",
+)
 @pytest.mark.parametrize("redirect", ["error", "manual"])
 def test_no_cors_cross_origin_needs_redirect_mode_follow(redirect: str) -> None:
+    # Observed on Chromium 156: DevTools NoCorsRedirectModeNotFollow, nothing on the wire, Blink's own line.
     result = fetch(Request(URL, mode="no-cors", redirect=redirect), Server())  # type: ignore[arg-type]
     assert not result.allowed
     assert result.exchanges == ()
+    assert result.error is not None
+    assert result.error.value == "no_cors_redirect_mode_not_follow"
+    assert result.message == (
+        f'Fetch API cannot load {URL}. Request mode is "no-cors" but the redirect mode is not "follow".'
+    )
+
+
+def test_no_cors_same_origin_manual_redirect_is_an_opaque_redirect() -> None:
+    url = APP + "/r"
+    result = fetch(Request(url, mode="no-cors", redirect="manual"), Server().on("GET", url, 302, [("Location", "/x")]))
+    assert result.allowed
+    assert result.response is not None
+    assert (result.response.type, result.response.status) == ("opaqueredirect", 0)
 
 
 # --- same-origin ------------------------------------------------------------------------------------------------
@@ -83,11 +104,16 @@ def test_no_cors_cross_origin_needs_redirect_mode_follow(redirect: str) -> None:
 
 def test_same_origin_mode_to_another_origin_fails_before_the_network() -> None:
     result = fetch(Request(URL, mode="same-origin"), Server())
-    assert result.error is ErrorCode.DISALLOWED_BY_MODE
+    assert result.error is ErrorCode.DISALLOWED_BY_MODE  # DevTools reports a DisallowedByMode CORS issue
     assert result.exchanges == ()
+
+
+def test_same_origin_mode_message_is_a_fetch_api_line_not_a_cors_line() -> None:
+    # docs/chromium-findings.md §2: Chromium 156 prints no "Access to fetch … blocked by CORS policy" line here.
+    result = fetch(Request(URL, mode="same-origin"), Server())
     assert result.message == (
-        f"Access to fetch at '{URL}' from origin '{APP}' has been blocked by CORS policy: "
-        "Cross origin requests are not allowed by request mode."
+        f'Fetch API cannot load {URL}. Request mode is "same-origin" but the URL\'s origin is not same as the '
+        f"request origin {APP}."
     )
 
 
@@ -103,12 +129,11 @@ def test_same_origin_mode_redirected_to_another_origin_fails_at_that_hop() -> No
     start = APP + "/r"
     server = Server().on("GET", start, 302, [("Location", URL)])
     result = fetch(Request(start, mode="same-origin"), server)
-    assert result.error is ErrorCode.DISALLOWED_BY_MODE
+    assert not result.allowed
     assert [w.url for w in result.sent] == [start]
-    assert result.message == (
-        f"Access to fetch at '{URL}' (redirected from '{start}') from origin '{APP}' has been blocked by CORS "
-        "policy: Cross origin requests are not allowed by request mode."
-    )
+    # docs/chromium-findings.md §2: the console says "Unsafe attempt to load URL …", not a CORS line.
+    assert result.message is not None
+    assert not result.message.startswith("Access to fetch")
 
 
 def test_cors_mode_to_the_same_origin_is_basic_and_unchecked() -> None:

@@ -124,9 +124,8 @@ def test_request_headers_include_safelisted_names_when_over_1024_bytes() -> None
 
 # --- Access-Control-Max-Age (§9) --------------------------------------------------------------------------------
 
-MAX_AGE_BUG = (
-    "engine bug: Chromium's ParseAccessControlMaxAge uses base::StringToInt64, which fails (→ default 5 s) on "
-)
+# Chromium's ParseAccessControlMaxAge (preflight_result.cc): base::StringToInt64, default 5 s when that fails,
+# 0 (not cached) when negative, at most 7200 s.
 
 
 @pytest.mark.parametrize(
@@ -159,8 +158,8 @@ MAX_AGE_BUG = (
         ("9223372036854775807", 7200),
         ("9223372036854775808", 5),
         ("99999999999999999999999", 5),
-        pytest.param("-9223372036854775809", 5, marks=pytest.mark.xfail(strict=True, reason=MAX_AGE_BUG + "underflow")),
-        pytest.param("+-5", 5, marks=pytest.mark.xfail(strict=True, reason=MAX_AGE_BUG + "a sign after '+'")),
+        ("-9223372036854775809", 5),  # Chromium: base::StringToInt64 fails on underflow → default
+        ("+-5", 5),  # Chromium: a sign after '+' does not parse → default
     ],
 )
 def test_max_age_parsing(value: str | None, seconds: int) -> None:
@@ -208,10 +207,18 @@ def test_cors_check_is_reported_before_a_bad_status(status: int) -> None:
 
 
 @pytest.mark.parametrize("status", STATUS["redirects"])
-def test_a_redirect_answering_a_preflight_is_refused_before_any_other_check(status: int) -> None:
-    assert code_of(judge(status, [("Location", API + "/elsewhere")])) == "preflight_disallowed_redirect"
-    ok = [("Access-Control-Allow-Origin", APP), ("Location", API + "/elsewhere")]
+def test_a_redirect_answering_a_preflight_is_refused_once_the_cors_check_passed(status: int) -> None:
+    # docs/chromium-findings.md §1, §3: the CORS check comes first, then the redirect, then status and lists.
+    location = ("Location", API + "/elsewhere")
+    assert code_of(judge(status, [location])) == "preflight_missing_allow_origin_header"
+    assert code_of(judge(status, [location, ("Access-Control-Allow-Origin", "http://x.test")])) == (
+        "preflight_allow_origin_mismatch"
+    )
+    ok = [("Access-Control-Allow-Origin", APP), location]
     assert code_of(judge(status, ok)) == "preflight_disallowed_redirect"
+    assert code_of(judge(status, [*ok, ("Access-Control-Allow-Methods", "bad method")])) == (
+        "preflight_disallowed_redirect"
+    )
 
 
 def test_bad_status_is_reported_before_unparsable_allow_lists() -> None:
