@@ -78,7 +78,9 @@ class Router:
     log: list[Seen] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, method: str, url: str, status: int, headers: list[tuple[str, str]] | tuple[tuple[str, str], ...]):
+    def add(
+        self, method: str, url: str, status: int, headers: list[tuple[str, str]] | tuple[tuple[str, str], ...]
+    ) -> None:
         with self.lock:
             self.routes.setdefault(canonical_url(url), []).append(Route(method, status, tuple(headers)))
 
@@ -184,7 +186,7 @@ class ScenarioServer:
     @property
     def proxy(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def __enter__(self) -> ScenarioServer:
         self._thread.start()
