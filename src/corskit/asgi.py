@@ -38,31 +38,19 @@ class CORSMiddleware:
     def __init__(self, app: ASGIApp, policy: Policy | PathPolicies | None = None, **policy_kwargs: Any) -> None:
         self.app = app
         self.policy = build_policy(policy, policy_kwargs)
-        self._single = self.policy if isinstance(self.policy, Policy) else None
+        # The fast path: one policy, no async predicate to await.
+        self._fast = self.policy if isinstance(self.policy, Policy) and not self.policy.is_async else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        policy = self._single or self.policy.for_path(scope["path"])
-        if policy is None:
-            await self.app(scope, receive, send)
-            return
+        policy = self._fast
+        if policy is None or scope["type"] != "http" or scope["method"] == "OPTIONS":
+            return await self._general(scope, receive, send)
         origin: bytes | None = None
-        if scope["method"] == "OPTIONS":
-            await self._options(policy, scope, receive, send)
-            return
         for name, value in scope["headers"]:
             if name == b"origin":
                 # Several lines are joined as Fetch "get" does; the policy refuses the result.
                 origin = value if origin is None else origin + b", " + value
-        if policy.is_async:
-            answer = await policy.aactual(None if origin is None else origin.decode("latin-1"), path=scope["path"])
-        else:
-            answer = policy.actual(None if origin is None else origin.decode("latin-1"), path=scope["path"])
-        await self._respond(answer, scope, receive, send)
-
-    async def _respond(self, answer: ActualDecision, scope: Scope, receive: Receive, send: Send) -> None:
+        answer = policy.actual(origin, scope["path"])
         started = False
 
         def send_with_cors(message: Message) -> Awaitable[None]:
@@ -77,18 +65,16 @@ class CORSMiddleware:
             await self.app(scope, receive, send_with_cors)
         except Exception:
             if not started:
-                await self._send_error(answer, send)
+                await _send_error(answer, send)
             raise
 
-    @staticmethod
-    async def _send_error(answer: ActualDecision, send: Send) -> None:
-        try:
-            await send({"type": "http.response.start", "status": 500, "headers": answer.apply_raw(_ERROR_HEADERS)})
-            await send({"type": "http.response.body", "body": _ERROR_BODY})
-        except Exception:  # the client went away: the app's exception is the one to report
-            pass
-
-    async def _options(self, policy: Policy, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _general(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Everything but the fast path: other scopes, OPTIONS, per-path policies, async predicates."""
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        policy = self.policy.for_path(scope["path"])
+        if policy is None:
+            return await self.app(scope, receive, send)
         origin = method = headers = private = None
         for name, value in scope["headers"]:
             if name == b"origin":
@@ -99,18 +85,38 @@ class CORSMiddleware:
                 headers = value if headers is None else headers + b", " + value
             elif name == b"access-control-request-private-network":
                 private = value if private is None else private + b", " + value
-        text = [None if v is None else v.decode("latin-1") for v in (origin, method, headers, private)]
-        if not is_preflight("OPTIONS", text[0], text[1]):
-            answer = (
-                await policy.aactual(text[0], path=scope["path"])
-                if policy.is_async
-                else policy.actual(text[0], path=scope["path"])
+        if is_preflight(scope["method"], origin, method):
+            if policy.is_async:
+                decision = await policy.apreflight(origin, method, headers, private, scope["path"])
+            else:
+                decision = policy.preflight(origin, method, headers, private, scope["path"])
+            await send(
+                {"type": "http.response.start", "status": decision.status, "headers": list(decision.raw_headers)}
             )
-            await self._respond(answer, scope, receive, send)
-            return
-        if policy.is_async:
-            decision = await policy.apreflight(*text, path=scope["path"])
-        else:
-            decision = policy.preflight(*text, path=scope["path"])
-        await send({"type": "http.response.start", "status": decision.status, "headers": list(decision.raw_headers)})
-        await send({"type": "http.response.body", "body": decision.body})
+            await send({"type": "http.response.body", "body": decision.body})
+            return None
+        # Anything else, OPTIONS without Access-Control-Request-Method included, is the app's to answer.
+        answer = await policy.aactual(origin, scope["path"])
+        started = False
+
+        def send_with_cors(message: Message) -> Awaitable[None]:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = answer.apply_raw(message.get("headers", ()))
+            return send(message)
+
+        try:
+            await self.app(scope, receive, send_with_cors)
+        except Exception:
+            if not started:
+                await _send_error(answer, send)
+            raise
+
+
+async def _send_error(answer: ActualDecision, send: Send) -> None:
+    try:
+        await send({"type": "http.response.start", "status": 500, "headers": answer.apply_raw(_ERROR_HEADERS)})
+        await send({"type": "http.response.body", "body": _ERROR_BODY})
+    except Exception:  # the client went away: the app's exception is the one to report
+        pass

@@ -88,6 +88,8 @@ def compile_origin_pattern(text: str) -> OriginPattern:
         raise ConfigError(f"origin pattern {text!r} has no scheme: write it as 'https://{text}'")
     if "*" in scheme:
         raise ConfigError(f"origin pattern {text!r}: the scheme cannot be a wildcard; {_FORMS}")
+    if rest == "*" or rest.startswith("*:"):
+        raise ConfigError(f"origin pattern {text!r} matches every host; name a domain, e.g. 'https://*.example.com'")
     subdomains = rest.startswith("*.")
     if subdomains:
         rest = rest[2:]

@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeAlias, TypeVar
 
 from .errors import ConfigError
 from .headers import is_token, lowercase_ascii, split_list
@@ -45,7 +45,11 @@ __all__ = [
 ]
 
 logger = logging.getLogger("corskit")
+_debug_enabled = logger.isEnabledFor  # bound once: the refusal path checks it on every request
+_DEBUG = logging.DEBUG
 
+#: A request header value as an adapter extracted it: text, raw bytes (ASGI), or ``None`` when absent.
+Value: TypeAlias = "str | bytes | None"
 #: ``allow_origin_func``: called with a validated, canonical origin; returns (or resolves to) ``True`` to allow it.
 OriginPredicate = Callable[[str], bool | Awaitable[bool]]
 
@@ -90,10 +94,14 @@ class ActualDecision:
     reason: str = ""
     raw_headers: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False)
     raw_vary: bytes = field(init=False, repr=False)
+    _raw_tail: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "raw_headers", _encode(self.headers))
-        object.__setattr__(self, "raw_vary", ", ".join(self.vary).encode("latin-1"))
+        raw_headers = _encode(self.headers)
+        raw_vary = ", ".join(self.vary).encode("latin-1")
+        object.__setattr__(self, "raw_headers", raw_headers)
+        object.__setattr__(self, "raw_vary", raw_vary)
+        object.__setattr__(self, "_raw_tail", (*raw_headers, (b"vary", raw_vary)) if raw_vary else raw_headers)
 
     def apply(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         """The app's response headers with this decision applied: the app's own ``Access-Control-*`` headers
@@ -111,21 +119,27 @@ class ActualDecision:
             out.append(("Vary", merge_vary(", ".join(vary), self.vary)))
         return out
 
-    def apply_raw(self, headers: Iterable[Sequence[bytes]]) -> list[tuple[bytes, bytes]]:
+    def apply_raw(self, headers: Sequence[Sequence[bytes]]) -> list[Sequence[bytes]]:
         """:meth:`apply` for ASGI's ``(bytes, bytes)`` header pairs."""
-        out: list[tuple[bytes, bytes]] = []
+        for name, _ in headers:
+            # Only names below b"b" (access-control-*, uppercase) or starting with "v" can be ours to rewrite.
+            if name < b"b" or b"v" <= name < b"w":
+                return self._merge_raw(headers)
+        return [*headers, *self._raw_tail]
+
+    def _merge_raw(self, headers: Iterable[Sequence[bytes]]) -> list[Sequence[bytes]]:
+        out: list[Sequence[bytes]] = []
         vary: bytes | None = None
-        for name, value in headers:
-            lname = name.lower()
-            if lname == b"vary":
-                vary = value if vary is None else vary + b", " + value
-            elif not lname.startswith(b"access-control-"):
-                out.append((name, value))
-        out.extend(self.raw_headers)
+        for pair in headers:
+            name = pair[0].lower()
+            if name == b"vary":
+                vary = pair[1] if vary is None else vary + b", " + pair[1]
+            elif not name.startswith(b"access-control-"):
+                out.append(pair)
         if vary is None:
-            if self.raw_vary:
-                out.append((b"vary", self.raw_vary))
+            out += self._raw_tail
         else:
+            out += self.raw_headers
             out.append((b"vary", merge_vary(vary.decode("latin-1"), self.vary).encode("latin-1")))
         return out
 
@@ -154,7 +168,7 @@ def _phrase(status: int) -> str:
         return "OK"
 
 
-def is_preflight(method: str, origin: str | None, request_method: str | None) -> bool:
+def is_preflight(method: str, origin: Value, request_method: Value) -> bool:
     """Fetch §4.8 "CORS-preflight fetch": an ``OPTIONS`` request with ``Origin`` and ``Access-Control-Request-Method``.
 
     Any other ``OPTIONS`` request is the app's to answer.
@@ -180,7 +194,7 @@ def merge_vary(existing: str | None, names: Sequence[str]) -> str:
 
 
 _D = TypeVar("_D", ActualDecision, PreflightDecision)
-_PreflightKey = tuple[str | None, str | None, str | None, str | None]
+_PreflightKey: TypeAlias = "tuple[Value, Value, Value, Value]"
 
 
 class _Verdict(NamedTuple):
@@ -305,7 +319,7 @@ class Policy:
     _vary_actual: tuple[str, ...]
     _vary_preflight: tuple[str, ...]
     _no_origin: ActualDecision
-    _actuals: dict[str, ActualDecision]
+    _actuals: dict[str | bytes, ActualDecision]
     _preflights: dict[_PreflightKey, PreflightDecision]
     _cache_limit: int
 
@@ -482,33 +496,36 @@ class Policy:
 
     # --- actual requests --------------------------------------------------------------------------------------
 
-    def actual(self, origin: str | None, *, path: str = "") -> ActualDecision:
+    def actual(self, origin: Value, path: str = "") -> ActualDecision:
         """Decide a request that is not a preflight, given its ``Origin`` value (``None`` when absent).
 
-        Raises nothing: a malformed or disallowed origin gets a refusal (no CORS header, ``Vary: Origin``).
+        Values may be text or, as ASGI carries them, raw bytes. Raises nothing: a malformed or disallowed origin
+        gets a refusal (no CORS header, ``Vary: Origin`` unless the policy is ``*``).
         """
         if origin is None:
             return self._no_origin
         answer = self._actuals.get(origin)
         if answer is None:
-            verdict = self._verdict(origin)
+            text = _text(origin)
+            verdict = self._verdict(text)
             if verdict.ask:
-                return self._log(self._asked_actual(origin, self._ask(origin)), origin, path)
-            answer = self._actual_for(verdict)
-            if len(origin) <= MAX_ORIGIN_LENGTH:
-                self._remember(self._actuals, origin, answer)
-        if answer.reason:
+                answer = self._asked_actual(text, self._ask(text))
+            else:
+                answer = self._actual_for(verdict)
+                if len(text) <= MAX_ORIGIN_LENGTH:
+                    self._remember(self._actuals, origin, answer)
+        if answer.reason and _debug_enabled(_DEBUG):
             self._log(answer, origin, path)
         return answer
 
-    async def aactual(self, origin: str | None, *, path: str = "") -> ActualDecision:
-        """:meth:`actual` for an async ``allow_origin_func``."""
+    async def aactual(self, origin: Value, path: str = "") -> ActualDecision:
+        """:meth:`actual`, awaiting an async ``allow_origin_func``."""
         if origin is None or origin in self._actuals:
-            return self.actual(origin, path=path)
-        verdict = self._verdict(origin)
-        if verdict.ask:
-            return self._log(self._asked_actual(origin, await self._aask(origin)), origin, path)
-        return self.actual(origin, path=path)
+            return self.actual(origin, path)
+        text = _text(origin)
+        if not self._verdict(text).ask:
+            return self.actual(origin, path)
+        return self._log(self._asked_actual(text, await self._aask(text)), origin, path)
 
     def _asked_actual(self, origin: str, allowed: bool) -> ActualDecision:
         if allowed:
@@ -527,16 +544,10 @@ class Policy:
     # --- preflights --------------------------------------------------------------------------------------------
 
     def preflight(
-        self,
-        origin: str | None,
-        method: str | None,
-        headers: str | None = None,
-        private_network: str | None = None,
-        *,
-        path: str = "",
+        self, origin: Value, method: Value, headers: Value = None, private_network: Value = None, path: str = ""
     ) -> PreflightDecision:
         """Answer a preflight from its ``Origin``, ``Access-Control-Request-Method``, ``-Headers`` and
-        ``-Private-Network`` values (several lines joined with ``", "``; ``None`` when absent).
+        ``-Private-Network`` values (text or raw bytes; several lines joined with ``", "``; ``None`` when absent).
 
         Raises nothing: anything not allowed, malformed or over-long gets a refusal with no ``Access-Control-Allow-*``
         header and the reason in the body.
@@ -545,30 +556,22 @@ class Policy:
         answer = self._preflights.get(key)
         if answer is None:
             answer = self._preflight_miss(key, None)
-        if answer.reason:
+        if answer.reason and _debug_enabled(_DEBUG):
             self._log(answer, origin, path, method, headers)
         return answer
 
     async def apreflight(
-        self,
-        origin: str | None,
-        method: str | None,
-        headers: str | None = None,
-        private_network: str | None = None,
-        *,
-        path: str = "",
+        self, origin: Value, method: Value, headers: Value = None, private_network: Value = None, path: str = ""
     ) -> PreflightDecision:
-        """:meth:`preflight` for an async ``allow_origin_func``."""
+        """:meth:`preflight`, awaiting an async ``allow_origin_func``."""
         key = (origin, method, headers, private_network)
-        if key in self._preflights or origin is None or not self._verdict(origin).ask:
-            return self.preflight(origin, method, headers, private_network, path=path)
-        answer = self._preflight_miss(key, await self._aask(origin))
-        if answer.reason:
-            self._log(answer, origin, path, method, headers)
-        return answer
+        if key in self._preflights or origin is None or not self._verdict(_text(origin)).ask:
+            return self.preflight(origin, method, headers, private_network, path)
+        answer = self._preflight_miss(key, await self._aask(_text(origin)))
+        return self._log(answer, origin, path, method, headers)
 
     def _preflight_miss(self, key: _PreflightKey, asked: bool | None) -> PreflightDecision:
-        origin, method, headers, private_network = key
+        origin, method, headers, private_network = (None if v is None else _text(v) for v in key)
         if origin is None:
             return self._refuse_preflight("no Origin")
         verdict = self._verdict(origin)
@@ -579,7 +582,7 @@ class Policy:
             verdict = _Verdict(origin) if asked else _NOT_ALLOWED
         answer = self._decide_preflight(verdict, method, headers, private_network)
         small = len(origin) <= MAX_ORIGIN_LENGTH and len(headers or "") <= 1024 and len(private_network or "") <= 8
-        if cacheable and small and (method is None or len(method) <= MAX_METHOD_LENGTH):
+        if cacheable and small and len(method or "") <= MAX_METHOD_LENGTH:
             self._remember(self._preflights, key, answer)
         return answer
 
@@ -691,7 +694,7 @@ class Policy:
         cache[key] = value
 
     @staticmethod
-    def _log(answer: _D, origin: str | None, path: str, method: str | None = None, headers: str | None = None) -> _D:
+    def _log(answer: _D, origin: Value, path: str, method: Value = None, headers: Value = None) -> _D:
         if answer.reason and logger.isEnabledFor(logging.DEBUG):
             if isinstance(answer, PreflightDecision):
                 logger.debug(
@@ -707,11 +710,17 @@ class Policy:
         return answer
 
 
-def _clip(value: str | None, limit: int = 200) -> str | None:
+def _text(value: str | bytes) -> str:
+    """A header value as text: bytes are decoded as latin-1 (lossless; non-ASCII then fails validation)."""
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+def _clip(value: Value, limit: int = 200) -> str | None:
     """At most *limit* characters of a request value for a log line (logged with %r, so CR/LF stay escaped)."""
-    if value is None or len(value) <= limit:
-        return value
-    return f"{value[:limit]}…({len(value)} characters)"
+    if value is None:
+        return None
+    text = _text(value)
+    return text if len(text) <= limit else f"{text[:limit]}…({len(text)} characters)"
 
 
 def _check_answer(result: object, origin: str) -> bool:
