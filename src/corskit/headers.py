@@ -222,8 +222,8 @@ def parse_single_range(value: str) -> tuple[int | None, int | None] | None:
         return None
     start = int(first) if first else None
     end = int(last) if last else None
-    # Chromium parses the numbers as 64-bit signed integers: larger ones do not parse.
-    if (start is not None and start > _INT64_MAX) or (end is not None and end > _INT64_MAX):
+    # Chromium parses the numbers as 64-bit signed integers and refuses INT64_MAX itself (observed, Chromium 156).
+    if (start is not None and start >= _INT64_MAX) or (end is not None and end >= _INT64_MAX):
         return None
     if start is None and end is None:
         return None

@@ -102,8 +102,9 @@ def _canonical_host(host: str, *, strict: bool = True) -> str | None:
     return host
 
 
-# WHATWG URL "forbidden domain code point" (C0 controls are tested separately).
-_FORBIDDEN_DOMAIN = frozenset(" #%/:<>?@[\\]^|\x7f")
+# WHATWG URL "forbidden domain code point" (C0 controls are tested separately), less the space, which Chromium's
+# URL parser accepts once percent-decoded (``http://app%20test`` is a valid URL to it).
+_FORBIDDEN_DOMAIN = frozenset("#%/:<>?@[\\]^|\x7f")
 
 
 def _parse_port(text: str) -> int | None:

@@ -68,12 +68,19 @@ def load_engine() -> Engine | None:
     return evaluate
 
 
-def load_allowlist(path: Path = ALLOWLIST) -> dict[str, str]:
-    """Scenario name → reason, for deliberate differences."""
+#: The fields a comparison covers, in the order diffs show them.
+FIELDS = ("allowed", "error", "message", "sent", "response")
+
+
+def load_allowlist(path: Path = ALLOWLIST) -> dict[str, tuple[frozenset[str], str]]:
+    """Scenario name → (the fields allowed to differ, the reason), for deliberate differences."""
     if not path.exists():
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
-    return {entry["name"]: entry["reason"] for entry in data.get("allowed_differences", [])}
+    return {
+        entry["name"]: (frozenset(entry.get("fields", FIELDS)), entry["reason"])
+        for entry in data.get("allowed_differences", [])
+    }
 
 
 @dataclass
@@ -88,7 +95,7 @@ class Verdict:
         return not self.observation.broken and (not self.differences or self.allowed_reason is not None)
 
 
-def judge(observation: Observation, engine: Engine, allowlist: dict[str, str]) -> Verdict:
+def judge(observation: Observation, engine: Engine, allowlist: dict[str, tuple[frozenset[str], str]]) -> Verdict:
     """Compare one observation with the engine's answer to the same (isolated) scenario."""
     if observation.broken:
         return Verdict(observation, None, [f"  broken scenario: {why}" for why in observation.broken])
@@ -99,5 +106,10 @@ def judge(observation: Observation, engine: Engine, allowlist: dict[str, str]) -
     chromium = compare.project(observation.result, observation.scenario, chromium=True)
     ours = compare.project(answer, observation.scenario, chromium=False)
     differences = compare.diff(chromium, ours)
-    reason = allowlist.get(observation.name) if differences else None
+    reason = None
+    if differences and observation.name in allowlist:
+        fields, why = allowlist[observation.name]
+        # An entry forgives only the fields it names: any other difference still fails.
+        if {key for key in FIELDS if chromium.get(key) != ours.get(key)} <= fields:
+            reason = why
     return Verdict(observation, answer, differences, reason)
