@@ -28,9 +28,8 @@ TCHARS = set("!#$%&'*+-.^_`|~") | {chr(c) for c in range(0x30, 0x3A)} | {chr(c) 
 TCHARS |= {chr(c) for c in range(0x61, 0x7B)}
 
 
-@pytest.mark.parametrize("code", range(0x100))
-def test_token_characters_are_exactly_rfc9110_tchar(code: int) -> None:
-    assert is_token(chr(code)) is (chr(code) in TCHARS)
+def test_token_characters_are_exactly_rfc9110_tchar() -> None:
+    assert [hex(c) for c in range(0x100) if is_token(chr(c)) is not (chr(c) in TCHARS)] == []
 
 
 def test_token_must_be_non_empty() -> None:

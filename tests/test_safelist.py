@@ -143,19 +143,23 @@ def test_method_override_headers_are_forbidden_only_with_a_forbidden_method(
 # --- CORS-unsafe bytes and the per-header rules (§3) ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code", range(0x100))
-def test_every_cors_unsafe_byte(code: int) -> None:
-    value = f"a{chr(code)}b"
-    unsafe = code in UNSAFE_BYTES
-    assert has_cors_unsafe_byte(value) is unsafe
-    # Accept is safelisted exactly when no byte is unsafe.
-    assert is_safelisted_request_header("Accept", value) is (not unsafe)
+def test_every_cors_unsafe_byte() -> None:
+    wrong = []
+    for code in range(0x100):
+        value = f"a{chr(code)}b"
+        unsafe = code in UNSAFE_BYTES
+        # Accept is safelisted exactly when no byte is unsafe.
+        if has_cors_unsafe_byte(value) is not unsafe or is_safelisted_request_header("Accept", value) is unsafe:
+            wrong.append(hex(code))
+    assert wrong == []
 
 
 @pytest.mark.parametrize("name", ["Accept-Language", "content-language"])
-@pytest.mark.parametrize("code", range(0x100))
-def test_language_headers_allow_only_their_charset(name: str, code: int) -> None:
-    assert is_safelisted_request_header(name, f"en{chr(code)}") is (code in LANGUAGE_BYTES)
+def test_language_headers_allow_only_their_charset(name: str) -> None:
+    wrong = [
+        hex(c) for c in range(0x100) if is_safelisted_request_header(name, f"en{chr(c)}") is not (c in LANGUAGE_BYTES)
+    ]
+    assert wrong == []
 
 
 @pytest.mark.parametrize(

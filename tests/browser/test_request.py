@@ -14,7 +14,7 @@ def rejected(request: Request) -> tuple[ErrorCode, str]:
     return info.value.code, info.value.param
 
 
-@pytest.mark.parametrize("url", ["", "not a url", "http://", "/relative", "http://a b/"])
+@pytest.mark.parametrize("url", ["", "not a url", "http://", "/relative", "http://api.test:99999/"])
 def test_invalid_url_throws(url: str) -> None:
     assert rejected(Request(url)) == (ErrorCode.INVALID_URL, url)
 
