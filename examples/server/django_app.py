@@ -21,7 +21,7 @@ def settings_for(origins: list[str]) -> dict[str, Any]:
         "SECRET_KEY": "example-only",
         "ALLOWED_HOSTS": ["*"],
         "ROOT_URLCONF": __name__,
-        "INSTALLED_APPS": ["corskit.django"],
+        "INSTALLED_APPS": ["corskit.django.CorskitConfig"],
         "MIDDLEWARE": [
             "corskit.django.CorsMiddleware",
             "django.middleware.common.CommonMiddleware",

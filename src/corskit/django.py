@@ -3,7 +3,7 @@
 .. code-block:: python
 
     # settings.py
-    INSTALLED_APPS = [..., "corskit.django"]            # registers the system checks (manage.py check)
+    INSTALLED_APPS = [..., "corskit.django.CorskitConfig"]  # the system checks (manage.py check)
     MIDDLEWARE = ["corskit.django.CorsMiddleware", ...]  # first, above CommonMiddleware
     CORSKIT = {
         "allow_origins": ["https://app.example.com"],
@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
@@ -33,7 +34,7 @@ from .errors import ConfigError
 from .policy import ActualDecision, Policy, PreflightDecision, is_preflight
 from .routing import PathPolicies
 
-__all__ = ["CorsMiddleware", "policy_from_settings"]
+__all__ = ["CorsMiddleware", "CorskitConfig", "policy_from_settings"]
 
 _MIDDLEWARE = "corskit.django.CorsMiddleware"
 _OPTIONS = (
@@ -48,6 +49,14 @@ _OPTIONS = (
     "allow_private_network",
     "preflight_status",
 )
+
+
+class CorskitConfig(AppConfig):  # type: ignore[misc]
+    """Lists corskit in ``INSTALLED_APPS`` (label ``corskit``) so that its system checks run at start-up."""
+
+    name = "corskit.django"
+    label = "corskit"
+    verbose_name = "corskit"
 
 
 def _policy(where: str, options: Any) -> Policy:

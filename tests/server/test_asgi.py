@@ -1,0 +1,357 @@
+"""corskit.asgi.CORSMiddleware, called in-process and through Starlette/FastAPI test clients."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+import pytest
+from examples.server import fastapi_app, starlette_app
+from fastapi import FastAPI
+from starlette.testclient import TestClient
+
+from corskit import ConfigError, PathPolicies, Policy
+from corskit.asgi import CORSMiddleware
+
+from .asgi_helpers import APP, EVIL, Recorder, call
+
+OPTIONS = {
+    "allow_origins": [APP],
+    "allow_methods": ["PUT"],
+    "allow_headers": ["Authorization"],
+    "allow_credentials": True,
+    "expose_headers": ["X-Total-Count"],
+}
+
+
+def middleware(app: Any = None, **options: Any) -> CORSMiddleware:
+    return CORSMiddleware(app or Recorder(), **(options or OPTIONS))
+
+
+# --- actual requests ------------------------------------------------------------------------------------------
+
+
+async def test_allowed_origin() -> None:
+    out = await call(middleware(), headers=[("Origin", APP)])
+    assert out.status == 200
+    assert out.header("access-control-allow-origin") == APP
+    assert out.header("access-control-allow-credentials") == "true"
+    assert out.header("access-control-expose-headers") == "X-Total-Count"
+    assert out.header("vary") == "Origin"
+    assert out.header("content-type") == "text/plain"
+    assert out.body == b"ok"
+
+
+async def test_disallowed_origin_gets_vary_and_nothing_else() -> None:
+    # Starlette #2560: credentials and expose headers went to disallowed origins.
+    out = await call(middleware(), headers=[("Origin", EVIL)])
+    assert out.status == 200
+    assert out.cors_names == []
+    assert out.header("vary") == "Origin"
+
+
+async def test_no_origin_gets_vary() -> None:
+    out = await call(middleware())
+    assert out.cors_names == []
+    assert out.header("vary") == "Origin"
+
+
+async def test_several_origin_lines_are_refused() -> None:
+    out = await call(middleware(), headers=[("Origin", APP), ("Origin", APP)])
+    assert out.cors_names == []
+
+
+async def test_app_vary_is_merged_and_app_cors_headers_replaced() -> None:
+    app = Recorder(
+        headers=[
+            (b"content-type", b"text/plain"),
+            (b"vary", b"Accept-Encoding"),
+            (b"Vary", b"origin"),
+            (b"access-control-allow-origin", b"*"),
+        ]
+    )
+    out = await call(middleware(app), headers=[("Origin", APP)])
+    assert out.count("vary") == 1
+    assert out.header("vary") == "Accept-Encoding, origin"
+    assert out.count("access-control-allow-origin") == 1
+    assert out.header("access-control-allow-origin") == APP
+
+
+async def test_start_message_without_headers() -> None:
+    out = await call(middleware(Recorder(headers=None)), headers=[("Origin", APP)])
+    assert out.header("access-control-allow-origin") == APP
+
+
+async def test_header_pairs_as_lists() -> None:
+    out = await call(middleware(Recorder(headers=[[b"x-a", b"1"]])), headers=[("Origin", APP)])
+    assert out.header("x-a") == "1"
+    assert out.header("access-control-allow-origin") == APP
+
+
+async def test_app_error_status_keeps_cors_headers() -> None:
+    out = await call(middleware(Recorder(status=503)), headers=[("Origin", APP)])
+    assert out.status == 503
+    assert out.header("access-control-allow-origin") == APP
+
+
+# --- preflights ---------------------------------------------------------------------------------------------------
+
+
+async def test_preflight_is_answered_without_the_app() -> None:
+    app = Recorder()
+    out = await call(
+        middleware(app),
+        "OPTIONS",
+        headers=[
+            ("Origin", APP),
+            ("Access-Control-Request-Method", "PUT"),
+            ("Access-Control-Request-Headers", "authorization"),
+        ],
+    )
+    assert app.seen == []
+    assert out.status == 204
+    assert out.header("access-control-allow-origin") == APP
+    assert out.header("access-control-allow-methods") == "PUT"
+    assert out.header("access-control-allow-headers") == "authorization"
+    assert out.header("access-control-allow-credentials") == "true"
+    assert out.header("access-control-max-age") == "600"
+    assert out.header("vary") == "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+    assert out.body == b""
+
+
+async def test_refused_preflight(caplog: pytest.LogCaptureFixture) -> None:
+    app = Recorder()
+    with caplog.at_level(logging.DEBUG, logger="corskit"):
+        out = await call(
+            middleware(app), "OPTIONS", path="/x", headers=[("Origin", EVIL), ("Access-Control-Request-Method", "PUT")]
+        )
+    assert app.seen == []
+    assert out.status == 403
+    assert out.cors_names == []
+    assert out.body == b"CORS preflight refused: origin not allowed\n"
+    assert "origin not allowed" in caplog.text
+    assert "'/x'" in caplog.text
+
+
+async def test_request_header_lines_are_joined() -> None:
+    # rs/cors #184.
+    mw = middleware(allow_origins=[APP], allow_headers=["content-type", "x-requested-with"])
+    out = await call(
+        mw,
+        "OPTIONS",
+        headers=[
+            ("Origin", APP),
+            ("Access-Control-Request-Method", "GET"),
+            ("Access-Control-Request-Headers", "content-type"),
+            ("Access-Control-Request-Headers", "x-requested-with"),
+        ],
+    )
+    assert out.status == 204
+    assert out.header("access-control-allow-headers") == "content-type, x-requested-with"
+
+
+async def test_options_without_request_method_reaches_the_app() -> None:
+    # tower-http #497.
+    app = Recorder(status=200, headers=[(b"allow", b"GET, OPTIONS")])
+    out = await call(middleware(app), "OPTIONS", headers=[("Origin", APP)])
+    assert len(app.seen) == 1
+    assert out.header("allow") == "GET, OPTIONS"
+    assert out.header("access-control-allow-origin") == APP
+
+
+async def test_options_with_request_method_but_no_origin_reaches_the_app() -> None:
+    app = Recorder()
+    out = await call(middleware(app), "OPTIONS", headers=[("Access-Control-Request-Method", "PUT")])
+    assert len(app.seen) == 1
+    assert out.header("vary") == "Origin"
+
+
+# --- errors -------------------------------------------------------------------------------------------------------
+
+
+async def test_exception_before_start_becomes_500_with_cors_headers_then_reraises() -> None:
+    # Starlette #1116: the browser must see the 500, not a CORS error; the server must still log the exception.
+    sent: list[dict[str, Any]] = []
+
+    async def boom(scope: Any, receive: Any, send: Any) -> None:
+        raise RuntimeError("boom")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    from .asgi_helpers import scope
+
+    with pytest.raises(RuntimeError):
+        await middleware(boom)(scope(headers=[("Origin", APP)]), receive, send)
+    assert sent[0]["status"] == 500
+    assert (b"access-control-allow-origin", APP.encode()) in sent[0]["headers"]
+    assert (b"vary", b"Origin") in sent[0]["headers"]
+    assert sent[1]["body"] == b"Internal Server Error"
+
+
+async def test_exception_after_start_is_only_reraised() -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def half(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        raise RuntimeError("late")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    from .asgi_helpers import scope
+
+    with pytest.raises(RuntimeError, match="late"):
+        await middleware(half)(scope(headers=[("Origin", APP)]), None, send)  # type: ignore[arg-type]
+    assert [m["type"] for m in sent] == ["http.response.start"]
+
+
+async def test_send_failing_on_the_error_path_keeps_the_original_exception() -> None:
+    async def boom(scope: Any, receive: Any, send: Any) -> None:
+        raise ValueError("original")
+
+    async def send(message: dict[str, Any]) -> None:
+        raise OSError("client went away")
+
+    from .asgi_helpers import scope
+
+    with pytest.raises(ValueError, match="original"):
+        await middleware(boom)(scope(headers=[("Origin", APP)]), None, send)  # type: ignore[arg-type]
+
+
+# --- other scopes, routing, async predicates --------------------------------------------------------------------
+
+
+async def test_lifespan_and_websocket_pass_through_untouched() -> None:
+    seen: list[tuple[str, Any]] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.append((scope["type"], send))
+
+    async def send(message: Any) -> None:
+        pass
+
+    mw = middleware(app)
+    for kind in ["lifespan", "websocket"]:
+        await mw({"type": kind, "path": "/ws", "headers": [(b"origin", EVIL.encode())]}, None, send)  # type: ignore[arg-type]
+    assert seen == [("lifespan", send), ("websocket", send)]
+
+
+async def test_path_policies() -> None:
+    app = Recorder()
+    mw = CORSMiddleware(
+        app,
+        policy=PathPolicies({"/public/*": Policy(allow_origins=["*"]), "/api/*": Policy(**OPTIONS), "/hooks/*": None}),
+    )
+    public = await call(mw, path="/public/feed", headers=[("Origin", EVIL)])
+    assert public.header("access-control-allow-origin") == "*"
+    assert public.header("vary") is None
+    api = await call(mw, path="/api/me", headers=[("Origin", EVIL)])
+    assert api.cors_names == []
+    hooks = await call(mw, path="/hooks/x", headers=[("Origin", APP)])
+    assert hooks.headers == [(b"content-type", b"text/plain")]  # untouched
+    preflight = await call(
+        mw, "OPTIONS", path="/hooks/x", headers=[("Origin", APP), ("Access-Control-Request-Method", "PUT")]
+    )
+    assert preflight.status == 200  # the app answered
+    elsewhere = await call(mw, path="/other", headers=[("Origin", APP)])
+    assert elsewhere.headers == [(b"content-type", b"text/plain")]
+
+
+async def test_async_predicate() -> None:
+    async def allowed(origin: str) -> bool:
+        return origin.endswith(".tenant.example")
+
+    mw = middleware(allow_origin_func=allowed, allow_methods=["PUT"])
+    ok = await call(mw, headers=[("Origin", "https://acme.tenant.example")])
+    assert ok.header("access-control-allow-origin") == "https://acme.tenant.example"
+    no = await call(mw, headers=[("Origin", EVIL)])
+    assert no.cors_names == []
+    pre = await call(
+        mw, "OPTIONS", headers=[("Origin", "https://acme.tenant.example"), ("Access-Control-Request-Method", "PUT")]
+    )
+    assert pre.status == 204
+    options = await call(mw, "OPTIONS", headers=[("Origin", "https://acme.tenant.example")])
+    assert options.header("access-control-allow-origin") == "https://acme.tenant.example"
+
+
+def test_policy_and_options_together_are_refused() -> None:
+    with pytest.raises(ConfigError, match="not both"):
+        CORSMiddleware(Recorder(), policy=Policy(), allow_origins=[APP])
+    with pytest.raises(ConfigError):
+        CORSMiddleware(Recorder(), policy={"allow_origins": [APP]})  # type: ignore[arg-type]
+
+
+def test_bad_options_raise_at_construction() -> None:
+    with pytest.raises(ConfigError):
+        CORSMiddleware(Recorder(), allow_origins=["*"], allow_credentials=True)
+
+
+# --- frameworks ----------------------------------------------------------------------------------------------------
+
+
+def test_drop_in_for_starlettes_add_middleware() -> None:
+    app = FastAPI()
+    app.add_middleware(CORSMiddleware, allow_origins=[APP], allow_methods=["PUT"])
+
+    @app.get("/x")
+    def x() -> dict[str, int]:
+        return {"x": 1}
+
+    client = TestClient(app)
+    assert client.get("/x", headers={"Origin": APP}).headers["access-control-allow-origin"] == APP
+    pre = client.options("/x", headers={"Origin": APP, "Access-Control-Request-Method": "PUT"})
+    assert pre.status_code == 204
+
+
+@pytest.mark.parametrize("module", [fastapi_app, starlette_app], ids=["fastapi", "starlette"])
+def test_example_apps(module: Any) -> None:
+    client = TestClient(module.create_app(), raise_server_exceptions=False)
+    ok = client.get("/api/items", headers={"Origin": APP})
+    assert ok.status_code == 200
+    assert ok.headers["access-control-allow-origin"] == APP
+    assert ok.headers["access-control-expose-headers"] == "X-Total-Count"
+    assert ok.headers["vary"] == "Origin"
+    dev = client.get("/api/items", headers={"Origin": "http://localhost:5173"})
+    assert dev.headers["access-control-allow-origin"] == "http://localhost:5173"
+    refused = client.get("/api/items", headers={"Origin": EVIL})
+    assert "access-control-allow-origin" not in refused.headers
+    pre = client.options(
+        "/api/items/1",
+        headers={
+            "Origin": APP,
+            "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
+    )
+    assert pre.status_code == 204
+    assert pre.headers["access-control-allow-headers"] == "authorization, content-type"
+    unauthorized = client.put("/api/items/1", headers={"Origin": APP})
+    assert unauthorized.status_code == 401
+    assert unauthorized.headers["access-control-allow-origin"] == APP
+    put = client.put("/api/items/1", headers={"Origin": APP, "Authorization": "Bearer s3cret"}, json={})
+    assert put.json() == {"id": 1, "updated": True}
+    crash = client.get("/api/crash", headers={"Origin": APP})
+    assert crash.status_code == 500
+    assert crash.headers["access-control-allow-origin"] == APP
+
+
+def test_fastapi_public_path() -> None:
+    client = TestClient(fastapi_app.create_app())
+    public = client.get("/public/status", headers={"Origin": EVIL})
+    assert public.headers["access-control-allow-origin"] == "*"
+    assert public.headers["access-control-expose-headers"] == "X-Total-Count"
+    docs = client.get("/docs", headers={"Origin": APP})
+    assert "access-control-allow-origin" not in docs.headers  # no policy for that path
+    assert "vary" not in docs.headers
+
+
+async def test_through_httpx_asgi_transport() -> None:
+    transport = httpx.ASGITransport(app=starlette_app.create_app())
+    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+        response = await client.get("/api/me", headers={"Origin": APP})
+    assert response.headers["access-control-allow-credentials"] == "true"
