@@ -20,7 +20,7 @@ def _missing_extra() -> int:
 
 def build_app() -> typer.Typer:
     """The typer application with every subcommand registered."""
-    from . import check, demo, explain
+    from . import audit, check, demo, explain
 
     app = typer.Typer(
         name="corskit",
@@ -38,6 +38,7 @@ def build_app() -> typer.Typer:
     explain.register(app)
     check.register(app)
     demo.register(app)
+    audit.register(app)
     return app
 
 

@@ -1,0 +1,57 @@
+"""What the audit reports: a :class:`Finding` per problem, a :class:`TargetReport` per target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalog import Severity, severity_rank
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem on one target: stable rule ``id``, snake_case ``cls``, severity, the probe origin, evidence
+    (the probe, the response headers, the browser's verdict), why it matters and the fix."""
+
+    id: str
+    cls: str
+    severity: Severity
+    origin: str | None
+    evidence: dict[str, Any]
+    why: str
+    fix: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "class": self.cls,
+            "severity": self.severity,
+            "origin": self.origin,
+            "evidence": self.evidence,
+            "why": self.why,
+            "fix": self.fix,
+        }
+
+
+@dataclass(frozen=True)
+class TargetReport:
+    """The audit of one target: ``error`` is set when it could not be (fully) audited; findings are sorted, worst
+    first."""
+
+    target: str
+    error: str | None = None
+    findings: tuple[Finding, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` line: exactly ``target``, ``error`` and ``findings``."""
+        return {"target": self.target, "error": self.error, "findings": [f.to_json() for f in self.findings]}
+
+    @property
+    def worst(self) -> Severity | None:
+        """The highest severity among the findings, ``None`` when there are none."""
+        if not self.findings:
+            return None
+        return max((f.severity for f in self.findings), key=severity_rank)
+
+    def at_least(self, threshold: Severity) -> list[Finding]:
+        return [f for f in self.findings if severity_rank(f.severity) >= severity_rank(threshold)]

@@ -1,0 +1,373 @@
+"""Probe one target through the browser engine and record what a browser would make of each answer.
+
+Nothing here decides what is a finding (that is :mod:`corskit.audit.judge`): this module sends the probes in
+phases, each one a real ``fetch()`` played by :class:`corskit.browser.Fetch`, and keeps the engine's results.
+
+1. a request without ``Origin`` (the engine in ``no-cors`` mode): is the target up, does it redirect in a loop;
+2. the attacker's origin, ``null`` and the origins the site probably trusts;
+3. unless any origin is reflected or ``*`` is answered: look-alikes of the target and of every trusted origin
+   found, third-party and development origins, other schemes and ports;
+4. real preflights (``PUT``, ``DELETE``, an invented method, ``X-Requested-With``, ``Authorization``, an invented
+   header) from the attacker's origin, from the most dangerous untrusted origin allowed, and from a trusted one;
+   a Private Network Access preflight from the untrusted ones.
+
+State-changing requests are never sent: the engine is stopped after their preflight, whose verdict is the one that
+matters (a browser that passes it sends the request, with cookies).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from ..browser import Fetch, Request, Response, Result, SendRequest, WireRequest
+from ..browser.preflight import PreflightResult, check_preflight_response, preflight_request
+from ..errors import ErrorCode
+from ..network import NetworkError
+from ..origins import parse_url
+from .probes import (
+    UNTRUSTED_KINDS,
+    Probe,
+    Site,
+    attacker_probes,
+    site_probes,
+    trusted_candidates,
+    trusted_variants,
+)
+
+logger = logging.getLogger("corskit")
+
+Sender = Callable[[WireRequest], Awaitable[Response]]
+
+#: Methods sent only up to their preflight: they change state on the server.
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+#: Methods tried in preflights: two real ones and an invented one that only a mirroring server allows.
+METHOD_PROBES = ("PUT", "DELETE", "CORSKITPROBE")
+#: Request headers tried in preflights: a CSRF-defence header, Authorization, and an invented one.
+HEADER_PROBES = (
+    ("X-Requested-With", "XMLHttpRequest"),
+    ("Authorization", "Bearer corskit-audit"),
+    ("X-Corskit-Probe", "1"),
+)
+MIRROR_METHOD = "CORSKITPROBE"
+MIRROR_HEADER = "x-corskit-probe"
+#: The label of the trusted origin's combined probe (invented method and invented header at once).
+MIRROR_LABEL = "mirror"
+
+#: Preflight failures that concern the origin itself: the method or header asked for cannot change them.
+_ORIGIN_REFUSED = frozenset(
+    {
+        ErrorCode.PREFLIGHT_MISSING_ALLOW_ORIGIN_HEADER,
+        ErrorCode.PREFLIGHT_MULTIPLE_ALLOW_ORIGIN_VALUES,
+        ErrorCode.PREFLIGHT_INVALID_ALLOW_ORIGIN_VALUE,
+        ErrorCode.PREFLIGHT_ALLOW_ORIGIN_MISMATCH,
+        ErrorCode.PREFLIGHT_INVALID_STATUS,
+        ErrorCode.PREFLIGHT_DISALLOWED_REDIRECT,
+    }
+)
+
+#: At most this many trusted origins have their variants probed.
+MAX_TRUSTED_EXPANDED = 2
+#: How dangerous an allowed untrusted origin is, to pick the one whose preflights are tried.
+_KIND_PRIORITY = (
+    "attacker",
+    "null",
+    "pre_domain",
+    "post_domain",
+    "unescaped_dot",
+    "substring",
+    "special_characters",
+    "third_party",
+    "dev",
+    "subdomain",
+    "http_origin",
+)
+
+# Errors of the origin-less request that mean the target cannot be audited at all.
+_FATAL_REDIRECTS = {
+    ErrorCode.TOO_MANY_REDIRECTS: "redirect loop: more than 20 redirects",
+    ErrorCode.UNSAFE_REDIRECT: "redirects to a URL that is not http(s)",
+    ErrorCode.INVALID_REDIRECT: "redirects to a Location that is not a valid URL",
+    ErrorCode.REDIRECT_CONTAINS_CREDENTIALS: "redirects to a URL with user:password in it",
+}
+
+
+class TargetError(Exception):
+    """The target cannot be audited (unreachable, redirect loop, not a URL); the message says why."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A simple (non-preflighted) ``fetch()`` from a probe origin, judged with and without credentials."""
+
+    probe: Probe
+    include: Result
+    omit: Result
+
+    @property
+    def response(self) -> Response | None:
+        """The last response received (after redirects)."""
+        for exchange in reversed(self.include.exchanges):
+            if exchange.response is not None:
+                return exchange.response
+        return None
+
+    @property
+    def acao(self) -> str | None:
+        response = self.response
+        return response.header("Access-Control-Allow-Origin") if response else None
+
+    @property
+    def allowed(self) -> bool:
+        return self.include.allowed or self.omit.allowed
+
+    @property
+    def untrusted(self) -> bool:
+        return self.probe.kind in UNTRUSTED_KINDS
+
+
+@dataclass(frozen=True)
+class PreflightOutcome:
+    """A preflighted ``fetch()`` (a method or a header), judged with and without credentials."""
+
+    origin: str
+    kind: str  # the probe kind of the origin ("attacker", "trusted"…)
+    label: str  # the method or header name tried
+    request: Request
+    include: Result
+    omit: Result
+
+    @property
+    def preflight(self) -> WireRequest | None:
+        for exchange in self.include.exchanges:
+            if exchange.request.kind == "preflight":
+                return exchange.request
+        return None
+
+    @property
+    def preflight_response(self) -> Response | None:
+        for exchange in self.include.exchanges:
+            if exchange.request.kind == "preflight":
+                return exchange.response
+        return None
+
+
+@dataclass(frozen=True)
+class PnaOutcome:
+    """A Private Network Access preflight and whether it grants access (with and without credentials)."""
+
+    origin: str
+    kind: str
+    request: WireRequest
+    response: Response
+    include: bool
+    omit: bool
+
+
+@dataclass
+class Observations:
+    """Everything learnt about one target."""
+
+    site: Site
+    url: str
+    originless: Response
+    outcomes: list[Outcome] = field(default_factory=list)
+    preflights: list[PreflightOutcome] = field(default_factory=list)
+    pna: list[PnaOutcome] = field(default_factory=list)
+    #: Probes that got no answer (after retries): "origin: reason".
+    failures: list[str] = field(default_factory=list)
+
+    def allowed(self, *, untrusted: bool) -> list[Outcome]:
+        return [o for o in self.outcomes if o.allowed and o.untrusted == untrusted]
+
+
+class _Memo:
+    """Send each distinct wire request once per target: the include/omit runs of a probe share their requests."""
+
+    def __init__(self, send: Sender, *, cookie_matters: bool) -> None:
+        self._send = send
+        self._cookie = cookie_matters
+        self._tasks: dict[tuple[object, ...], asyncio.Future[Response]] = {}
+
+    async def __call__(self, wire: WireRequest) -> Response:
+        key = (wire.method, wire.url, wire.headers, wire.credentials and self._cookie)
+        task = self._tasks.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._send(wire))
+            self._tasks[key] = task
+        return await asyncio.shield(task)
+
+    def close(self) -> None:
+        for task in self._tasks.values():
+            if not task.done():
+                task.cancel()
+            elif not task.cancelled():
+                task.exception()  # mark retrieved: failures are reported through the probes
+
+
+async def _drive(origin: str, request: Request, send: Sender, *, preflight_only: bool = False) -> Result:
+    """Play one fetch; stop before an actual request that would change state, or after the preflight when
+    *preflight_only* (the verdict that matters for methods and headers: a browser that passes it sends the
+    request, with cookies, whatever the answer)."""
+    fetch = Fetch(origin, request)
+    event = fetch.start()
+    while isinstance(event, SendRequest):
+        wire = event.request
+        if wire.kind == "actual" and (preflight_only or wire.method not in SAFE_METHODS):
+            return fetch.halt()
+        event = fetch.receive(await send(wire))
+    return event
+
+
+class _Prober:
+    def __init__(self, site: Site, url: str, send: Sender, obs: Observations) -> None:
+        self.site = site
+        self.url = url
+        self.send = send
+        self.obs = obs
+        self.seen: set[str] = set()
+
+    async def simple(self, probes: list[Probe]) -> list[Outcome]:
+        fresh: list[Probe] = []
+        for probe in probes:
+            if probe.origin not in self.seen and probe.origin != self.site.origin.serialize():
+                self.seen.add(probe.origin)
+                fresh.append(probe)
+        results = await asyncio.gather(*(self._simple(p) for p in fresh))
+        outcomes = [o for o in results if o is not None]
+        self.obs.outcomes.extend(outcomes)
+        return outcomes
+
+    async def _simple(self, probe: Probe) -> Outcome | None:
+        try:
+            include, omit = await asyncio.gather(
+                _drive(probe.origin, Request(self.url, credentials="include"), self.send),
+                _drive(probe.origin, Request(self.url, credentials="omit"), self.send),
+            )
+        except NetworkError as error:
+            self.obs.failures.append(f"{probe.origin}: {error.message}")
+            return None
+        return Outcome(probe, include, omit)
+
+    async def preflights(self, origin: str, kind: str) -> None:
+        """Every method and header probe; the first (PUT) is a gate: when even the origin check of its preflight
+        fails, the others would fail the same way and are not sent."""
+        requests: list[tuple[str, Request]] = [(m, Request(self.url, method=m)) for m in METHOD_PROBES]
+        requests += [(n.lower(), Request(self.url, headers=[(n, v)])) for n, v in HEADER_PROBES]
+        gate = await self._preflight(origin, kind, *requests[0])
+        if gate is None:
+            return
+        self.obs.preflights.append(gate)
+        if gate.omit.error in _ORIGIN_REFUSED:
+            return
+        results = await asyncio.gather(*(self._preflight(origin, kind, label, r) for label, r in requests[1:]))
+        self.obs.preflights.extend(o for o in results if o is not None)
+
+    async def mirror(self, origin: str) -> None:
+        """One preflight for an invented method with an invented header, from a trusted origin."""
+        request = Request(self.url, method=MIRROR_METHOD, headers=[(MIRROR_HEADER, "1")])
+        outcome = await self._preflight(origin, "trusted", MIRROR_LABEL, request)
+        if outcome is not None:
+            self.obs.preflights.append(outcome)
+
+    async def _preflight(self, origin: str, kind: str, label: str, request: Request) -> PreflightOutcome | None:
+        include_request = Request(request.url, request.method, request.headers, credentials="include")
+        omit_request = Request(request.url, request.method, request.headers, credentials="omit")
+        try:
+            include, omit = await asyncio.gather(
+                _drive(origin, include_request, self.send, preflight_only=True),
+                _drive(origin, omit_request, self.send, preflight_only=True),
+            )
+        except NetworkError as error:
+            self.obs.failures.append(f"{origin} preflight ({label}): {error.message}")
+            return None
+        return PreflightOutcome(origin, kind, label, request, include, omit)
+
+    async def pna(self, origin: str, kind: str) -> None:
+        """A Private Network Access preflight, as Chromium sent it before Local Network Access replaced it."""
+        base = preflight_request(self.url, origin, "GET", ())
+        wire = WireRequest(
+            "OPTIONS",
+            self.url,
+            (*base.headers, ("Access-Control-Request-Private-Network", "true")),
+            "preflight",
+            credentials=False,
+        )
+        try:
+            response = await self.send(wire)
+        except NetworkError as error:
+            self.obs.failures.append(f"{origin} private-network preflight: {error.message}")
+            return
+        granted = response.header("Access-Control-Allow-Private-Network") == "true"
+
+        def passes(include: bool) -> bool:
+            verdict = check_preflight_response(response, origin, include_credentials=include)
+            return granted and isinstance(verdict, PreflightResult)
+
+        self.obs.pna.append(PnaOutcome(origin, kind, wire, response, passes(True), passes(False)))
+
+
+def _worst_untrusted(outcomes: list[Outcome]) -> Outcome | None:
+    allowed = [o for o in outcomes if o.untrusted and o.allowed and o.acao != "*"]
+    if not allowed:
+        return None
+    return min(allowed, key=lambda o: (not o.include.allowed, _KIND_PRIORITY.index(o.probe.kind)))
+
+
+async def observe(url: str, send: Sender, *, trusted: tuple[str, ...] = (), cookie: bool = False) -> Observations:
+    """Run every probe phase against *url*; :class:`TargetError` when the target cannot be audited at all."""
+    parsed = parse_url(url)
+    if parsed is None or not parsed.is_http:
+        raise TargetError(f"not an http(s) URL: {url[:200]!r}; write it as https://host/path")
+    if parsed.has_credentials:
+        raise TargetError("the URL contains user:password, which browsers refuse in fetch(); remove it")
+    url = parsed.without_fragment().serialize()
+    site = Site.of(parsed)
+    memo = _Memo(send, cookie_matters=cookie)
+    try:
+        return await _observe(url, site, memo, trusted)
+    finally:
+        memo.close()
+
+
+async def _observe(url: str, site: Site, memo: _Memo, trusted: tuple[str, ...]) -> Observations:
+    attackers = attacker_probes(site)
+    # Phase 1: the origin-less request (no-cors GET sends no Origin) tells whether the target answers at all.
+    try:
+        baseline = await _drive(attackers[0].origin, Request(url, mode="no-cors", credentials="include"), memo)
+    except NetworkError as error:
+        raise TargetError(error.message) from None
+    if not baseline.allowed and baseline.error in _FATAL_REDIRECTS:
+        raise TargetError(f"{url} {_FATAL_REDIRECTS[baseline.error]}")
+    originless = next(e.response for e in reversed(baseline.exchanges) if e.response is not None)
+    obs = Observations(site, url, originless)
+    prober = _Prober(site, url, memo, obs)
+
+    # Phase 2: the attacker, null and the probable trusted origins.
+    first = await prober.simple([*attackers, *trusted_candidates(site, trusted)])
+    attacker = first[0] if first and first[0].probe.kind == "attacker" else None
+    open_to_all = attacker is not None and attacker.allowed
+    if not open_to_all:
+        # Phase 3: look-alikes of the target and of every trusted origin the server allows.
+        allowed_trusted = [o.probe.origin for o in first if o.probe.kind == "trusted" and o.allowed]
+        probes = site_probes(site)
+        for origin in allowed_trusted[:MAX_TRUSTED_EXPANDED]:
+            probes += trusted_variants(origin, site)
+        await prober.simple(probes)
+    logger.debug("audit %r: %d probes, %d failed", url, len(obs.outcomes), len(obs.failures))
+
+    # Phase 4: preflights from untrusted origins (and from a trusted one, to see whether it mirrors requests).
+    untrusted = [(attackers[0].origin, "attacker")]
+    worst = _worst_untrusted(obs.outcomes)
+    if worst is not None and worst.probe.origin != attackers[0].origin:
+        untrusted.append((worst.probe.origin, worst.probe.kind))
+    jobs = [prober.preflights(origin, kind) for origin, kind in untrusted]
+    jobs += [prober.pna(origin, kind) for origin, kind in untrusted]
+    trusted_allowed = next((o for o in obs.outcomes if o.probe.kind == "trusted" and o.allowed and o.acao != "*"), None)
+    if trusted_allowed is not None and not open_to_all:
+        jobs.append(prober.mirror(trusted_allowed.probe.origin))
+    await asyncio.gather(*jobs)
+    return obs

@@ -1,0 +1,287 @@
+"""``corskit audit``: scan URLs for CORS misconfigurations, judged by the browser engine.
+
+Exit codes: 0 nothing at or above ``--fail-on`` (and every target audited), 1 a finding at or above ``--fail-on``,
+2 bad usage, 3 some target could not be audited (unreachable, redirect loop, not a URL) and nothing triggered 1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from typing import IO, Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from ..audit import AuditOptions, SarifWriter, Summary, TargetReport, jsonl_line, parse_severity, scan
+from ..audit.catalog import SEVERITIES, Severity
+from ..network import NetworkOptions
+from ..origins import OriginError, normalize_origin
+from .check import parse_header
+
+EXIT_FINDINGS = 1
+EXIT_TARGET_ERRORS = 3
+
+_STYLE: dict[str, str] = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+
+
+def _iter_lines(stream: IO[str]) -> Iterator[str]:
+    for line in stream:
+        yield line.rstrip("\r\n")
+
+
+def _count_lines(path: str) -> int | None:
+    """Lines in a regular file (for the progress total); ``None`` for pipes and devices."""
+    try:
+        if not os.path.isfile(path):
+            return None
+        count = 0
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                count += chunk.count(b"\n")
+        return count
+    except OSError:
+        return None
+
+
+def render_report(console: Console, report: TargetReport, *, show_info: bool) -> None:
+    """One target: a status line, the allow-list shape, then each finding with why and fix."""
+    target = escape(report.target)
+    shown = [f for f in report.findings if show_info or f.severity != "info"]
+    shape = next((f for f in report.findings if f.id == "CORS-SHAPE"), None)
+    shape_text = f"  · allow-list: {shape.evidence.get('shape')}" if shape is not None else ""
+    worst = report.worst
+    above = [f for f in report.findings if f.severity != "info"]
+    if report.error is not None and not report.findings:
+        console.print(Text.assemble(("! ", "bold red"), (report.target, "bold"), "  could not be audited"))
+        console.print(Text(f"    {report.error}", style="red"))
+        return
+    if above:
+        counts = {s: sum(1 for f in above if f.severity == s) for s in reversed(SEVERITIES)}
+        summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        style = _STYLE[worst or "info"]
+        console.print(f"[{style}]✗[/] [bold]{target}[/]  {summary}{escape(shape_text)}")
+    else:
+        console.print(f"[green]✓[/] [bold]{target}[/]  no finding above info{escape(shape_text)}")
+    if report.error is not None:
+        console.print(Text(f"    ! {report.error}", style="yellow"))
+    for finding in shown:
+        if finding.id == "CORS-SHAPE" and not show_info:
+            continue
+        style = _STYLE[finding.severity]
+        origin = f"  origin {finding.origin}" if finding.origin else ""
+        console.print(
+            Text.assemble(("    ", ""), (f"{finding.severity.upper():<6}", style), f" {finding.id} ", (origin, "bold"))
+        )
+        console.print(Text(f"           {finding.why}"))
+        console.print(Text(f"           fix: {finding.fix}", style="green"))
+
+
+def audit_command(
+    urls: Annotated[
+        list[str] | None, typer.Argument(help="URLs to audit (https://host/path).", show_default=False)
+    ] = None,
+    input_file: Annotated[
+        str | None, typer.Option("--input", "-i", help="Read URLs from FILE, one per line ('-' for stdin).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Write JSON Lines: one object per target, as each one finishes.")
+    ] = False,
+    sarif: Annotated[str | None, typer.Option("--sarif", help="Also write a SARIF 2.1.0 log to FILE.")] = None,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", help="Requests in flight (and targets in progress) at once.")
+    ] = 10,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each response.")] = 10.0,
+    rate: Annotated[
+        float | None, typer.Option("--rate", help="At most this many requests per second, across the scan.")
+    ] = None,
+    retries: Annotated[int, typer.Option("--retries", help="Extra attempts after a timeout or a reset.")] = 2,
+    header: Annotated[
+        list[str] | None, typer.Option("--header", "-H", help="Header 'Name: value' added to every request.")
+    ] = None,
+    cookie: Annotated[
+        str | None, typer.Option("--cookie", help="Cookie header sent on credentialed probes (authenticated scan).")
+    ] = None,
+    proxy: Annotated[str | None, typer.Option("--proxy", help="HTTP(S) proxy URL (e.g. Burp).")] = None,
+    insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Do not verify TLS certificates.")] = False,
+    trusted: Annotated[
+        list[str] | None,
+        typer.Option("--trusted", help="An origin the server should allow (repeatable): its look-alikes are probed."),
+    ] = None,
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", help="Exit 1 when a finding is at least: info, low, medium, high.")
+    ] = None,
+    show_info: Annotated[bool, typer.Option("--show-info", help="Also print informational findings.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+) -> None:
+    """Audit URLs for CORS misconfigurations, judged by what a browser would actually allow."""
+    threshold: Severity | None = None
+    if fail_on is not None:
+        try:
+            threshold = parse_severity(fail_on)
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--fail-on") from None
+    if not 1 <= concurrency <= 1000:
+        raise typer.BadParameter("must be between 1 and 1000", param_hint="--concurrency")
+    if timeout <= 0:
+        raise typer.BadParameter("must be more than 0", param_hint="--timeout")
+    if rate is not None and rate <= 0:
+        raise typer.BadParameter("must be more than 0", param_hint="--rate")
+    if not 0 <= retries <= 10:
+        raise typer.BadParameter("must be between 0 and 10", param_hint="--retries")
+    origins: list[str] = []
+    for text in trusted or []:
+        try:
+            origins.append(normalize_origin(text).serialize())
+        except OriginError as error:
+            raise typer.BadParameter(str(error), param_hint="--trusted") from None
+    if not urls and input_file is None:
+        raise typer.BadParameter("give URLs as arguments or a file with -i FILE ('-' for stdin)", param_hint="URLS")
+    headers = tuple(parse_header(h) for h in header or [])
+    options = AuditOptions(
+        network=NetworkOptions(timeout=timeout, verify=not insecure, proxy=proxy, cookie=cookie, extra_headers=headers),
+        concurrency=concurrency,
+        rate=rate,
+        retries=retries,
+        trusted=tuple(origins),
+    )
+    with ExitStack() as stack:
+        total: int | None = len(urls or [])
+        sources: list[Iterator[str]] = [iter(urls or [])]
+        if input_file is not None:
+            if input_file == "-":
+                sources.append(_iter_lines(sys.stdin))
+                total = None
+            else:
+                try:
+                    stream = stack.enter_context(open(input_file, encoding="utf-8", errors="replace"))
+                except OSError as error:
+                    raise typer.BadParameter(f"cannot read {input_file!r}: {error.strerror}", param_hint="-i") from None
+                count = _count_lines(input_file)
+                total = None if count is None or total is None else total + count
+                sources.append(_iter_lines(stream))
+        sarif_writer: SarifWriter | None = None
+        if sarif is not None:
+            try:
+                sarif_stream = sys.stdout if sarif == "-" else stack.enter_context(open(sarif, "w", encoding="utf-8"))
+            except OSError as error:
+                raise typer.BadParameter(f"cannot write {sarif!r}: {error.strerror}", param_hint="--sarif") from None
+            sarif_writer = SarifWriter(sarif_stream)
+        summary = _run(
+            (line for source in sources for line in source),
+            options,
+            as_json=as_json,
+            sarif=sarif_writer,
+            total=total,
+            show_info=show_info,
+            quiet=quiet,
+        )
+    code = 0
+    if threshold is not None and summary.reached(threshold):
+        code = EXIT_FINDINGS
+    elif summary.errors:
+        code = EXIT_TARGET_ERRORS
+    raise typer.Exit(code)
+
+
+def _cache_missing_sniffio() -> None:
+    """httpcore tries ``import sniffio`` several times per request; when it is not installed, every attempt walks
+    ``sys.path`` again (Python does not cache failed imports), which triples the cost of a request. Record the
+    miss once, as Python's own ``sys.modules[name] = None`` convention allows. Harmless once sniffio is installed."""
+    import importlib.util
+
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+def _progress_wanted(*, as_json: bool, quiet: bool, total: int | None) -> bool:
+    """A progress bar on stderr: only for a terminal, not with --quiet, not when JSON goes to a pipe, and only for
+    more than one target."""
+    if quiet or not sys.stderr.isatty():
+        return False
+    if as_json and not sys.stdout.isatty():
+        return False
+    return total is None or total > 1
+
+
+def _run(
+    lines: Iterator[str],
+    options: AuditOptions,
+    *,
+    as_json: bool,
+    sarif: SarifWriter | None,
+    total: int | None,
+    show_info: bool,
+    quiet: bool,
+) -> Summary:
+    _cache_missing_sniffio()
+    summary = Summary()
+    out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    progress: Progress | None = None
+    if _progress_wanted(as_json=as_json, quiet=quiet, total=total):
+        progress = Progress(
+            SpinnerColumn(),
+            TextColumn("auditing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[found]}"),
+            console=err,
+            transient=True,
+        )
+    task = progress.add_task("audit", total=total, found="") if progress is not None else None
+
+    async def main() -> None:
+        async for report in scan(lines, options):
+            summary.add(report)
+            if as_json:
+                sys.stdout.write(jsonl_line(report) + "\n")
+                sys.stdout.flush()
+            else:
+                render_report(out, report, show_info=show_info)
+            if sarif is not None:
+                sarif.write(report)
+            if progress is not None and task is not None:
+                found = ", ".join(f"{n} {s}" for s, n in reversed(summary.by_severity.items()) if n and s != "info")
+                progress.update(task, advance=1, found=found)
+
+    interrupted = False
+    try:
+        if progress is not None:
+            with progress:
+                asyncio.run(main())
+        else:
+            asyncio.run(main())
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if sarif is not None:
+            sarif.close()
+    if not quiet:
+        counts = ", ".join(f"{summary.by_severity[s]} {s}" for s in reversed(SEVERITIES))
+        errors = f"; {summary.errors} could not be (fully) audited" if summary.errors else ""
+        stopped = " (interrupted)" if interrupted else ""
+        (err if as_json else out).print(
+            Text(f"Audited {summary.targets} target(s){stopped}: {counts}{errors}.", style="bold")
+        )
+    if interrupted:
+        raise typer.Exit(130)
+    return summary
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "audit",
+        help="Scan URLs for CORS misconfigurations, judged by what a browser would actually allow.",
+        no_args_is_help=True,
+    )(audit_command)
+
+
+__all__ = ["audit_command", "register", "render_report"]

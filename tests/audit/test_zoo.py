@@ -1,0 +1,143 @@
+"""The zoo, audited end to end: every misconfiguration found with its class and severity, nothing above info on the
+correct configurations, and nothing above info on the baits that string-matching scanners report."""
+
+from __future__ import annotations
+
+import pytest
+
+from corskit.audit.catalog import RULES_BY_CLASS
+from tests.audit.zoo import Exhibit, exhibits
+
+ALL = exhibits()
+MISCONFIGURED = [e for e in ALL if e.expected]
+CLEAN = [e for e in ALL if not e.expected]
+
+
+def above_info(line: dict) -> dict[str, str]:
+    return {f["class"]: f["severity"] for f in line["findings"] if f["severity"] != "info"}
+
+
+def classes(line: dict) -> set[str]:
+    return {f["class"] for f in line["findings"]}
+
+
+@pytest.mark.parametrize("exhibit", MISCONFIGURED, ids=lambda e: e.name)
+def test_misconfiguration_found_with_class_and_severity(exhibit: Exhibit, zoo_scan: dict[str, dict]) -> None:
+    line = zoo_scan[exhibit.url]
+    assert line["error"] is None
+    assert above_info(line) == exhibit.expected, exhibit.note
+
+
+@pytest.mark.parametrize("exhibit", CLEAN, ids=lambda e: e.name)
+def test_nothing_above_info_on_correct_or_inert_configurations(exhibit: Exhibit, zoo_scan: dict[str, dict]) -> None:
+    line = zoo_scan[exhibit.url]
+    assert line["error"] is None
+    assert above_info(line) == {}, exhibit.note
+
+
+def test_the_zoo_covers_every_probe_class() -> None:
+    covered = {cls for e in ALL for cls in e.expected}
+    probe_classes = {
+        "arbitrary_origin_reflected", "null_origin_trusted", "pre_domain_trusted", "post_domain_trusted",
+        "unescaped_dot_trusted", "substring_trusted", "special_characters_trusted", "third_party_origin_trusted",
+        "dev_origin_trusted", "any_subdomain_trusted", "http_origin_trusted", "missing_vary_origin",
+        "untrusted_methods_allowed", "untrusted_headers_allowed", "authorization_allowed_untrusted",
+        "private_network_allowed_untrusted",
+    }  # fmt: skip
+    assert probe_classes <= covered
+    assert covered <= set(RULES_BY_CLASS)
+
+
+@pytest.mark.parametrize(
+    ("name", "info_class"),
+    [
+        ("public-api", "wildcard_origin"),
+        ("wildcard-credentials", "wildcard_with_credentials"),
+        ("invalid-acao", "invalid_allow_origin"),
+        ("bait-trailing-slash", "invalid_allow_origin"),
+        ("bait-explicit-port", "invalid_allow_origin"),
+        ("preflight-wildcard-credentials", "preflight_wildcard_with_credentials"),
+        ("preflight-wildcard-credentials", "preflight_mirrors_request"),
+        ("preflight-mirror", "preflight_mirrors_request"),
+    ],
+)
+def test_informational_findings(name: str, info_class: str, zoo_scan: dict[str, dict]) -> None:
+    line = zoo_scan[next(e.url for e in ALL if e.name == name)]
+    info = [f for f in line["findings"] if f["class"] == info_class]
+    assert info
+    assert info[0]["severity"] == "info"
+
+
+@pytest.mark.parametrize(
+    ("name", "shape", "traits"),
+    [
+        ("reflect-credentials", "reflect_any", set()),
+        ("public-api", "wildcard", set()),
+        ("corskit-strict", "exact", set()),
+        ("starlette-strict", "exact", set()),
+        ("static-origin", "exact", {"static"}),
+        ("subdomain", "subdomain_suffix", {"scheme_insensitive", "port_insensitive"}),
+        ("pre-domain", "regex_like", {"unanchored_start"}),
+        ("post-domain", "regex_like", {"unanchored_end", "port_insensitive"}),
+        ("unescaped-dot", "regex_like", {"unescaped_dot", "subdomain_suffix"}),
+        ("starlette-regex", "regex_like", {"unescaped_dot"}),
+        ("substring", "regex_like", {"substring"}),
+        ("special-chars", "regex_like", {"lax_parser"}),
+        ("http-origin", "exact", {"scheme_insensitive"}),
+        ("third-party", "exact", {"third_party"}),
+        ("null", "exact", {"null"}),
+        ("no-cors", "unknown", set()),
+    ],
+)
+def test_allow_list_shape_is_inferred(name: str, shape: str, traits: set[str], zoo_scan: dict[str, dict]) -> None:
+    line = zoo_scan[next(e.url for e in ALL if e.name == name)]
+    found = next(f for f in line["findings"] if f["id"] == "CORS-SHAPE")
+    assert found["evidence"]["shape"] == shape
+    assert traits <= set(found["evidence"]["traits"])
+
+
+def test_reflection_is_one_finding_not_one_per_look_alike(zoo_scan: dict[str, dict]) -> None:
+    line = zoo_scan[next(e.url for e in ALL if e.name == "reflect-credentials")]
+    assert classes(line) == {"arbitrary_origin_reflected", "allow_list_shape"}
+    finding = line["findings"][0]
+    assert finding["origin"] == "http://attacker.example"
+    assert finding["evidence"]["browser"]["include"] == {"allowed": True, "error": None, "message": None}
+    assert ["Access-Control-Allow-Credentials", "true"] in finding["evidence"]["response"]["headers"]
+
+
+def test_suffix_match_explains_its_look_alikes(zoo_scan: dict[str, dict]) -> None:
+    line = zoo_scan[next(e.url for e in ALL if e.name == "pre-domain")]
+    finding = next(f for f in line["findings"] if f["class"] == "pre_domain_trusted")
+    assert finding["origin"] == "http://attackerexample.com"
+    # The subdomain and the unescaped-dot probes got through too, but the suffix match explains them.
+    assert "http://appxexample.com" in finding["evidence"]["also_explained"]
+
+
+def test_browser_verdicts_are_in_the_evidence(zoo_scan: dict[str, dict]) -> None:
+    line = zoo_scan[next(e.url for e in ALL if e.name == "reflect-anonymous")]
+    finding = line["findings"][0]
+    assert finding["severity"] == "low"
+    include = finding["evidence"]["browser"]["include"]
+    assert include["error"] == "invalid_allow_credentials"
+    assert include["message"].startswith("Access to fetch at 'http://reflect-anonymous.zoo.example.com/api/data'")
+
+
+def test_preflight_evidence_is_the_real_preflight(zoo_scan: dict[str, dict]) -> None:
+    line = zoo_scan[next(e.url for e in ALL if e.name == "preflight-mirror")]
+    finding = next(f for f in line["findings"] if f["class"] == "untrusted_methods_allowed")
+    request = finding["evidence"]["request"]
+    assert request["method"] == "OPTIONS"
+    assert ["Access-Control-Request-Method", "PUT"] in request["headers"]
+    assert finding["evidence"]["mirrored"] is True
+    assert set(finding["evidence"]["allowed"]) == {"PUT", "DELETE", "CORSKITPROBE"}
+    headers = next(f for f in line["findings"] if f["class"] == "untrusted_headers_allowed")
+    assert ["Access-Control-Request-Headers", "x-requested-with"] in headers["evidence"]["request"]["headers"]
+
+
+def test_vary_evidence_names_the_responses_without_it(zoo_scan: dict[str, dict]) -> None:
+    line = zoo_scan[next(e.url for e in ALL if e.name == "vary-rejected")]
+    finding = next(f for f in line["findings"] if f["class"] == "missing_vary_origin")
+    evidence = finding["evidence"]
+    assert evidence["allowed"]["without_vary_origin"] == 0
+    assert evidence["rejected"]["without_vary_origin"] == evidence["rejected"]["responses"] > 0
+    assert evidence["origin_less"]["example"]["cacheability"] == "shared"
