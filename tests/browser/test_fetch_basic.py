@@ -339,3 +339,122 @@ def test_options_as_the_actual_method_is_preflighted_then_sent() -> None:
     assert result.allowed, result.message
     assert [(w.method, w.kind) for w in result.sent] == [("OPTIONS", "preflight"), ("OPTIONS", "actual")]
     assert result.sent[0].header("Access-Control-Request-Method") == "OPTIONS"
+
+
+# --- more of Chromium 156's observed behaviour (docs/chromium-findings.md §4, §7, §8, §10) ----------------------
+
+
+def test_with_several_disallowed_headers_one_of_them_is_named() -> None:
+    # Chromium names the first in Blink's hash-map order, which nobody can predict; it is always one of them.
+    server = Server().on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Headers", "x-ok")])
+    result = fetch(Request(URL, headers=[("X-Foo", "1"), ("X-Ok", "1"), ("X-Bar", "2")]), server)
+    assert result.error is ErrorCode.HEADER_DISALLOWED_BY_PREFLIGHT_RESPONSE
+    assert result.param in {"x-foo", "x-bar"}
+    assert result.sent[0].header("Access-Control-Request-Headers") == "x-bar,x-foo,x-ok"
+
+
+def test_unparsable_allow_methods_fails_even_for_a_safelisted_method() -> None:
+    server = Server().on(
+        "OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Methods", "PU T"), ("Access-Control-Allow-Headers", "x-a")]
+    )
+    result = fetch(Request(URL, headers=[("X-A", "1")]), server)
+    assert result.error is ErrorCode.INVALID_ALLOW_METHODS_PREFLIGHT_RESPONSE
+
+
+@pytest.mark.parametrize(
+    ("headers", "error"),
+    [
+        ([acao("*"), ("Access-Control-Allow-Credentials", "true")], ErrorCode.PREFLIGHT_WILDCARD_ORIGIN_NOT_ALLOWED),
+        ([acao()], ErrorCode.PREFLIGHT_INVALID_ALLOW_CREDENTIALS),
+        (
+            [acao("http://x.test"), ("Access-Control-Allow-Credentials", "true")],
+            ErrorCode.PREFLIGHT_ALLOW_ORIGIN_MISMATCH,
+        ),
+    ],
+)
+def test_the_preflight_cors_check_comes_before_a_500(headers: list[tuple[str, str]], error: ErrorCode) -> None:
+    result = fetch(Request(URL, "PUT", credentials="include"), Server().on("OPTIONS", URL, 500, headers))
+    assert result.error is error
+
+
+@pytest.mark.parametrize(("written", "sent"), [("bytes=007-009", "bytes=7-9"), ("bytes=00-", "bytes=0-")])
+def test_a_safelisted_range_is_rewritten_on_the_wire(written: str, sent: str) -> None:
+    result = fetch(Request(URL, headers=[("Range", written)]), Server().on("GET", URL, 206, [acao()]))
+    assert not result.preflighted
+    assert result.sent[0].header("Range") == sent
+
+
+@pytest.mark.parametrize(("size", "preflight"), [(63, False), (64, True)])
+def test_the_128_byte_limit_applies_to_the_combined_lines_of_one_name(size: int, preflight: bool) -> None:
+    server = Server().on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Headers", "accept")])
+    server.on("GET", URL, 200, [acao()])
+    result = fetch(Request(URL, headers=[("Accept", "a" * size), ("Accept", "b" * size)]), server)
+    assert result.allowed
+    assert result.preflighted is preflight
+
+
+BIG_SAFELISTED = [
+    ("Accept", "a" * 128),
+    ("Accept-Language", "b" * 128),
+    ("Content-Language", "c" * 128),
+    ("Content-Type", "text/plain;x=" + "d" * 115),
+    ("Range", "bytes=" + "0" * 121 + "-"),
+    ("DPR", "1" * 128),
+    ("Width", "2" * 128),
+    ("Viewport-Width", "3" * 128),
+]
+
+
+def test_1024_safelisted_bytes_need_no_preflight() -> None:
+    server = (
+        Server().on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Headers", "*")]).on("GET", URL, 200, [acao()])
+    )
+    assert not fetch(Request(URL, headers=BIG_SAFELISTED), server).preflighted
+
+
+RANGE_REWRITE_BUG = pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: Chromium 156 decides the preflight on the Range value as script wrote it and rewrites it "
+    "only on the wire (conformance probe: these 8 headers + Device-Memory: 8 = 1025 bytes are preflighted with all "
+    "nine names in ACRH while the GET carries 'Range: bytes=0-'); the engine canonicalises Range in prepare(), "
+    "before the 128/1024-byte checks",
+)
+
+
+@RANGE_REWRITE_BUG
+def test_1025_safelisted_bytes_preflight_them_all() -> None:
+    server = (
+        Server().on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Headers", "*")]).on("GET", URL, 200, [acao()])
+    )
+    result = fetch(Request(URL, headers=[*BIG_SAFELISTED, ("Device-Memory", "8")]), server)
+    assert result.preflighted
+    assert result.sent[0].header("Access-Control-Request-Headers") == (
+        "accept,accept-language,content-language,content-type,device-memory,dpr,range,viewport-width,width"
+    )
+    assert result.sent[-1].header("Range") == "bytes=0-"
+
+
+@RANGE_REWRITE_BUG
+def test_a_range_over_128_bytes_as_written_is_preflighted_even_if_its_rewrite_is_short() -> None:
+    server = Server().on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Headers", "range")])
+    result = fetch(Request(URL, headers=[("Range", "bytes=" + "0" * 200 + "-")]), server.on("GET", URL, 206, [acao()]))
+    assert result.preflighted
+
+
+def test_same_origin_mode_put_with_a_custom_header_sends_origin_and_no_preflight() -> None:
+    url = APP + "/r"
+    result = fetch(Request(url, "PUT", [("X-A", "1")], mode="same-origin"), Server().on("PUT", url, 200))
+    assert result.allowed
+    assert [w.method for w in result.sent] == ["PUT"]
+    assert result.sent[0].headers == (("Origin", APP), ("X-A", "1"))
+
+
+def test_a_page_with_an_opaque_origin() -> None:
+    server = Server().on("GET", URL, 200, [acao("null"), ("Access-Control-Allow-Credentials", "true")])
+    result = fetch(Request(URL, credentials="include"), server, origin="null")
+    assert result.allowed, result.message
+    assert result.sent[0].header("Origin") == "null"
+    blocked = fetch(Request(URL), Server().on("GET", URL, 200, [acao()]), origin="null")
+    assert blocked.error is ErrorCode.ALLOW_ORIGIN_MISMATCH
+    assert blocked.message is not None
+    assert "from origin 'null' has been blocked" in blocked.message

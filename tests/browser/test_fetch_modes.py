@@ -71,13 +71,6 @@ def test_no_cors_follows_redirects_and_stays_opaque() -> None:
     assert result.response.type == "opaque"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Chromium 156 reports no-cors with redirect 'error'/'manual' to another origin as DevTools "
-    'corsError NoCorsRedirectModeNotFollow with the line \'Fetch API cannot load {url}. Request mode is "no-cors" '
-    'but the redirect mode is not "follow".\' (observed with the conformance harness); the engine says '
-    "redirect_mode_error / net::ERR_FAILED",
-)
 @pytest.mark.parametrize("redirect", ["error", "manual"])
 def test_no_cors_cross_origin_needs_redirect_mode_follow(redirect: str) -> None:
     # Observed on Chromium 156: DevTools NoCorsRedirectModeNotFollow, nothing on the wire, Blink's own line.

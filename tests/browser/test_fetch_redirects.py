@@ -384,3 +384,91 @@ def test_back_to_the_page_origin_after_tainting_is_still_cors() -> None:
     assert result.response is not None
     assert result.response.type == "cors"
     assert result.response.headers == ()
+
+
+# --- more of Chromium 156's observed behaviour (docs/chromium-findings.md §2, §7, §10, §11) ---------------------
+
+
+def test_two_different_location_lines_fail() -> None:
+    server = Server().on("GET", URL, 302, [acao(), ("Location", API + "/a"), ("Location", API + "/b")])
+    result = fetch(URL, server)
+    assert not result.allowed
+    assert result.error is not None
+    assert result.error.value == "response_headers_multiple_location"
+    assert result.message == "Failed to load resource: net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION"
+    assert len(result.sent) == 1
+
+
+def test_two_identical_location_lines_are_followed() -> None:
+    target = API + "/a"
+    server = Server().on("GET", URL, 302, [acao(), ("Location", target), ("Location", target)])
+    result = fetch(URL, server.on("GET", target, 200, [acao()]))
+    assert result.allowed, result.message
+
+
+def test_an_uppercase_host_in_a_location_is_lowercased() -> None:
+    server = hop(Server(), "GET", URL, "http://API.TEST/x").on("GET", API + "/x", 200, [acao()])
+    result = fetch(URL, server)
+    assert result.allowed, result.message
+    assert result.sent[-1].url == API + "/x"
+
+
+def test_an_explicit_default_port_is_the_same_origin_and_does_not_taint() -> None:
+    server = hop(Server(), "GET", API + "/1", "http://api.test:80/2", origin="*")
+    server.on("GET", API + "/2", 200, [acao()])
+    result = fetch(API + "/1", server)
+    assert result.allowed, result.message
+    assert [w.header("Origin") for w in result.sent] == [APP, APP]
+
+
+def test_redirect_mode_error_message() -> None:
+    result = fetch(Request(URL, redirect="error"), hop(Server(), "GET", URL, OTHER + "/x"))
+    assert result.error is ErrorCode.REDIRECT_MODE_ERROR
+    assert result.message == "Failed to load resource: net::ERR_FAILED"
+
+
+def test_the_preflight_cache_is_used_between_hops_of_one_fetch() -> None:
+    # Chromium 156: PUT /r → 307 /r (a loop) sends one preflight, then 21 PUTs, with no cache given to the engine.
+    server = (
+        Server()
+        .on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Methods", "PUT")])
+        .on("PUT", URL, 307, [acao(), ("Location", URL)])
+    )
+    result = fetch(Request(URL, "PUT"), server)
+    assert result.error is ErrorCode.TOO_MANY_REDIRECTS
+    assert [w.method for w in result.sent].count("OPTIONS") == 1
+    assert [w.method for w in result.sent].count("PUT") == 21
+
+
+@pytest.mark.parametrize("max_age", ["0", "-1"])
+def test_max_age_zero_preflights_every_hop(max_age: str) -> None:
+    server = (
+        Server()
+        .on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Max-Age", max_age)])
+        .on("PUT", URL, 307, [acao(), ("Location", URL)])
+    )
+    result = fetch(Request(URL, "PUT"), server)
+    assert [w.method for w in result.sent].count("OPTIONS") == 21
+
+
+def test_a_cached_answer_serves_a_later_hop_back_to_the_same_url() -> None:
+    # PUT /r (preflight PUT + x-a) → 307 /b → 303 GET /r with x-a: no second preflight at /r.
+    b = API + "/b"
+    allow = [acao(), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "x-a")]
+    server = (
+        Server()
+        .on("OPTIONS", URL, 204, allow)
+        .on("OPTIONS", b, 204, allow)
+        .on("PUT", URL, 307, [acao(), ("Location", b)])
+        .on("PUT", b, 303, [acao(), ("Location", URL)])
+        .on("GET", URL, 200, [acao()])
+    )
+    result = fetch(Request(URL, "PUT", [("X-A", "1")]), server)
+    assert result.allowed, result.message
+    assert [(w.method, w.url) for w in result.sent] == [
+        ("OPTIONS", URL),
+        ("PUT", URL),
+        ("OPTIONS", b),
+        ("PUT", b),
+        ("GET", URL),
+    ]
