@@ -111,10 +111,14 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session. Give each test its own ``browser.new_context()``: contexts
-    do not share cookies, the HTTP cache or the CORS preflight cache."""
+    """One headless Chromium per test module. Give each test its own ``browser.new_context()``: contexts do not
+    share cookies, the HTTP cache or the CORS preflight cache.
+
+    Module scope, not session: Playwright's sync API keeps an asyncio loop running while it is open, and async tests
+    (pytest-asyncio) cannot run their own loop until it is closed.
+    """
     try:
         with launch_chromium() as browser:
             yield browser

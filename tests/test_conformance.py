@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests._chromium import chromium_browser  # noqa: F401  (session fixture)
+from tests._chromium import chromium_browser  # noqa: F401  (module fixture)
 from tests.conformance import harness
 from tests.conformance.cases import Case, load
 from tests.conformance.runner import Observation
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 CASES = load()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def observations(chromium_browser: Browser) -> dict[str, Observation]:  # noqa: F811
     return {o.name: o for o in harness.observe(chromium_browser, CASES)}
 

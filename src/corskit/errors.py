@@ -60,6 +60,8 @@ class ErrorCode(str, Enum):
     RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH = "response_headers_multiple_content_length"
     RESPONSE_HEADERS_MULTIPLE_CONTENT_DISPOSITION = "response_headers_multiple_content_disposition"
     REDIRECT_MODE_ERROR = "redirect_mode_error"
+    #: mode "no-cors" to another origin needs redirect mode "follow" (a CDP CORS code, reported by Blink).
+    NO_CORS_REDIRECT_MODE_NOT_FOLLOW = "no_cors_redirect_mode_not_follow"
     #: Blink refused to follow a redirect (credentials in the Location, or mode "same-origin" leaving the origin).
     BLOCKED_ORIGIN = "blocked_origin"
 
@@ -166,6 +168,9 @@ _OTHER_TEXT: dict[ErrorCode, str] = {
     ErrorCode.DISALLOWED_BY_MODE: (
         'Fetch API cannot load {url}. Request mode is "same-origin" but the URL\'s origin is not same as the request'
         " origin {origin}."
+    ),
+    ErrorCode.NO_CORS_REDIRECT_MODE_NOT_FOLLOW: (
+        'Fetch API cannot load {url}. Request mode is "no-cors" but the redirect mode is not "follow".'
     ),
     ErrorCode.INVALID_URL: _FETCH_TYPEERROR + "Failed to parse URL from {param}",
     ErrorCode.URL_INCLUDES_CREDENTIALS: (

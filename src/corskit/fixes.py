@@ -216,6 +216,7 @@ def suggest(result: Result, origin: str, request: Request) -> Fix | None:
         ErrorCode.BLOCKED_ORIGIN: "The browser refused the redirect: its Location holds user:password, or it"
         " leaves the page's origin in mode 'same-origin'.",
         ErrorCode.REDIRECT_MODE_ERROR: "The request's redirect mode refused a redirect: use redirect: 'follow'.",
+        ErrorCode.NO_CORS_REDIRECT_MODE_NOT_FOLLOW: "mode: 'no-cors' to another origin needs redirect: 'follow'.",
     }.get(code)
     if client_text:
         return client(client_text)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import CORSError, ErrorCode, format_message
-from ..headers import lowercase_ascii
+from ..headers import canonical_range, lowercase_ascii
 from ..origins import URL, Origin, normalize_origin, parse_url
 from .cache import PreflightCache
 from .checks import Failure, cors_check
@@ -223,8 +223,9 @@ class Fetch:
             elif req.mode == "same-origin":
                 return self._finish(Failure(ErrorCode.DISALLOWED_BY_MODE), shown, initial)
             elif req.mode == "no-cors":
+                # Fetch §4.1 step 12 ("no-cors"): an opaque response must not come from a non-followed redirect.
                 if req.redirect != "follow":
-                    return self._finish(Failure(ErrorCode.REDIRECT_MODE_ERROR), shown, initial)
+                    return self._finish(Failure(ErrorCode.NO_CORS_REDIRECT_MODE_NOT_FOLLOW), shown, initial)
                 state.tainting = "opaque"
             else:
                 state.tainting = "cors"
@@ -246,7 +247,7 @@ class Fetch:
 
             # Fetch §3.1 "append a request Origin header": on CORS requests and on non-GET/HEAD ones.
             send_origin = state.tainting == "cors" or state.method not in ("GET", "HEAD")
-            wire_headers = ((("Origin", origin),) if send_origin else ()) + tuple(state.headers)
+            wire_headers = ((("Origin", origin),) if send_origin else ()) + tuple(_on_the_wire(state.headers))
             credentials = include or (req.credentials == "same-origin" and state.tainting == "basic")
             response = yield WireRequest(state.method, url, wire_headers, "actual", credentials)
             refused = _refused_by_network(response)
@@ -401,6 +402,12 @@ class Fetch:
             return prepare(self.request).dropped
         except Rejected:
             return ()
+
+
+def _on_the_wire(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Author headers as Chromium's network stack writes them: a single Range is re-serialised (``bytes=007-``
+    → ``bytes=7-``) after every CORS decision was made on the value script wrote."""
+    return [(n, canonical_range(v) if lowercase_ascii(n) == "range" else v) for n, v in headers]
 
 
 def _refused_by_network(response: Response) -> Failure | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..errors import ErrorCode
-from ..headers import HeaderList, canonical_range, is_token, is_valid_header_value, lowercase_ascii, normalize_value
+from ..headers import HeaderList, is_token, is_valid_header_value, lowercase_ascii, normalize_value
 from ..origins import URL, parse_url
 from ..safelist import (
     SAFELISTED_METHODS,
@@ -117,8 +117,6 @@ def prepare(request: Request) -> PreparedRequest:
         if is_forbidden_request_header(name, value) or lowercase_ascii(name) == "user-agent":
             dropped.append(name)
             continue
-        if lowercase_ascii(name) == "range":
-            value = canonical_range(value)
         if request.mode == "no-cors":
             # Guard "request-no-cors": the combined value must stay no-CORS-safelisted.
             existing = [v for n, v in kept if lowercase_ascii(n) == lowercase_ascii(name)]
