@@ -412,16 +412,11 @@ def test_1024_safelisted_bytes_need_no_preflight() -> None:
     assert not fetch(Request(URL, headers=BIG_SAFELISTED), server).preflighted
 
 
-RANGE_REWRITE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Chromium 156 decides the preflight on the Range value as script wrote it and rewrites it "
-    "only on the wire (conformance probe: these 8 headers + Device-Memory: 8 = 1025 bytes are preflighted with all "
-    "nine names in ACRH while the GET carries 'Range: bytes=0-'); the engine canonicalises Range in prepare(), "
-    "before the 128/1024-byte checks",
-)
+# Chromium 156 decides the preflight on the Range value as script wrote it and rewrites it only on the wire
+# (conformance probe: these 8 headers + Device-Memory: 8 = 1025 bytes are preflighted with all nine names in ACRH
+# while the GET carries 'Range: bytes=0-').
 
 
-@RANGE_REWRITE_BUG
 def test_1025_safelisted_bytes_preflight_them_all() -> None:
     server = (
         Server().on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Headers", "*")]).on("GET", URL, 200, [acao()])
@@ -434,7 +429,6 @@ def test_1025_safelisted_bytes_preflight_them_all() -> None:
     assert result.sent[-1].header("Range") == "bytes=0-"
 
 
-@RANGE_REWRITE_BUG
 def test_a_range_over_128_bytes_as_written_is_preflighted_even_if_its_rewrite_is_short() -> None:
     server = Server().on("OPTIONS", URL, 204, [acao(), ("Access-Control-Allow-Headers", "range")])
     result = fetch(Request(URL, headers=[("Range", "bytes=" + "0" * 200 + "-")]), server.on("GET", URL, 206, [acao()]))
