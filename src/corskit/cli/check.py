@@ -15,7 +15,7 @@ from ..check import CheckReport, check
 from ..fixes import STACKS, Stack
 from ..network import NetworkOptions
 from ..origins import OriginError, normalize_origin, parse_url
-from .render import render_result
+from .render import render_fix, render_result
 
 _LANG = {"nginx": "nginx", "express": "javascript"}
 
@@ -44,7 +44,7 @@ def render_report(console: Console, report: CheckReport, fix_for: Stack | None) 
         console.print(Text(f"! {note}", style="yellow"))
     if report.fix is None:
         return
-    console.print(Text.assemble(("Fix", "bold"), f" ({report.fix.side} side): ", report.fix.summary))
+    render_fix(console, report.fix)
     if report.fix.side == "server":
         stack: Stack = fix_for or "corskit"
         console.print(Text(f"  {stack}:", style="bold"))

@@ -18,7 +18,7 @@ from ..browser.request import CREDENTIALS
 from ..check import CheckReport, check
 from ..demo import CASES, Case, build_app
 from ..network import NetworkOptions
-from .render import render_result
+from .render import render_fix, render_result
 
 
 @contextmanager
@@ -86,7 +86,7 @@ def demo(
             if case.takeaway:
                 console.print(Text(case.takeaway, style="bold"))
             elif report.fix is not None:
-                console.print(Text.assemble(("Fix: ", "bold"), report.fix.summary))
+                render_fix(console, report.fix)
     table = Table(title="Summary", title_justify="left")
     for column in ("#", "case", "from", "verdict", "as expected"):
         table.add_column(column)

@@ -10,8 +10,10 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from ..fixes import suggest
+from ..origins import normalize_origin
 from ..scenario import ScenarioError, parse_scenario, play
-from .render import render_result
+from .render import render_fix, render_result
 
 EXIT_ALLOWED, EXIT_BLOCKED, EXIT_USAGE = 0, 1, 2
 
@@ -77,6 +79,9 @@ def explain(
             if many and index:
                 out.print()
             render_result(out, result, origin=parsed.origin, title=title)
+            fix = suggest(result, normalize_origin(parsed.origin).serialize(), parsed.request)
+            if fix is not None:
+                render_fix(out, fix)
     if EXIT_USAGE in codes and not (as_json and many):
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_BLOCKED if EXIT_BLOCKED in codes else EXIT_ALLOWED)

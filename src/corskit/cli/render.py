@@ -9,6 +9,7 @@ from rich.text import Text
 
 from ..browser import Result
 from ..browser.wire import Response
+from ..fixes import Fix
 
 # Response headers worth showing in a trace: the CORS ones and those that steer caching and redirects.
 _RELEVANT_PREFIXES = ("access-control-",)
@@ -18,6 +19,11 @@ _RELEVANT = frozenset({"location", "vary", "cache-control", "content-type", "set
 def _printable(value: str) -> str:
     """Make control characters visible: a trace must never let a header value move the cursor."""
     return "".join(c if 0x20 <= ord(c) < 0x7F or ord(c) > 0x9F else repr(c)[1:-1] for c in value)
+
+
+def render_fix(console: Console, fix: Fix, *, label: str = "Fix") -> None:
+    """One line: whose change it is and what to change (server values in it are made printable)."""
+    console.print(Text.assemble((label, "bold"), f" ({fix.side} side): ", _printable(fix.summary)))
 
 
 def relevant_headers(response: Response) -> list[tuple[str, str]]:
