@@ -33,7 +33,7 @@ def jsonl(text: str) -> list[dict]:
 @pytest.fixture(scope="session")
 def zoo_scan(zoo: Zoo) -> dict[str, dict]:
     """Every exhibit audited once, through the CLI: target URL → its JSON line."""
-    code, out, _ = run_audit(*(e.url for e in zoo.exhibits), "--proxy", zoo.proxy, "-k", "--json", "-c", "10")
+    _code, out, _ = run_audit(*(e.url for e in zoo.exhibits), "--proxy", zoo.proxy, "-k", "--json", "-c", "10")
     lines = jsonl(out)
     assert len(lines) == len(zoo.exhibits)
     return {line["target"]: line for line in lines}

@@ -359,7 +359,7 @@ def exhibits(*, with_asgi: bool = True, tls: bool = True) -> list[Exhibit]:
         ),
         Exhibit(
             "post-domain",
-            allow_if(lambda o: o.startswith(f"http://post-domain.{DOMAIN}") or o.startswith(APP)),
+            allow_if(lambda o: o.startswith((f"http://post-domain.{DOMAIN}", APP))),
             {"post_domain_trusted": "high"},
             note="origin.startswith(trusted) (a regex without '$')",
         ),

@@ -26,7 +26,7 @@ from ..browser import Fetch, Request, Response, Result, SendRequest, WireRequest
 from ..browser.preflight import PreflightResult, check_preflight_response, preflight_request
 from ..errors import ErrorCode
 from ..network import NetworkError
-from ..origins import parse_url
+from ..origins import parse_origin, parse_url
 from .probes import (
     UNTRUSTED_KINDS,
     Probe,
@@ -320,7 +320,8 @@ def _worst_untrusted(outcomes: list[Outcome]) -> Outcome | None:
 async def observe(url: str, send: Sender, *, trusted: tuple[str, ...] = (), cookie: bool = False) -> Observations:
     """Run every probe phase against *url*; :class:`TargetError` when the target cannot be audited at all."""
     parsed = parse_url(url)
-    if parsed is None or not parsed.is_http:
+    # The strict origin parser refuses hosts a browser would never put in an Origin (spaces, '%', uppercase…).
+    if parsed is None or not parsed.is_http or parse_origin(parsed.origin.serialize()) is None:
         raise TargetError(f"not an http(s) URL: {url[:200]!r}; write it as https://host/path")
     if parsed.has_credentials:
         raise TargetError("the URL contains user:password, which browsers refuse in fetch(); remove it")

@@ -97,7 +97,7 @@ def normalize_target(line: str) -> str | None:
     text = line.strip()
     if not text or text.startswith("#"):
         return None
-    if "://" not in text and not text.lower().startswith(("http:", "https:")):
+    if "://" not in text and ":" not in text and not any(c.isspace() for c in text):
         text = "https://" + text
     return text
 

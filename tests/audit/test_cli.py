@@ -1,0 +1,258 @@
+"""`corskit audit` options: --fail-on exit codes, the JSON Lines schema, SARIF, input files and stdin, headers and
+cookies, rate and concurrency limits, the progress bar's rules."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from corskit.audit.catalog import RULES
+from corskit.cli import audit as audit_cli
+from tests.audit.conftest import jsonl, run_audit
+from tests.audit.zoo import Zoo
+from tests.loopback import Seen, Server, serve
+
+SEVERITY_ORDER = ["info", "low", "medium", "high"]
+
+
+def target(zoo: Zoo, name: str) -> str:
+    return zoo.by_name(name).url
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "names", "code"),
+    [
+        (None, ["reflect-credentials"], 0),
+        ("high", ["reflect-credentials"], 1),
+        ("high", ["third-party"], 0),  # medium < high
+        ("medium", ["third-party"], 1),
+        ("low", ["subdomain"], 1),
+        ("medium", ["subdomain"], 0),
+        ("low", ["public-api"], 0),  # '*' without credentials is only info
+        ("info", ["public-api"], 1),
+        ("low", ["corskit-strict", "static-origin", "no-cors"], 0),
+        ("HIGH", ["reflect-credentials"], 1),
+    ],
+)
+def test_fail_on_exit_codes(zoo: Zoo, fail_on: str | None, names: list[str], code: int) -> None:
+    args = [*(target(zoo, n) for n in names), "--proxy", zoo.proxy, "--json", "-q"]
+    if fail_on is not None:
+        args += ["--fail-on", fail_on]
+    exit_code, _, _ = run_audit(*args)
+    assert exit_code == code
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--fail-on", "critical", "http://x.example"],
+        ["--concurrency", "0", "http://x.example"],
+        ["--timeout", "0", "http://x.example"],
+        ["--rate", "-1", "http://x.example"],
+        ["--trusted", "app.example.com", "http://x.example"],
+        ["-H", "no colon", "http://x.example"],
+        ["-i", "/nonexistent/targets.txt"],
+        ["--json"],
+    ],
+)
+def test_bad_usage_exits_2_with_a_reason(args: list[str]) -> None:
+    code, _, err = run_audit(*args)
+    assert code == 2
+    assert err.strip()
+
+
+def test_json_lines_schema(zoo_scan: dict[str, dict]) -> None:
+    ids = {r.id: r for r in RULES}
+    for line in zoo_scan.values():
+        assert list(line) == ["target", "error", "findings"]
+        assert line["error"] is None or isinstance(line["error"], str)
+        for finding in line["findings"]:
+            assert list(finding) == ["id", "class", "severity", "origin", "evidence", "why", "fix"]
+            assert finding["id"] in ids
+            assert ids[finding["id"]].cls == finding["class"]
+            assert finding["severity"] in SEVERITY_ORDER
+            assert finding["origin"] is None or isinstance(finding["origin"], str)
+            assert isinstance(finding["evidence"], dict)
+            assert finding["why"]
+            assert "{" not in finding["why"]
+            assert finding["fix"]
+            assert "{trusted}" not in finding["fix"]
+        severities = [SEVERITY_ORDER.index(f["severity"]) for f in line["findings"]]
+        assert severities == sorted(severities, reverse=True)
+
+
+def test_jsonl_streams_one_line_per_target_from_a_file_and_stdin(zoo: Zoo, tmp_path: Path) -> None:
+    names = ["reflect-credentials", "no-cors", "null"]
+    listing = tmp_path / "targets.txt"
+    listing.write_text("\n".join(target(zoo, n) for n in names) + "\n")
+    _, from_file, _ = run_audit("-i", str(listing), "--proxy", zoo.proxy, "--json")
+    _, from_stdin, _ = run_audit("-i", "-", "--proxy", zoo.proxy, "--json", input=listing.read_text())
+    for out in (from_file, from_stdin):
+        lines = jsonl(out)
+        assert sorted(line["target"] for line in lines) == sorted(target(zoo, n) for n in names)
+
+
+def _validate_sarif(log: dict) -> None:
+    """The structural rules of SARIF 2.1.0 that consumers (GitHub code scanning, VS Code) rely on."""
+    levels = {"none", "note", "warning", "error"}
+    assert log["version"] == "2.1.0"
+    assert log["$schema"].endswith("sarif-2.1.0.json")
+    (run,) = log["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"]
+    assert driver["version"]
+    assert driver["informationUri"].startswith("https://")
+    rules = driver["rules"]
+    rule_ids = [r["id"] for r in rules]
+    assert len(rule_ids) == len(set(rule_ids))
+    for rule in rules:
+        assert rule["shortDescription"]["text"]
+        assert rule["fullDescription"]["text"]
+        assert rule["help"]["text"]
+        assert "{" not in rule["fullDescription"]["text"]
+        assert rule["defaultConfiguration"]["level"] in levels
+        assert float(rule["properties"]["security-severity"]) >= 0
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] in levels
+        assert result["message"]["text"]
+        (location,) = result["locations"]
+        assert location["physicalLocation"]["artifactLocation"]["uri"].startswith(("http://", "https://"))
+        assert all(isinstance(v, str) for v in result["partialFingerprints"].values())
+        if "webRequest" in result:
+            assert all(isinstance(v, str) for v in result["webRequest"]["headers"].values())
+            assert result["webRequest"]["method"]
+        if "webResponse" in result:
+            assert isinstance(result["webResponse"]["statusCode"], int)
+    (invocation,) = run["invocations"]
+    assert isinstance(invocation["executionSuccessful"], bool)
+    for note in invocation["toolExecutionNotifications"]:
+        assert note["level"] in levels
+        assert note["message"]["text"]
+
+
+def _fingerprints(path: Path) -> list[str]:
+    results = json.loads(path.read_text())["runs"][0]["results"]
+    return sorted(r["partialFingerprints"]["corskitFinding/v1"] for r in results)
+
+
+def test_sarif_log_is_valid_and_has_stable_ids(zoo: Zoo, tmp_path: Path) -> None:
+    sarif = tmp_path / "audit.sarif"
+    names = ["reflect-credentials", "preflight-mirror", "vary-missing", "corskit-strict"]
+    refused = "http://127.0.0.1:1/"
+    args = [*(target(zoo, n) for n in names), "--proxy", zoo.proxy, "--sarif", str(sarif), "-q"]
+    code, out, _ = run_audit(*args)
+    log = json.loads(sarif.read_text())
+    _validate_sarif(log)
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"CORS-REFLECT-ANY", "CORS-PREFLIGHT-METHODS", "CORS-VARY-MISSING"}
+    high = next(r for r in results if r["ruleId"] == "CORS-REFLECT-ANY")
+    assert high["level"] == "error"
+    assert high["webResponse"]["headers"]["Access-Control-Allow-Origin"] == "http://attacker.example"
+    # Same scan again: same fingerprints (CI can track findings across runs).
+    second = tmp_path / "again.sarif"
+    run_audit(*args[:-3], "--sarif", str(second), "-q")
+    assert _fingerprints(sarif) == _fingerprints(second)
+    # Unreachable targets become notifications, not results.
+    third = tmp_path / "errors.sarif"
+    run_audit(refused, "--sarif", str(third), "-q", "--retries", "0")
+    errors_log = json.loads(third.read_text())
+    _validate_sarif(errors_log)
+    assert errors_log["runs"][0]["results"] == []
+    (note,) = errors_log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert "refused" in note["message"]["text"]
+    assert code == 0
+    assert out
+
+
+def test_human_report_says_what_why_and_fix(zoo: Zoo) -> None:
+    code, out, _ = run_audit(target(zoo, "reflect-credentials"), target(zoo, "corskit-strict"), "--proxy", zoo.proxy)
+    assert code == 0
+    assert "✗ " + target(zoo, "reflect-credentials") in out
+    assert "HIGH" in out
+    assert "CORS-REFLECT-ANY" in out
+    assert "fix:" in out
+    assert "✓ " + target(zoo, "corskit-strict") in out
+    assert "allow-list: exact" in out
+    assert "Audited 2 target(s): 1 high" in out
+
+
+@pytest.fixture
+def recording() -> Iterator[tuple[Server, dict[str, int]]]:
+    state = {"active": 0, "peak": 0}
+    lock = threading.Lock()
+
+    def handler(seen: Seen) -> tuple[int, list[tuple[str, str]], bytes]:
+        with lock:
+            state["active"] += 1
+            state["peak"] = max(state["peak"], state["active"])
+        time.sleep(0.01)
+        with lock:
+            state["active"] -= 1
+        return 200, [("Access-Control-Allow-Origin", "*")], b"{}"
+
+    with serve(handler) as server:
+        yield server, state
+
+
+def test_headers_and_cookie_reach_the_server_as_a_browser_would_send_them(
+    recording: tuple[Server, dict[str, int]],
+) -> None:
+    server, _ = recording
+    run_audit(server.url + "/me", "-H", "X-Api-Key: k1", "--cookie", "session=s1", "--json", "-q")
+    assert server.seen
+    assert all(s.headers.get("x-api-key") == "k1" for s in server.seen)
+    with_cookie = [s for s in server.seen if "cookie" in s.headers]
+    assert with_cookie
+    assert all(s.headers["cookie"] == "session=s1" for s in with_cookie)
+    # Preflights never carry cookies; uncredentialed probes neither.
+    assert not any("cookie" in s.headers for s in server.seen if s.method == "OPTIONS")
+    assert any(s.method == "GET" and "cookie" not in s.headers and "origin" in s.headers for s in server.seen)
+
+
+def test_concurrency_bounds_requests_in_flight(recording: tuple[Server, dict[str, int]]) -> None:
+    server, state = recording
+    urls = [f"{server.url}/t{i}" for i in range(6)]
+    run_audit(*urls, "-c", "3", "--json", "-q")
+    assert 2 <= state["peak"] <= 3
+
+
+def test_rate_limits_requests_per_second(recording: tuple[Server, dict[str, int]]) -> None:
+    server, _ = recording
+    started = time.monotonic()
+    run_audit(server.url, "--rate", "40", "--json", "-q")
+    elapsed = time.monotonic() - started
+    sent = len(server.seen)
+    assert sent > 5
+    assert elapsed >= (sent - 1) / 40 * 0.9
+
+
+@pytest.mark.parametrize(
+    ("quiet", "as_json", "stderr_tty", "stdout_tty", "total", "shown"),
+    [
+        (False, False, True, True, 10, True),
+        (False, False, True, True, 1, False),  # one target: no bar
+        (False, False, True, True, None, True),  # stdin: unknown total
+        (True, False, True, True, 10, False),  # --quiet
+        (False, True, True, False, 10, False),  # --json to a pipe
+        (False, True, True, True, 10, True),  # --json to a terminal
+        (False, False, False, True, 10, False),  # stderr is not a terminal
+    ],
+)
+def test_progress_bar_rules(
+    monkeypatch: pytest.MonkeyPatch,
+    quiet: bool,
+    as_json: bool,
+    stderr_tty: bool,
+    stdout_tty: bool,
+    total: int | None,
+    shown: bool,
+) -> None:
+    monkeypatch.setattr("sys.stderr.isatty", lambda: stderr_tty, raising=False)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: stdout_tty, raising=False)
+    assert audit_cli._progress_wanted(as_json=as_json, quiet=quiet, total=total) is shown

@@ -1,0 +1,97 @@
+"""Probe origins: only what a browser can send, only hosts an attacker can obtain, derived from the site and from
+the origins it trusts."""
+
+from __future__ import annotations
+
+import pytest
+
+from corskit.audit.probes import (
+    Site,
+    attacker_probes,
+    host_mutations,
+    registrable_domain,
+    site_probes,
+    substring_probes,
+    trusted_candidates,
+    trusted_variants,
+)
+from corskit.origins import parse_origin, parse_url
+
+
+def site(url: str) -> Site:
+    parsed = parse_url(url)
+    assert parsed is not None
+    return Site.of(parsed)
+
+
+@pytest.mark.parametrize(
+    ("host", "domain"),
+    [
+        ("api.example.com", "example.com"),
+        ("example.com", "example.com"),
+        ("a.b.example.co.uk", "example.co.uk"),
+        ("me.github.io", "me.github.io"),
+        ("github.io", None),
+        ("localhost", None),
+        ("127.0.0.1", None),
+        ("[::1]", None),
+    ],
+)
+def test_registrable_domain_guess(host: str, domain: str | None) -> None:
+    assert registrable_domain(host) == domain
+
+
+@pytest.mark.parametrize("url", ["https://api.example.com/x", "http://127.0.0.1:8080/", "https://a.b.example.co.uk/"])
+def test_every_probe_is_an_origin_a_browser_can_send(url: str) -> None:
+    s = site(url)
+    probes = [*attacker_probes(s), *trusted_candidates(s), *site_probes(s)]
+    probes += trusted_variants("https://app.example.com", s)
+    for probe in probes:
+        parsed = parse_origin(probe.origin)
+        assert parsed is not None, probe
+        assert parsed.serialize() == probe.origin
+        assert probe.origin != s.origin.serialize()  # never same-origin: that is not a CORS request
+
+
+def test_special_characters_are_only_those_browsers_send() -> None:
+    specials = [p.origin for p in host_mutations("https", "app.example.com") if p.kind == "special_characters"]
+    assert specials == ["https://app.example.com_.attacker.example"]
+
+
+def test_look_alikes_are_hosts_an_attacker_can_register() -> None:
+    probes = {p.origin: p.kind for p in host_mutations("https", "www.app.example.com")}
+    assert probes["https://www.app.example.com.attacker.example"] == "post_domain"
+    assert probes["https://attackerexample.com"] == "pre_domain"  # not attackerwww.app.example.com: still theirs
+    assert probes["https://www.appxexample.com"] == "unescaped_dot"
+    assert "https://wwwxapp.example.com" not in probes  # still under example.com
+    assert "https://www.app.examplexcom" not in probes  # not a real suffix
+    assert probes["https://corskit-audit.www.app.example.com"] == "subdomain"
+
+
+def test_substrings() -> None:
+    assert [p.origin for p in substring_probes("https://app.example.com")] == ["https://app.example.co"]
+    assert [p.origin for p in substring_probes("https://example.com")] == ["https://example.co", "https://xample.com"]
+    assert substring_probes("https://app.example.com:8443") == []
+
+
+def test_site_probes_for_https_include_its_http_twin_and_skip_dev_hosts_on_loopback() -> None:
+    kinds = {p.origin: p.kind for p in site_probes(site("https://api.example.com/"))}
+    assert kinds["http://api.example.com"] == "http_origin"
+    assert kinds["http://localhost:3000"] == "dev"
+    assert kinds["https://codepen.io"] == "third_party"
+    local = {p.kind for p in site_probes(site("http://localhost:8000/"))}
+    assert "dev" not in local
+
+
+def test_trusted_variants_cover_scheme_and_port() -> None:
+    variants = {p.origin: p.kind for p in trusted_variants("https://app.example.com", site("https://api.example.com"))}
+    assert variants["http://app.example.com"] == "http_origin"
+    assert variants["https://app.example.com:8443"] == "port_variant"
+    on_http = {p.origin: p.kind for p in trusted_variants("http://app.example.com", site("http://api.example.com"))}
+    assert on_http["https://app.example.com"] == "scheme_variant"
+
+
+def test_trusted_candidates_put_the_users_first_and_never_the_target_itself() -> None:
+    s = site("https://app.example.com/api")
+    origins = [p.origin for p in trusted_candidates(s, ("https://spa.example.org",))]
+    assert origins == ["https://spa.example.org", "https://www.example.com", "https://example.com"]
