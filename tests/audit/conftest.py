@@ -18,7 +18,7 @@ def zoo() -> Iterator[Zoo]:
         yield running
 
 
-def run_audit(*args: str, input: str | None = None) -> tuple[int, str, str]:
+def run_audit(*args: str, input: str | bytes | None = None) -> tuple[int, str, str]:
     """``corskit audit ARGS`` in-process: (exit code, stdout, stderr)."""
     result = CliRunner().invoke(build_app(), ["audit", *args], input=input)
     if result.exception is not None and not isinstance(result.exception, SystemExit):

@@ -256,3 +256,25 @@ def test_progress_bar_rules(
     monkeypatch.setattr("sys.stderr.isatty", lambda: stderr_tty, raising=False)
     monkeypatch.setattr("sys.stdout.isatty", lambda: stdout_tty, raising=False)
     assert audit_cli._progress_wanted(as_json=as_json, quiet=quiet, total=total) is shown
+
+
+def test_undecodable_stdin_lines_become_per_line_errors(zoo: Zoo) -> None:
+    data = target(zoo, "null").encode() + b"\nhttps://bad\xff\xfe.example.com/\n"
+    code, out, _ = run_audit("-i", "-", "--proxy", zoo.proxy, "--json", input=data)
+    lines = {line["target"]: line for line in jsonl(out)}
+    assert len(lines) == 2
+    assert lines[target(zoo, "null")]["error"] is None
+    (bad,) = [line for t, line in lines.items() if "bad" in t]
+    assert "not an http(s) URL" in bad["error"]
+    assert code == 3
+
+
+def test_sarif_to_stdout(zoo: Zoo) -> None:
+    code, out, _ = run_audit(target(zoo, "null"), "--proxy", zoo.proxy, "--sarif", "-")
+    log = json.loads(out)
+    _validate_sarif(log)
+    assert log["runs"][0]["results"][0]["ruleId"] == "CORS-NULL"
+    assert code == 0
+    code, _, err = run_audit(target(zoo, "null"), "--sarif", "-", "--json")
+    assert code == 2
+    assert "stdout" in err

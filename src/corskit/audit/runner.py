@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -154,7 +154,6 @@ async def scan(
     options: AuditOptions | None = None,
     *,
     send: Sender | None = None,
-    on_start: Callable[[str], Awaitable[None] | None] | None = None,
 ) -> AsyncIterator[TargetReport]:
     """Audit every target in *lines* (URLs, one per item), yielding reports as targets finish.
 
@@ -166,19 +165,14 @@ async def scan(
         from ..network import async_client
 
         async with async_client(options.network, max_connections=max(1, options.concurrency)) as client:
-            async for report in _scan(lines, options, network_sender(client, options.network), on_start):
+            async for report in _scan(lines, options, network_sender(client, options.network)):
                 yield report
         return
-    async for report in _scan(lines, options, send, on_start):
+    async for report in _scan(lines, options, send):
         yield report
 
 
-async def _scan(
-    lines: Iterable[str],
-    options: AuditOptions,
-    send: Sender,
-    on_start: Callable[[str], Awaitable[None] | None] | None,
-) -> AsyncIterator[TargetReport]:
+async def _scan(lines: Iterable[str], options: AuditOptions, send: Sender) -> AsyncIterator[TargetReport]:
     workers = max(1, options.concurrency)
     throttle = Throttle(send, options)
     todo: asyncio.Queue[str | None] = asyncio.Queue(maxsize=workers * 2)
@@ -198,10 +192,6 @@ async def _scan(
             target = await todo.get()
             if target is None:
                 return
-            if on_start is not None:
-                maybe = on_start(target)
-                if maybe is not None:
-                    await maybe
             try:
                 report = await audit_target(target, throttle, options)
             except Exception as error:  # a bug must not take the whole scan down: report it for this target

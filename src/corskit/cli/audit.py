@@ -7,6 +7,7 @@ Exit codes: 0 nothing at or above ``--fail-on`` (and every target audited), 1 a 
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import sys
 from collections.abc import Iterator
@@ -34,6 +35,15 @@ _STYLE: dict[str, str] = {"high": "bold red", "medium": "yellow", "low": "cyan",
 def _iter_lines(stream: IO[str]) -> Iterator[str]:
     for line in stream:
         yield line.rstrip("\r\n")
+
+
+def _stdin() -> IO[str]:
+    """Standard input, decoded leniently: a stray byte becomes U+FFFD on its line (then a per-line error), never a
+    crash halfway through a scan."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        return sys.stdin
+    return io.TextIOWrapper(buffer, encoding="utf-8", errors="replace")
 
 
 def _count_lines(path: str) -> int | None:
@@ -156,7 +166,7 @@ def audit_command(
         sources: list[Iterator[str]] = [iter(urls or [])]
         if input_file is not None:
             if input_file == "-":
-                sources.append(_iter_lines(sys.stdin))
+                sources.append(_iter_lines(_stdin()))
                 total = None
             else:
                 try:
@@ -167,6 +177,10 @@ def audit_command(
                 total = None if count is None or total is None else total + count
                 sources.append(_iter_lines(stream))
         sarif_writer: SarifWriter | None = None
+        if sarif == "-" and as_json:
+            raise typer.BadParameter(
+                "'--sarif -' and --json both want stdout: write SARIF to a file", param_hint="--sarif"
+            )
         if sarif is not None:
             try:
                 sarif_stream = sys.stdout if sarif == "-" else stack.enter_context(open(sarif, "w", encoding="utf-8"))
@@ -181,6 +195,7 @@ def audit_command(
             total=total,
             show_info=show_info,
             quiet=quiet,
+            report_to_stdout=sarif != "-",
         )
     code = 0
     if threshold is not None and summary.reached(threshold):
@@ -219,6 +234,7 @@ def _run(
     total: int | None,
     show_info: bool,
     quiet: bool,
+    report_to_stdout: bool = True,
 ) -> Summary:
     _cache_missing_sniffio()
     summary = Summary()
@@ -244,7 +260,7 @@ def _run(
             if as_json:
                 sys.stdout.write(jsonl_line(report) + "\n")
                 sys.stdout.flush()
-            else:
+            elif report_to_stdout:
                 render_report(out, report, show_info=show_info)
             if sarif is not None:
                 sarif.write(report)
@@ -268,7 +284,7 @@ def _run(
         counts = ", ".join(f"{summary.by_severity[s]} {s}" for s in reversed(SEVERITIES))
         errors = f"; {summary.errors} could not be (fully) audited" if summary.errors else ""
         stopped = " (interrupted)" if interrupted else ""
-        (err if as_json else out).print(
+        (out if report_to_stdout and not as_json else err).print(
             Text(f"Audited {summary.targets} target(s){stopped}: {counts}{errors}.", style="bold")
         )
     if interrupted:
