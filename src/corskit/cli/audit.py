@@ -10,6 +10,7 @@ import asyncio
 import io
 import os
 import sys
+import textwrap
 from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import IO, Annotated
@@ -29,6 +30,7 @@ from .check import parse_header
 EXIT_FINDINGS = 1
 EXIT_TARGET_ERRORS = 3
 
+_INDENT = " " * 11
 _STYLE: dict[str, str] = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
@@ -89,8 +91,10 @@ def render_report(console: Console, report: TargetReport, *, show_info: bool) ->
         console.print(
             Text.assemble(("    ", ""), (f"{finding.severity.upper():<6}", style), f" {finding.id} ", (origin, "bold"))
         )
-        console.print(Text(f"           {finding.why}"))
-        console.print(Text(f"           fix: {finding.fix}", style="green"))
+        width = max(60, console.width)
+        console.print(Text(textwrap.fill(finding.why, width, initial_indent=_INDENT, subsequent_indent=_INDENT)))
+        fix = textwrap.fill("fix: " + finding.fix, width, initial_indent=_INDENT, subsequent_indent=_INDENT)
+        console.print(Text(fix, style="green"))
 
 
 def audit_command(
