@@ -278,3 +278,14 @@ def test_sarif_to_stdout(zoo: Zoo) -> None:
     code, _, err = run_audit(target(zoo, "null"), "--sarif", "-", "--json")
     assert code == 2
     assert "stdout" in err
+
+
+def test_fix_for_a_stack_prints_its_configuration(zoo: Zoo) -> None:
+    code, out, _ = run_audit(target(zoo, "null"), "--proxy", zoo.proxy, "--fix-for", "flask-cors")
+    assert code == 0
+    assert 'CORS(app, origins=["http://app.example.com"]' in out
+    _, out, _ = run_audit(target(zoo, "null"), "--proxy", zoo.proxy, "--fix-for", "django", "--json")
+    (line,) = jsonl(out)
+    assert line["findings"][0]["fix"].endswith("CORS_ALLOW_CREDENTIALS = True")
+    code, _, _ = run_audit(target(zoo, "null"), "--fix-for", "iis")
+    assert code == 2

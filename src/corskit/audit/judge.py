@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..browser import Response, Result
+from ..fixes import Need
 from ..headers import parse_token_list
 from ..origins import parse_origin
 from . import caching
@@ -115,6 +116,11 @@ def _fix(found: Rule, trusted: str | None, credentialed: bool) -> str:
     return _fill(found.fix, trusted=f'"{trusted or _PLACEHOLDER_ORIGIN}"', credentials=creds)
 
 
+def _config(trusted: str | None, credentialed: bool) -> Need:
+    """The configuration that allows only the trusted origin (a placeholder when none is known)."""
+    return Need(trusted or _PLACEHOLDER_ORIGIN, (), (), credentialed)
+
+
 # -- origins ---------------------------------------------------------------------------------------------------------
 
 
@@ -180,6 +186,7 @@ def origin_findings(obs: Observations, trusted: str | None) -> list[Finding]:
                 evidence,
                 _fill(found.why, origin=main.probe.origin, credentials_clause=_credentials_clause(credentialed)),
                 _fix(found, trusted, credentialed),
+                _config(trusted, credentialed),
             )
         )
     return findings
@@ -368,7 +375,8 @@ def _allowed_group(
             if mirrored:
                 why += " It mirrors whatever is asked, even an invented name."
             severity = found.credentialed if credentialed else found.uncredentialed
-            return [Finding(found.id, cls, severity, origin, evidence, why, _fix(found, trusted, credentialed))]
+            fix = _fix(found, trusted, credentialed)
+            return [Finding(found.id, cls, severity, origin, evidence, why, fix, _config(trusted, credentialed))]
     return []
 
 

@@ -13,6 +13,7 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from typing import IO, Annotated
 
 import typer
@@ -23,6 +24,8 @@ from rich.text import Text
 
 from ..audit import AuditOptions, SarifWriter, Summary, TargetReport, jsonl_line, parse_severity, scan
 from ..audit.catalog import SEVERITIES, Severity
+from ..fixes import STACKS, Stack
+from ..fixes import render as render_config
 from ..network import NetworkOptions
 from ..origins import OriginError, normalize_origin
 from .check import parse_header
@@ -62,7 +65,11 @@ def _count_lines(path: str) -> int | None:
         return None
 
 
-def render_report(console: Console, report: TargetReport, *, show_info: bool) -> None:
+def _wrap(text: str, width: int) -> str:
+    return textwrap.fill(text, width, initial_indent=_INDENT, subsequent_indent=_INDENT, break_on_hyphens=False)
+
+
+def render_report(console: Console, report: TargetReport, *, show_info: bool, fix_for: Stack | None = None) -> None:
     """One target: a status line, the allow-list shape, then each finding with why and fix."""
     target = escape(report.target)
     shown = [f for f in report.findings if show_info or f.severity != "info"]
@@ -92,9 +99,13 @@ def render_report(console: Console, report: TargetReport, *, show_info: bool) ->
             Text.assemble(("    ", ""), (f"{finding.severity.upper():<6}", style), f" {finding.id} ", (origin, "bold"))
         )
         width = max(60, console.width)
-        console.print(Text(textwrap.fill(finding.why, width, initial_indent=_INDENT, subsequent_indent=_INDENT)))
-        fix = textwrap.fill("fix: " + finding.fix, width, initial_indent=_INDENT, subsequent_indent=_INDENT)
+        console.print(Text(_wrap(finding.why, width)))
+        fix = _wrap("fix: " + finding.fix, width)
         console.print(Text(fix, style="green"))
+        if fix_for is not None and finding.config is not None:
+            console.print(Text(f"{_INDENT}{fix_for}:", style="bold"))
+            snippet = render_config(finding.config, fix_for)
+            console.print(Text("\n".join(_INDENT + line for line in snippet.splitlines()), style="green"))
 
 
 def audit_command(
@@ -131,6 +142,10 @@ def audit_command(
     fail_on: Annotated[
         str | None, typer.Option("--fail-on", help="Exit 1 when a finding is at least: info, low, medium, high.")
     ] = None,
+    fix_for: Annotated[
+        str | None,
+        typer.Option("--fix-for", help=f"Print each fix as configuration for: {', '.join(STACKS)}."),
+    ] = None,
     show_info: Annotated[bool, typer.Option("--show-info", help="Also print informational findings.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
 ) -> None:
@@ -141,6 +156,9 @@ def audit_command(
             threshold = parse_severity(fail_on)
         except ValueError as error:
             raise typer.BadParameter(str(error), param_hint="--fail-on") from None
+    if fix_for is not None and fix_for not in STACKS:
+        raise typer.BadParameter(f"must be one of {', '.join(STACKS)}", param_hint="--fix-for")
+    fix_stack: Stack | None = next((s for s in STACKS if s == fix_for), None)
     if not 1 <= concurrency <= 1000:
         raise typer.BadParameter("must be between 1 and 1000", param_hint="--concurrency")
     if timeout <= 0:
@@ -200,6 +218,7 @@ def audit_command(
             show_info=show_info,
             quiet=quiet,
             report_to_stdout=sarif != "-",
+            fix_for=fix_stack,
         )
     code = 0
     if threshold is not None and summary.reached(threshold):
@@ -207,6 +226,17 @@ def audit_command(
     elif summary.errors:
         code = EXIT_TARGET_ERRORS
     raise typer.Exit(code)
+
+
+def _with_snippets(report: TargetReport, fix_for: Stack | None) -> TargetReport:
+    """With ``--fix-for``, each fix text ends with the configuration for that stack."""
+    if fix_for is None:
+        return report
+    findings = tuple(
+        replace(f, fix=f"{f.fix}\n\n{render_config(f.config, fix_for)}") if f.config is not None else f
+        for f in report.findings
+    )
+    return replace(report, findings=findings)
 
 
 def _cache_missing_sniffio() -> None:
@@ -239,6 +269,7 @@ def _run(
     show_info: bool,
     quiet: bool,
     report_to_stdout: bool = True,
+    fix_for: Stack | None = None,
 ) -> Summary:
     _cache_missing_sniffio()
     summary = Summary()
@@ -262,10 +293,10 @@ def _run(
         async for report in scan(lines, options):
             summary.add(report)
             if as_json:
-                sys.stdout.write(jsonl_line(report) + "\n")
+                sys.stdout.write(jsonl_line(_with_snippets(report, fix_for)) + "\n")
                 sys.stdout.flush()
             elif report_to_stdout:
-                render_report(out, report, show_info=show_info)
+                render_report(out, report, show_info=show_info, fix_for=fix_for)
             if sarif is not None:
                 sarif.write(report)
             if progress is not None and task is not None:
