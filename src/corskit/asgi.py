@@ -46,11 +46,19 @@ class CORSMiddleware:
         if policy is None or scope["type"] != "http" or scope["method"] == "OPTIONS":
             return await self._general(scope, receive, send)
         origin: bytes | None = None
-        for name, value in scope["headers"]:
+        lines = iter(scope["headers"])
+        for name, value in lines:
             if name == b"origin":
-                # Several lines are joined as Fetch "get" does; the policy refuses the result.
-                origin = value if origin is None else origin + b", " + value
+                origin = value
+                break
         answer = policy.actual(origin, scope["path"])
+        if answer.allowed and origin is not None:
+            # Fetch "get" joins several lines with ", ", which the policy refuses unless it answers '*'. A refused
+            # first line needs no second look: no join with it is an allowed origin either.
+            for name, value in lines:
+                if name == b"origin":
+                    answer = policy.actual(origin + b", " + value, scope["path"])
+                    break
         started = False
 
         def send_with_cors(message: Message) -> Awaitable[None]:

@@ -31,7 +31,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from .errors import ConfigError
-from .policy import ActualDecision, Policy, PreflightDecision, is_preflight
+from .policy import ActualDecision, Policy, PreflightDecision, is_owned_header, is_preflight
 from .routing import PathPolicies
 
 __all__ = ["CorsMiddleware", "CorskitConfig", "policy_from_settings"]
@@ -131,13 +131,15 @@ def _preflight_response(decision: PreflightDecision) -> HttpResponse:
 
 
 def _apply(response: HttpResponseBase, answer: ActualDecision) -> HttpResponseBase:
+    # ActualDecision.apply() for Django's header dict: drop the app's Access-Control-*, add ours, merge Vary.
     headers = response.headers
-    merged = answer.apply(headers.items())
-    keep = {name.lower() for name, _ in merged}
-    for name in [n for n in headers if n.lower() not in keep]:
+    for name in [n for n in headers if is_owned_header(n)]:
         del headers[name]
-    for name, value in merged:
+    for name, value in answer.headers:
         headers[name] = value
+    vary = answer.merged_vary(headers.get("Vary"))
+    if vary:
+        headers["Vary"] = vary
     return response
 
 

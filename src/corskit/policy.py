@@ -40,6 +40,7 @@ __all__ = [
     "OriginPredicate",
     "Policy",
     "PreflightDecision",
+    "is_owned_header",
     "is_preflight",
     "merge_vary",
 ]
@@ -95,6 +96,8 @@ class ActualDecision:
     raw_headers: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False)
     raw_vary: bytes = field(init=False, repr=False)
     _raw_tail: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False)
+    _tail: tuple[tuple[str, str], ...] = field(init=False, repr=False)
+    _vary_text: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         raw_headers = _encode(self.headers)
@@ -102,22 +105,39 @@ class ActualDecision:
         object.__setattr__(self, "raw_headers", raw_headers)
         object.__setattr__(self, "raw_vary", raw_vary)
         object.__setattr__(self, "_raw_tail", (*raw_headers, (b"vary", raw_vary)) if raw_vary else raw_headers)
+        vary_text = ", ".join(self.vary)
+        object.__setattr__(self, "_vary_text", vary_text)
+        object.__setattr__(self, "_tail", (*self.headers, ("Vary", vary_text)) if vary_text else self.headers)
 
-    def apply(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    def apply(self, headers: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         """The app's response headers with this decision applied: the app's own ``Access-Control-*`` headers
         dropped (the policy owns them), ours added, ``Vary`` merged into one line without duplicates."""
+        for name, _ in headers:
+            # Only names starting with 'a' or 'v' can be ours to rewrite: one cheap test for the others.
+            if name[:1] in _A_OR_V:
+                return self._merge(headers)
+        return [*headers, *self._tail]
+
+    def _merge(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
         vary: list[str] = []
         for name, value in headers:
             lname = name.lower()
             if lname == "vary":
                 vary.append(value)
-            elif not lname.startswith("access-control-"):
+            elif not is_owned_header(name):
                 out.append((name, value))
         out.extend(self.headers)
-        if vary or self.vary:
-            out.append(("Vary", merge_vary(", ".join(vary), self.vary)))
+        merged = self.merged_vary(", ".join(vary))
+        if merged:
+            out.append(("Vary", merged))
         return out
+
+    def merged_vary(self, existing: str | None) -> str:
+        """The ``Vary`` value to send when the app's response already has *existing* (``None`` or ``""``: none)."""
+        if not existing:
+            return self._vary_text
+        return merge_vary(existing, self.vary)
 
     def apply_raw(self, headers: Sequence[Sequence[bytes]]) -> list[Sequence[bytes]]:
         """:meth:`apply` for ASGI's ``(bytes, bytes)`` header pairs."""
@@ -129,18 +149,17 @@ class ActualDecision:
 
     def _merge_raw(self, headers: Iterable[Sequence[bytes]]) -> list[Sequence[bytes]]:
         out: list[Sequence[bytes]] = []
-        vary: bytes | None = None
+        vary: list[bytes] = []
         for pair in headers:
             name = pair[0].lower()
             if name == b"vary":
-                vary = pair[1] if vary is None else vary + b", " + pair[1]
+                vary.append(pair[1])
             elif not name.startswith(b"access-control-"):
                 out.append(pair)
-        if vary is None:
-            out += self._raw_tail
-        else:
-            out += self.raw_headers
-            out.append((b"vary", merge_vary(vary.decode("latin-1"), self.vary).encode("latin-1")))
+        out += self.raw_headers
+        merged = self.merged_vary(b", ".join(vary).decode("latin-1"))
+        if merged:
+            out.append((b"vary", merged.encode("latin-1")))
         return out
 
 
@@ -161,6 +180,9 @@ class PreflightDecision:
         object.__setattr__(self, "status_line", f"{self.status} {_phrase(self.status)}")
 
 
+_A_OR_V = frozenset("aAvV")
+
+
 def _phrase(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
@@ -174,6 +196,11 @@ def is_preflight(method: str, origin: Value, request_method: Value) -> bool:
     Any other ``OPTIONS`` request is the app's to answer.
     """
     return method == "OPTIONS" and origin is not None and request_method is not None
+
+
+def is_owned_header(name: str) -> bool:
+    """True for a response header the policy owns (``Access-Control-*``): adapters drop the app's own."""
+    return name[:1] in "aA" and name.lower().startswith("access-control-")
 
 
 def merge_vary(existing: str | None, names: Sequence[str]) -> str:
@@ -277,6 +304,7 @@ class Policy:
         "_no_origin",
         "_patterns",
         "_preflights",
+        "_refusals",
         "_regex",
         "_vary_actual",
         "_vary_preflight",
@@ -319,9 +347,10 @@ class Policy:
     _vary_actual: tuple[str, ...]
     _vary_preflight: tuple[str, ...]
     _no_origin: ActualDecision
-    _actuals: dict[str | bytes, ActualDecision]
+    _actuals: dict[str | bytes | None, ActualDecision]
     _preflights: dict[_PreflightKey, PreflightDecision]
     _cache_limit: int
+    _refusals: dict[str, ActualDecision]
 
     def __init__(
         self,
@@ -465,8 +494,9 @@ class Policy:
         # Fetch §3.2.5: a `*` answer needs no Vary, and is sent to every request so that caches can share it.
         no_origin = self._allow("*") if any_origin else ActualDecision(False, vary=vary_actual)
         setattr_("_no_origin", no_origin)
-        setattr_("_actuals", {})
+        setattr_("_actuals", {None: no_origin})
         setattr_("_preflights", {})
+        setattr_("_refusals", {})
         setattr_("_cache_limit", len(exact) + CACHE_SIZE)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -500,42 +530,51 @@ class Policy:
         """Decide a request that is not a preflight, given its ``Origin`` value (``None`` when absent).
 
         Values may be text or, as ASGI carries them, raw bytes. Raises nothing: a malformed or disallowed origin
-        gets a refusal (no CORS header, ``Vary: Origin`` unless the policy is ``*``).
+        gets a refusal (no CORS header, ``Vary: Origin`` unless the policy is ``*``), logged at DEBUG.
         """
+        answer = self._actuals.get(origin)  # None maps to the answer for requests without Origin
+        if answer is None:
+            answer = self._decide_actual(origin, path, None)
+        return answer
+
+    def _decide_actual(self, origin: Value, path: str, asked: bool | None) -> ActualDecision:
         if origin is None:
             return self._no_origin
-        answer = self._actuals.get(origin)
-        if answer is None:
-            text = _text(origin)
-            verdict = self._verdict(text)
-            if verdict.ask:
-                answer = self._asked_actual(text, self._ask(text))
-            else:
-                answer = self._actual_for(verdict)
-                if len(text) <= MAX_ORIGIN_LENGTH:
-                    self._remember(self._actuals, origin, answer)
+        text = _text(origin)
+        verdict = self._verdict(text)
+        if verdict.ask:
+            # The predicate's answers are never cached: it may change its mind.
+            return self._log(self._asked_actual(text, self._ask(text) if asked is None else asked), origin, path)
+        answer = self._actual_for(verdict)
         if answer.reason and _debug_enabled(_DEBUG):
-            self._log(answer, origin, path)
+            # While DEBUG is on, refusals are not cached, so that every refused request gets its log line.
+            return self._log(answer, origin, path)
+        if verdict is not _MALFORMED and len(text) <= MAX_ORIGIN_LENGTH:
+            self._remember(self._actuals, origin, answer)
         return answer
 
     async def aactual(self, origin: Value, path: str = "") -> ActualDecision:
         """:meth:`actual`, awaiting an async ``allow_origin_func``."""
-        if origin is None or origin in self._actuals:
-            return self.actual(origin, path)
-        text = _text(origin)
-        if not self._verdict(text).ask:
-            return self.actual(origin, path)
-        return self._log(self._asked_actual(text, await self._aask(text)), origin, path)
+        answer = self._actuals.get(origin)
+        if answer is not None:
+            return answer
+        if origin is not None and self._verdict(_text(origin)).ask:
+            return self._decide_actual(origin, path, await self._aask(_text(origin)))
+        return self._decide_actual(origin, path, None)
 
     def _asked_actual(self, origin: str, allowed: bool) -> ActualDecision:
-        if allowed:
-            return self._allow(origin)
-        return ActualDecision(False, vary=self._vary_actual, reason="origin not allowed")
+        return self._allow(origin) if allowed else self._refusal(_NOT_ALLOWED.reason)
 
     def _actual_for(self, verdict: _Verdict) -> ActualDecision:
         if verdict.allow_origin is None:
-            return ActualDecision(False, vary=self._vary_actual, reason=verdict.reason)
+            return self._refusal(verdict.reason)
         return self._allow(verdict.allow_origin)
+
+    def _refusal(self, reason: str) -> ActualDecision:
+        refusal = self._refusals.get(reason)
+        if refusal is None:
+            refusal = self._refusals[reason] = ActualDecision(False, vary=self._vary_actual, reason=reason)
+        return refusal
 
     def _allow(self, allow_origin: str) -> ActualDecision:
         headers = (("Access-Control-Allow-Origin", allow_origin), *self._allow_credentials_headers, *self._expose)
@@ -691,6 +730,8 @@ class Policy:
     def _remember(self, cache: dict[Any, Any], key: object, value: object) -> None:
         if len(cache) >= self._cache_limit:
             cache.clear()
+            if cache is self._actuals:
+                cache[None] = self._no_origin
         cache[key] = value
 
     @staticmethod

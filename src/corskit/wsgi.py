@@ -52,15 +52,14 @@ class CORSMiddleware:
         self._single = self.policy if isinstance(self.policy, Policy) else None
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        if self._single is not None:
-            policy: Policy | None = self._single
-            path = environ.get("PATH_INFO", "")
-        else:
+        policy = self._single
+        if policy is None:
             path = request_path(environ)
             policy = self.policy.for_path(path)
             if policy is None:
                 return self.app(environ, start_response)
-        assert policy is not None
+        else:
+            path = environ.get("PATH_INFO", "")
         origin = environ.get("HTTP_ORIGIN")
         if environ.get("REQUEST_METHOD") == "OPTIONS":
             method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
@@ -70,11 +69,11 @@ class CORSMiddleware:
                     method,
                     environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
                     environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
-                    path=path,
+                    path,
                 )
                 start_response(decision.status_line, list(decision.headers))
                 return [decision.body]
-        answer = policy.actual(origin, path=path)
+        answer = policy.actual(origin, path)
         started = False
 
         def start_with_cors(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:

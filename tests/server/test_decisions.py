@@ -346,7 +346,7 @@ def test_caches_are_bounded() -> None:
         policy.actual(f"https://h{i}.example.com")
         policy.preflight(f"https://h{i}.example.com", "PUT")
         policy.preflight(APP, "PUT", f"x-{i}")
-    assert len(policy._actuals) <= CACHE_SIZE
+    assert len(policy._actuals) <= CACHE_SIZE + 1
     assert len(policy._preflights) <= CACHE_SIZE
 
 
@@ -355,7 +355,7 @@ def test_exact_list_does_not_count_against_the_cache() -> None:
     policy = Policy(allow_origins=origins)
     for origin in origins:
         assert policy.actual(origin).allowed
-    assert len(policy._actuals) == 5000
+    assert len(policy._actuals) == 5000 + 1  # and the answer to requests without Origin
 
 
 # --- no unsafe bytes, nothing unvalidated reflected --------------------------------------------------------------
@@ -507,13 +507,24 @@ def test_refusals_are_logged_at_debug_with_repr(caplog: pytest.LogCaptureFixture
         assert "\n" not in message
 
 
-def test_every_refused_request_is_logged_even_when_cached(caplog: pytest.LogCaptureFixture) -> None:
+def test_with_debug_on_every_refused_request_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     policy = Policy(allow_origins=[APP])
-    policy.actual(EVIL)
     with caplog.at_level(logging.DEBUG, logger="corskit"):
-        policy.actual(EVIL)
-        policy.actual(EVIL)
-    assert len(caplog.records) == 2
+        for _ in range(3):
+            policy.actual(EVIL)
+            policy.preflight(EVIL, "PUT")
+    assert len(caplog.records) == 6
+
+
+def test_bad_input_is_logged_every_time(caplog: pytest.LogCaptureFixture) -> None:
+    # Refusals of well-formed origins are cached while DEBUG is off; malformed values never are, so turning DEBUG
+    # on later still logs every one of them.
+    policy = Policy(allow_origins=[APP])
+    policy.actual("https://evil.example\r\n")
+    with caplog.at_level(logging.DEBUG, logger="corskit"):
+        policy.actual("https://evil.example\r\n")
+        policy.actual(b"https://evil.example\xff")
+    assert [r.getMessage().split(" (")[0] for r in caplog.records] == ["CORS: malformed Origin"] * 2
 
 
 def test_long_values_are_clipped_in_logs(caplog: pytest.LogCaptureFixture) -> None:
