@@ -7,7 +7,7 @@ explains (a suffix match also accepts a subdomain) give one finding, the others 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..browser import Response, Result
@@ -335,8 +335,13 @@ def preflight_findings(obs: Observations, trusted: str | None) -> list[Finding]:
 
 
 def _allowed_group(
-    outcomes: list[PreflightOutcome], labels: list[str], cls: str, trusted: str | None, words: Any
+    outcomes: list[PreflightOutcome],
+    labels: list[str],
+    cls: str,
+    trusted: str | None,
+    words: Callable[[list[str]], dict[str, str]],
 ) -> list[Finding]:
+    """The first origin (credentialed first) that passes a preflight for one of *labels*, as one finding."""
     found = rule(cls)
     for credentialed in (True, False):
         for origin in dict.fromkeys(p.origin for p in outcomes):
