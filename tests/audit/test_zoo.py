@@ -3,12 +3,15 @@ correct configurations, and nothing above info on the baits that string-matching
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from corskit.audit.catalog import RULES_BY_CLASS
 from tests.audit.zoo import Exhibit, exhibits
 
-ALL = exhibits()
+TLS = shutil.which("openssl") is not None  # the https exhibits need a certificate made by openssl
+ALL = exhibits(tls=TLS)
 MISCONFIGURED = [e for e in ALL if e.expected]
 CLEAN = [e for e in ALL if not e.expected]
 
@@ -44,6 +47,8 @@ def test_the_zoo_covers_every_probe_class() -> None:
         "untrusted_methods_allowed", "untrusted_headers_allowed", "authorization_allowed_untrusted",
         "private_network_allowed_untrusted",
     }  # fmt: skip
+    if not TLS:
+        probe_classes.discard("http_origin_trusted")
     assert probe_classes <= covered
     assert covered <= set(RULES_BY_CLASS)
 
@@ -90,7 +95,10 @@ def test_informational_findings(name: str, info_class: str, zoo_scan: dict[str, 
     ],
 )
 def test_allow_list_shape_is_inferred(name: str, shape: str, traits: set[str], zoo_scan: dict[str, dict]) -> None:
-    line = zoo_scan[next(e.url for e in ALL if e.name == name)]
+    exhibit = next((e for e in ALL if e.name == name), None)
+    if exhibit is None:
+        pytest.skip("the https exhibits need openssl")
+    line = zoo_scan[exhibit.url]
     found = next(f for f in line["findings"] if f["id"] == "CORS-SHAPE")
     assert found["evidence"]["shape"] == shape
     assert traits <= set(found["evidence"]["traits"])
