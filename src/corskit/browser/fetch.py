@@ -149,6 +149,8 @@ class Fetch:
         self._steps = self._run()
         self._started = False
         self._result: Result | None = None
+        #: Header names fetch() dropped silently, known once the request is prepared.
+        self._dropped_names: tuple[str, ...] = ()
 
     # -- driving -------------------------------------------------------------------------------------------------
 
@@ -186,7 +188,7 @@ class Fetch:
             url=last,
             initial_url=exchanges[0].request.url if exchanges else last,
             warnings=tuple(self._warnings),
-            dropped_headers=self._dropped(),
+            dropped_headers=self._dropped_names,
         )
         return self._result
 
@@ -204,6 +206,7 @@ class Fetch:
     def _run(self) -> Generator[WireRequest, Response, Result]:
         try:
             req = prepare(self.request)
+            self._dropped_names = req.dropped
         except Rejected as rejected:
             return self._finish(Failure(rejected.code, rejected.param), url=self.request.url, initial=None)
         initial = req.url.serialize()
@@ -363,7 +366,6 @@ class Fetch:
             variant=failure.variant,
             page=self.page,
         )
-        prepared_dropped = self._dropped()
         return Result(
             allowed=False,
             error=failure.code,
@@ -373,7 +375,7 @@ class Fetch:
             url=url,
             initial_url=initial or url,
             warnings=tuple(self._warnings),
-            dropped_headers=prepared_dropped,
+            dropped_headers=self._dropped_names,
             param=failure.param,
         )
 
@@ -394,14 +396,9 @@ class Fetch:
             url=url,
             initial_url=initial,
             warnings=tuple(self._warnings),
-            dropped_headers=self._dropped(),
+            dropped_headers=self._dropped_names,
         )
 
-    def _dropped(self) -> tuple[str, ...]:
-        try:
-            return prepare(self.request).dropped
-        except Rejected:
-            return ()
 
 
 def _on_the_wire(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
