@@ -51,7 +51,7 @@ class CORSMiddleware:
             if name == b"origin":
                 origin = value
                 break
-        answer = policy.actual(origin, scope["path"])
+        answer = policy.cached_actual(origin) or policy.actual(origin, scope["path"])
         if answer.allowed and origin is not None:
             # Fetch "get" joins several lines with ", ", which the policy refuses unless it answers '*'. A refused
             # first line needs no second look: no join with it is an allowed origin either.

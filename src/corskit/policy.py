@@ -315,6 +315,7 @@ class Policy:
         "allow_origin_regex",
         "allow_origins",
         "allow_private_network",
+        "cached_actual",
         "expose_headers",
         "is_async",
         "max_age",
@@ -333,6 +334,9 @@ class Policy:
     preflight_status: int
     #: True when ``allow_origin_func`` is a coroutine function: use :meth:`aactual` / :meth:`apreflight`.
     is_async: bool
+    #: The decision :meth:`actual` already made and cached for this ``Origin`` value (text or bytes, as passed
+    #: then), or ``None``: one dictionary lookup, for adapters' hot paths. On ``None``, call :meth:`actual`.
+    cached_actual: Callable[[Value], ActualDecision | None]
     _any_origin: bool
     _exact: frozenset[str]
     _patterns: tuple[OriginPattern, ...]
@@ -347,7 +351,7 @@ class Policy:
     _vary_actual: tuple[str, ...]
     _vary_preflight: tuple[str, ...]
     _no_origin: ActualDecision
-    _actuals: dict[str | bytes | None, ActualDecision]
+    _actuals: dict[Value, ActualDecision]
     _preflights: dict[_PreflightKey, PreflightDecision]
     _cache_limit: int
     _refusals: dict[str, ActualDecision]
@@ -494,7 +498,9 @@ class Policy:
         # Fetch §3.2.5: a `*` answer needs no Vary, and is sent to every request so that caches can share it.
         no_origin = self._allow("*") if any_origin else ActualDecision(False, vary=vary_actual)
         setattr_("_no_origin", no_origin)
-        setattr_("_actuals", {None: no_origin})
+        actuals: dict[Value, ActualDecision] = {None: no_origin}
+        setattr_("_actuals", actuals)
+        setattr_("cached_actual", actuals.get)
         setattr_("_preflights", {})
         setattr_("_refusals", {})
         setattr_("_cache_limit", len(exact) + CACHE_SIZE)
