@@ -351,6 +351,9 @@ class Row:
 
 def run(*, budget: float, repeats: int, stacks: set[str]) -> list[Row]:
     rows: list[Row] = []
+    # Warm up (CPU clock, caches, lazy imports): the first figures measured were otherwise consistently slower.
+    warm = CASES[0]
+    best_of([asgi_caller(bare_asgi, warm), asgi_caller(corskit_asgi(warm), warm)], budget=budget, repeats=repeats)
     if "asgi" in stacks:
         for case in CASES:
             bare, peer, ours = best_of(
@@ -420,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stacks", default="asgi,wsgi,django", help="comma-separated: asgi, wsgi, django")
     parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
     args = parser.parse_args(argv)
-    budget, repeats = (0.01, 7) if args.quick else (0.02, 25)
+    budget, repeats = (0.005, 15) if args.quick else (0.005, 80)
     print(f"Python {sys.version.split()[0]}; best of {repeats} batches of ≈{budget * 1000:.0f} ms per figure\n")
     rows = run(budget=budget, repeats=repeats, stacks=set(args.stacks.split(",")))
     print(render(rows))

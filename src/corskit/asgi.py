@@ -87,12 +87,13 @@ class CORSMiddleware:
         for name, value in scope["headers"]:
             if name == b"origin":
                 origin = value if origin is None else origin + b", " + value
-            elif name == b"access-control-request-method":
-                method = value if method is None else method + b", " + value
-            elif name == b"access-control-request-headers":
-                headers = value if headers is None else headers + b", " + value
-            elif name == b"access-control-request-private-network":
-                private = value if private is None else private + b", " + value
+            elif name < b"b":  # the access-control-request-* names; most others fail the two tests above
+                if name == b"access-control-request-method":
+                    method = value if method is None else method + b", " + value
+                elif name == b"access-control-request-headers":
+                    headers = value if headers is None else headers + b", " + value
+                elif name == b"access-control-request-private-network":
+                    private = value if private is None else private + b", " + value
         if is_preflight(scope["method"], origin, method):
             if policy.is_async:
                 decision = await policy.apreflight(origin, method, headers, private, scope["path"])
