@@ -113,7 +113,7 @@ def fetch_all(page: Page, api: Api, cases: list[dict[str, Any]]) -> list[dict[st
 
 @pytest.mark.chromium
 @pytest.mark.parametrize("framework", FRAMEWORKS)
-def test_allowed_origin(framework: str, apis: dict[str, Api], pages: dict[str, Page]) -> None:
+def test_allowed_origin(framework: str, pages: dict[str, Page], apis: dict[str, Api]) -> None:
     api = apis[framework]
     api.recording.seen.clear()
     auth = {"Authorization": "Bearer s3cret", "Content-Type": "application/json"}
@@ -147,7 +147,7 @@ def test_allowed_origin(framework: str, apis: dict[str, Api], pages: dict[str, P
 
 @pytest.mark.chromium
 @pytest.mark.parametrize("framework", FRAMEWORKS)
-def test_disallowed_origin(framework: str, apis: dict[str, Api], pages: dict[str, Page]) -> None:
+def test_disallowed_origin(framework: str, pages: dict[str, Page], apis: dict[str, Api]) -> None:
     api = apis[framework]
     api.recording.seen.clear()
     items, me, put = fetch_all(
@@ -169,7 +169,7 @@ def test_disallowed_origin(framework: str, apis: dict[str, Api], pages: dict[str
 
 
 @pytest.mark.chromium
-def test_public_path_is_readable_from_anywhere(apis: dict[str, Api], pages: dict[str, Page]) -> None:
+def test_public_path_is_readable_from_anywhere(pages: dict[str, Page], apis: dict[str, Api]) -> None:
     (status,) = fetch_all(pages["evil"], apis["fastapi"], [{"path": "/public/status"}])
     assert status["ok"], status
     assert status["total"] == "1"
@@ -178,7 +178,7 @@ def test_public_path_is_readable_from_anywhere(apis: dict[str, Api], pages: dict
 
 
 @pytest.mark.chromium
-def test_console_says_why(apis: dict[str, Api], pages: dict[str, Page]) -> None:
+def test_console_says_why(pages: dict[str, Page], apis: dict[str, Api]) -> None:
     page = pages["evil"]
     messages: list[str] = []
 
