@@ -27,7 +27,7 @@ demo: $(VENV)/.cli
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check src tests bench examples
-	$(BIN)/ruff format --check src
+	$(BIN)/ruff format --check src tests bench examples
 
 typecheck: $(VENV)/.test
 	$(BIN)/mypy

@@ -400,7 +400,6 @@ class Fetch:
         )
 
 
-
 def _on_the_wire(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Author headers as Chromium's network stack writes them: a single Range is re-serialised (``bytes=007-``
     → ``bytes=7-``) after every CORS decision was made on the value script wrote."""
