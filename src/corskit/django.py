@@ -31,24 +31,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from .errors import ConfigError
-from .policy import ActualDecision, Policy, PreflightDecision, is_owned_header, is_preflight
+from .policy import OPTION_NAMES, ActualDecision, Policy, PreflightDecision, is_owned_header, is_preflight
 from .routing import PathPolicies
 
 __all__ = ["CorsMiddleware", "CorskitConfig", "policy_from_settings"]
 
 _MIDDLEWARE = "corskit.django.CorsMiddleware"
-_OPTIONS = (
-    "allow_origins",
-    "allow_origin_regex",
-    "allow_origin_func",
-    "allow_methods",
-    "allow_headers",
-    "allow_credentials",
-    "expose_headers",
-    "max_age",
-    "allow_private_network",
-    "preflight_status",
-)
+_OPTIONS = OPTION_NAMES
 
 
 class CorskitConfig(AppConfig):  # type: ignore[misc]

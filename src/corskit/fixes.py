@@ -226,51 +226,44 @@ def suggest(result: Result, origin: str, request: Request) -> Fix | None:
 # --- configuration snippets -------------------------------------------------------------------------------------
 
 
-def _py_list(items: tuple[str, ...]) -> str:
+def _list(items: tuple[str, ...]) -> str:
+    """A Python or JavaScript list literal of strings."""
     return "[" + ", ".join(f'"{i}"' for i in items) + "]"
 
 
-def _js_list(items: tuple[str, ...]) -> str:
-    return "[" + ", ".join(f'"{i}"' for i in items) + "]"
+def _add_middleware(import_line: str, need: Need, methods: tuple[str, ...]) -> str:
+    """``app.add_middleware(CORSMiddleware, …)`` with Starlette's keywords (corskit takes the same)."""
+    lines = [
+        import_line,
+        "",
+        "app.add_middleware(",
+        "    CORSMiddleware,",
+        f"    allow_origins={_list((need.origin,))},",
+    ]
+    lines.append(f"    allow_methods={_list(methods)},")
+    if need.headers:
+        lines.append(f"    allow_headers={_list(need.headers)},")
+    if need.credentials:
+        lines.append("    allow_credentials=True,")
+    return "\n".join([*lines, ")"])
 
 
 def render(need: Need, stack: Stack) -> str:
     """Configuration for *stack* that allows *need* (and nothing broader)."""
     methods = need.methods or ("GET",)
+    # Peers that check every method (even GET) against their list need GET listed too.
+    with_get = tuple(dict.fromkeys(("GET", *methods)))
     headers = need.headers
     if stack == "corskit":
-        lines = [
-            "from corskit.asgi import CORSMiddleware   # WSGI: corskit.wsgi.CORSMiddleware",
-            "",
-            "app.add_middleware(",
-            "    CORSMiddleware,",
-            f"    allow_origins={_py_list((need.origin,))},",
-            f"    allow_methods={_py_list(methods)},",
-        ]
-        if headers:
-            lines.append(f"    allow_headers={_py_list(headers)},")
-        if need.credentials:
-            lines.append("    allow_credentials=True,")
-        return "\n".join([*lines, ")"])
+        return _add_middleware(
+            "from corskit.asgi import CORSMiddleware   # WSGI: corskit.wsgi.CORSMiddleware", need, methods
+        )
     if stack in ("starlette", "fastapi"):
-        module = "fastapi.middleware.cors" if stack == "fastapi" else "starlette.middleware.cors"
-        lines = [
-            f"from {module} import CORSMiddleware",
-            "",
-            "app.add_middleware(",
-            "    CORSMiddleware,",
-            f"    allow_origins={_py_list((need.origin,))},",
-            f"    allow_methods={_py_list(tuple(dict.fromkeys(('GET', *methods))))},",
-        ]
-        if headers:
-            lines.append(f"    allow_headers={_py_list(headers)},")
-        if need.credentials:
-            lines.append("    allow_credentials=True,")
-        return "\n".join([*lines, ")"])
+        return _add_middleware(f"from {stack}.middleware.cors import CORSMiddleware", need, with_get)
     if stack == "flask-cors":
-        args = [f"origins={_py_list((need.origin,))}", f"methods={_py_list(tuple(dict.fromkeys(('GET', *methods))))}"]
+        args = [f"origins={_list((need.origin,))}", f"methods={_list(with_get)}"]
         if headers:
-            args.append(f"allow_headers={_py_list(headers)}")
+            args.append(f"allow_headers={_list(headers)}")
         if need.credentials:
             args.append("supports_credentials=True")
         return "from flask_cors import CORS\n\nCORS(app, " + ", ".join(args) + ")"
@@ -279,7 +272,7 @@ def render(need: Need, stack: Stack) -> str:
             "# settings.py (django-cors-headers)",
             "from corsheaders.defaults import default_headers, default_methods",
             "",
-            f"CORS_ALLOWED_ORIGINS = {_py_list((need.origin,))}",
+            f"CORS_ALLOWED_ORIGINS = {_list((need.origin,))}",
         ]
         extra_methods = tuple(
             m for m in need.methods if m.upper() not in ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
@@ -295,14 +288,14 @@ def render(need: Need, stack: Stack) -> str:
             lines.append("CORS_ALLOW_CREDENTIALS = True")
         return "\n".join(lines)
     if stack == "express":
-        opts = [f"origin: {_js_list((need.origin,))}", f"methods: {_js_list(tuple(dict.fromkeys(('GET', *methods))))}"]
+        opts = [f"origin: {_list((need.origin,))}", f"methods: {_list(with_get)}"]
         if headers:
-            opts.append(f"allowedHeaders: {_js_list(headers)}")
+            opts.append(f"allowedHeaders: {_list(headers)}")
         if need.credentials:
             opts.append("credentials: true")
         return 'const cors = require("cors");\n\napp.use(cors({ ' + ", ".join(opts) + " }));"
     if stack == "nginx":
-        allow_methods = ", ".join(dict.fromkeys(("GET", *methods)))
+        allow_methods = ", ".join(with_get)
         lines = [
             "# http { … }",
             "map $http_origin $cors_origin {",

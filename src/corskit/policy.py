@@ -265,6 +265,21 @@ def _check_flag(name: str, value: Any) -> bool:
     return value
 
 
+#: The keyword options of :class:`Policy`, in the order the documentation lists them.
+OPTION_NAMES = (
+    "allow_origins",
+    "allow_origin_regex",
+    "allow_origin_func",
+    "allow_methods",
+    "allow_headers",
+    "allow_credentials",
+    "expose_headers",
+    "max_age",
+    "allow_private_network",
+    "preflight_status",
+)
+
+
 class Policy:
     """A CORS policy: what a server allows, validated and compiled once. Immutable; safe to share across threads.
 
@@ -509,21 +524,7 @@ class Policy:
         raise AttributeError("Policy is immutable; build a new one")
 
     def __repr__(self) -> str:
-        parts = [
-            f"{name}={getattr(self, name)!r}"
-            for name in (
-                "allow_origins",
-                "allow_origin_regex",
-                "allow_origin_func",
-                "allow_methods",
-                "allow_headers",
-                "allow_credentials",
-                "expose_headers",
-                "max_age",
-                "allow_private_network",
-                "preflight_status",
-            )
-        ]
+        parts = [f"{name}={getattr(self, name)!r}" for name in OPTION_NAMES]
         return f"Policy({', '.join(parts)})"
 
     def for_path(self, path: str) -> Policy:

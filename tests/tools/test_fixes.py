@@ -1,0 +1,79 @@
+"""The fix snippets work: applied to a real app, the request that was blocked passes (checked by the engine)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+from corskit.browser import Request
+from corskit.fixes import STACKS, Need, render
+from corskit.testing import browser_client
+
+SPA = "https://app.example"
+NEEDS = [
+    Need(SPA, (), (), False),
+    Need(SPA, ("PUT",), ("authorization", "x-request-id"), True),
+    Need(SPA, ("DELETE",), ("content-type",), False),
+]
+
+
+def _starlette() -> Starlette:
+    async def item(request: Any) -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    return Starlette(routes=[Route("/item", item, methods=["GET", "PUT", "DELETE", "POST"])])
+
+
+def _flask() -> Flask:
+    app = Flask("fix")
+
+    @app.route("/item", methods=["GET", "PUT", "DELETE", "POST"])
+    def item() -> str:
+        return "ok"
+
+    return app
+
+
+def _request_for(need: Need) -> tuple[str, dict[str, str]]:
+    method = need.methods[0] if need.methods else "GET"
+    headers = {name: "application/json" if name == "content-type" else "1" for name in need.headers}
+    return method, headers
+
+
+@pytest.mark.parametrize("need", NEEDS, ids=["simple", "put-auth-credentials", "delete-json"])
+@pytest.mark.parametrize("stack", ["corskit", "starlette", "fastapi", "flask-cors"])
+def test_snippet_allows_exactly_the_request(stack: str, need: Need) -> None:
+    if stack == "flask-cors":
+        pytest.importorskip("flask_cors")
+        app: Any = _flask()
+    else:
+        app = _starlette()
+    exec(render(need, stack), {"app": app})  # type: ignore[arg-type]
+    method, headers = _request_for(need)
+    credentials = "include" if need.credentials else "same-origin"
+    client = browser_client(app, origin=SPA, credentials=credentials)
+    assert client.request(method, "/item", headers=headers).status_code == 200
+    # ... and nothing broader: another origin is still blocked.
+    other = browser_client(app, origin="https://evil.example", credentials=credentials)
+    with pytest.raises(Exception, match="blocked by CORS policy"):
+        other.request(method, "/item", headers=headers)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_stack_names_the_origin_method_and_headers(stack: str) -> None:
+    need = Need.of(SPA, Request("https://api.example/x", "PURGE", [("X-Trace", "1")], credentials="include"))
+    text = render(need, stack)  # type: ignore[arg-type]
+    assert SPA in text
+    assert "PURGE" in text
+    assert "x-trace" in text
+    assert "true" in text.lower()
+
+
+def test_unknown_stack_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown stack"):
+        render(NEEDS[0], "rails")  # type: ignore[arg-type]
