@@ -85,7 +85,10 @@ def compile_origin_pattern(text: str) -> OriginPattern:
     malformed or over-broad, with a message that says what to write instead."""
     scheme, sep, rest = text.partition("://")
     if not sep:
-        raise ConfigError(f"origin pattern {text!r} has no scheme: write it as 'https://{text}'")
+        if text.startswith("*.") and "*" not in text[2:]:
+            raise ConfigError(f"origin pattern {text!r} has no scheme: write it as 'https://{text}'")
+        # 'h*' and the like would match any origin starting with those letters (rs/cors #197).
+        raise ConfigError(f"origin pattern {text!r} is over-broad and has no scheme; {_FORMS}")
     if "*" in scheme:
         raise ConfigError(f"origin pattern {text!r}: the scheme cannot be a wildcard; {_FORMS}")
     if rest == "*" or rest.startswith("*:"):

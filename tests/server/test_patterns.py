@@ -105,7 +105,7 @@ def test_trailing_dot_host_is_another_host() -> None:
 @pytest.mark.parametrize(
     ("pattern", "words"),
     [
-        ("h*", "no scheme"),
+        ("h*", "over-broad"),
         ("*", "no scheme"),
         ("https://*", "every host"),
         ("https://*:443", "every host"),
