@@ -294,3 +294,12 @@ def test_human_output_has_trace_verdict_message_and_fix() -> None:
     assert "BLOCKED" in out
     assert "has been blocked by CORS policy" in out
     assert "allow_origins=" in out  # the corskit snippet by default
+
+
+def test_tls_failure_is_a_network_error() -> None:
+    # A plain-HTTP server answering an https:// URL: the handshake fails.
+    with serve(cors_server()) as srv:
+        code, data = run_cli(srv.url.replace("http://", "https://") + "/r", "--origin", APP, "--timeout", "3")
+    assert code == 2
+    assert data["network_error"]["kind"] == "tls"
+    assert data["allowed"] is None
