@@ -10,6 +10,7 @@ from corskit.safelist import (
     MAX_SAFELISTED_VALUE,
     SAFELISTED_METHODS,
     SAFELISTED_RESPONSE_HEADERS,
+    classify_request_headers,
     cors_unsafe_request_header_names,
     has_cors_unsafe_byte,
     is_forbidden_method,
@@ -324,14 +325,11 @@ def test_safelisted_values_over_1024_bytes_in_total_make_every_one_unsafe() -> N
     assert cors_unsafe_request_header_names(over) == ["accept", "accept-language", "content-language"]
 
 
-def test_unsafe_names_check_order_puts_over_limit_names_after_the_unsafe_ones() -> None:
+def test_classify_separates_unsafe_names_from_over_limit_safelisted_ones() -> None:
     headers = [("Accept", "a" * 128)] * 8 + [("Accept-Language", "en"), ("Z-Custom", "1"), ("A-Custom", "1")]
-    assert cors_unsafe_request_header_names(headers, check_order=True) == [
-        "a-custom",
-        "z-custom",
-        "accept",
-        "accept-language",
-    ]
+    unsafe, over = classify_request_headers(headers)
+    assert unsafe == {"a-custom", "z-custom"}
+    assert over == {"accept", "accept-language"}
 
 
 # --- no-cors safelist -------------------------------------------------------------------------------------------

@@ -141,12 +141,11 @@ def _is_decimal(value: str) -> bool:
     return ok and (not dot or (frac.isascii() and frac.isdigit()))
 
 
-def cors_unsafe_request_header_names(headers: HeaderList, *, check_order: bool = False) -> list[str]:
-    """Fetch "CORS-unsafe request-header names": lowercased, de-duplicated and sorted.
+def classify_request_headers(headers: HeaderList) -> tuple[frozenset[str], frozenset[str]]:
+    """Split lowercased names into (CORS-unsafe, safelisted but over the 1024-byte total).
 
-    If the safelisted headers' values add up to more than 1024 bytes, every one of them becomes unsafe. With
-    *check_order*, the names come in the order Chromium checks them against a preflight answer (the unsafe names
-    sorted, then the over-limit safelisted ones sorted), which decides which name an error message reports.
+    Fetch "CORS-unsafe request-header names": if the safelisted headers' values add up to more than 1024 bytes,
+    every one of them becomes unsafe too; Chromium checks those after the unsafe ones.
     """
     unsafe: set[str] = set()
     potentially_unsafe: set[str] = set()
@@ -158,11 +157,14 @@ def cors_unsafe_request_header_names(headers: HeaderList, *, check_order: bool =
             safelisted_size += len(value)
         else:
             unsafe.add(lname)
-    if safelisted_size <= MAX_SAFELISTED_TOTAL:
-        return sorted(unsafe)
-    if check_order:
-        return sorted(unsafe) + sorted(potentially_unsafe - unsafe)
-    return sorted(unsafe | potentially_unsafe)
+    over = potentially_unsafe - unsafe if safelisted_size > MAX_SAFELISTED_TOTAL else set()
+    return frozenset(unsafe), frozenset(over)
+
+
+def cors_unsafe_request_header_names(headers: HeaderList) -> list[str]:
+    """Fetch "CORS-unsafe request-header names": lowercased, de-duplicated and sorted."""
+    unsafe, over = classify_request_headers(headers)
+    return sorted(unsafe | over)
 
 
 def is_no_cors_safelisted_request_header(name: str, value: str) -> bool:

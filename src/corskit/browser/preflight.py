@@ -6,8 +6,14 @@ from dataclasses import dataclass
 
 from ..errors import ErrorCode
 from ..headers import HeaderList, lowercase_ascii, parse_token_list
-from ..safelist import SAFELISTED_METHODS, cors_unsafe_request_header_names, is_forbidden_request_header
+from ..safelist import (
+    SAFELISTED_METHODS,
+    classify_request_headers,
+    cors_unsafe_request_header_names,
+    is_forbidden_request_header,
+)
 from .checks import Failure, preflight_cors_check
+from .header_order import chromium_header_order
 from .wire import Response, WireRequest
 
 #: Chromium caps Access-Control-Max-Age at two hours (``preflight_result.cc`` kMaxTimeout).
@@ -20,10 +26,17 @@ MAX_AGE_DEFAULT = 5
 WILDCARD_COVERS_AUTHORIZATION = True
 
 
-def unsafe_header_names(headers: HeaderList, *, check_order: bool = False) -> list[str]:
+def unsafe_header_names(headers: HeaderList) -> list[str]:
     """The names that make a request need a preflight: CORS-unsafe and not forbidden, sorted lowercase."""
-    names = cors_unsafe_request_header_names(headers, check_order=check_order)
-    return [n for n in names if not is_forbidden_request_header(n)]
+    return [n for n in cors_unsafe_request_header_names(headers) if not is_forbidden_request_header(n)]
+
+
+def checked_header_names(headers: HeaderList) -> list[str]:
+    """The same names in the order Chromium checks them against a preflight answer: the unsafe ones, then those
+    over the 1024-byte total, each group in Blink's header-map order (which decides the name a message shows)."""
+    unsafe, over = classify_request_headers(headers)
+    order = chromium_header_order(name for name, _ in headers)
+    return [n for group in (unsafe, over) for n in order if n in group and not is_forbidden_request_header(n)]
 
 
 def needs_preflight(method: str, headers: HeaderList) -> bool:
@@ -85,7 +98,7 @@ class PreflightResult:
         """
         if wildcard_covers_authorization is None:
             wildcard_covers_authorization = WILDCARD_COVERS_AUTHORIZATION
-        names = unsafe_header_names(headers, check_order=True)
+        names = checked_header_names(headers)
         if not self.credentials and "*" in self.headers:
             if wildcard_covers_authorization or "authorization" not in names or "authorization" in self.headers:
                 return None
