@@ -31,11 +31,6 @@ def is_token(value: str) -> bool:
     return bool(value) and len(value) <= MAX_VALUE_LENGTH and all(c in TOKEN_CHARS for c in value)
 
 
-def is_valid_header_name(name: str) -> bool:
-    """A header name must be a token (Fetch "header name")."""
-    return is_token(name)
-
-
 def is_valid_header_value(value: str) -> bool:
     """Fetch "header value": no leading/trailing HTTP whitespace, no NUL, CR or LF, and only Latin-1 code points.
 

@@ -409,7 +409,7 @@ def _on_the_wire(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def _refused_by_network(response: Response) -> Failure | None:
     """Chromium's net stack rejects some responses before CORS sees them (e.g. two different Locations)."""
     code = conflicting_header(response)
-    return None if code is None else Failure(ErrorCode[code])
+    return None if code is None else Failure(code)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..headers import lowercase_ascii, parse_token_list
-from ..safelist import FORBIDDEN_RESPONSE_HEADERS, SAFELISTED_RESPONSE_HEADERS
+from ..safelist import FORBIDDEN_RESPONSE_HEADERS, is_safelisted_response_header
 from .wire import Response
 
 ResponseType = Literal["basic", "cors", "opaque", "opaqueredirect"]
@@ -66,9 +66,5 @@ def script_view(
     visible = [(n, v) for n, v in response.headers if lowercase_ascii(n) not in FORBIDDEN_RESPONSE_HEADERS]
     if response_type == "cors":
         exposed = exposed_header_names(response, include_credentials=include_credentials)
-        visible = [
-            (n, v)
-            for n, v in visible
-            if exposed is None or lowercase_ascii(n) in SAFELISTED_RESPONSE_HEADERS or lowercase_ascii(n) in exposed
-        ]
+        visible = [(n, v) for n, v in visible if exposed is None or is_safelisted_response_header(n, exposed)]
     return ScriptResponse(response_type, response.status, script_headers(visible), url, redirected)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..errors import ErrorCode
 from ..headers import HeaderList, get_combined
 
 RequestKind = Literal["preflight", "actual"]
@@ -73,14 +74,14 @@ class Response:
 
 
 _SINGLE_VALUED = (
-    ("location", "RESPONSE_HEADERS_MULTIPLE_LOCATION"),
-    ("content-length", "RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH"),
-    ("content-disposition", "RESPONSE_HEADERS_MULTIPLE_CONTENT_DISPOSITION"),
+    ("location", ErrorCode.RESPONSE_HEADERS_MULTIPLE_LOCATION),
+    ("content-length", ErrorCode.RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH),
+    ("content-disposition", ErrorCode.RESPONSE_HEADERS_MULTIPLE_CONTENT_DISPOSITION),
 )
 
 
-def conflicting_header(response: Response) -> str | None:
-    """The name of an ``ErrorCode`` when the response repeats a single-valued header with different values.
+def conflicting_header(response: Response) -> ErrorCode | None:
+    """The error when the response repeats a single-valued header with different values.
 
     Chromium's net stack refuses such a response outright (HttpNetworkTransaction), whatever its status.
     """
