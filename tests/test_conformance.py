@@ -31,7 +31,7 @@ def observations(chromium_browser: Browser) -> dict[str, Observation]:  # noqa: 
 def engine() -> harness.Engine:
     evaluate = harness.load_engine()
     if evaluate is None:
-        pytest.skip("corskit.scenario.evaluate does not exist yet")
+        pytest.skip("corskit.tools.scenario.evaluate does not exist yet")
     return evaluate
 
 

@@ -8,10 +8,10 @@
 
 from __future__ import annotations
 
-from .errors import ConfigError, CORSError, ErrorCode
-from .origins import Origin, OriginError, normalize_origin, parse_origin
-from .policy import ActualDecision, ConfigWarning, Policy, PreflightDecision
-from .routing import PathPolicies
+from .server.policy import ActualDecision, ConfigWarning, Policy, PreflightDecision
+from .server.routing import PathPolicies
+from .spec.errors import ConfigError, CORSError, ErrorCode
+from .spec.origins import Origin, OriginError, normalize_origin, parse_origin
 
 __version__ = "0.1.0"
 

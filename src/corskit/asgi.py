@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from .policy import ActualDecision, Policy, is_preflight
-from .routing import PathPolicies, build_policy
+from .server.policy import ActualDecision, Policy, is_preflight
+from .server.routing import PathPolicies, build_policy
 
 __all__ = ["CORSMiddleware"]
 

@@ -30,9 +30,9 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
-from .errors import ConfigError
-from .policy import OPTION_NAMES, ActualDecision, Policy, PreflightDecision, is_owned_header, is_preflight
-from .routing import PathPolicies
+from .server.policy import OPTION_NAMES, ActualDecision, Policy, PreflightDecision, is_owned_header, is_preflight
+from .server.routing import PathPolicies
+from .spec.errors import ConfigError
 
 __all__ = ["CorsMiddleware", "CorskitConfig", "policy_from_settings"]
 

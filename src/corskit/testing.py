@@ -26,8 +26,8 @@ import httpx
 
 from .browser import Fetch, PreflightCache, Request, Response, Result, SendRequest, WireRequest
 from .browser.request import CREDENTIALS, MODES, REDIRECT_MODES, Credentials, Mode, RedirectMode
-from .errors import CORSError
-from .origins import normalize_origin
+from .spec.errors import CORSError
+from .spec.origins import normalize_origin
 
 __all__ = ["CORSTransport", "async_browser_client", "browser_client"]
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .errors import ConfigError
-from .policy import Policy, is_preflight, logger
-from .routing import PathPolicies, build_policy
+from .server.policy import Policy, is_preflight, logger
+from .server.routing import PathPolicies, build_policy
+from .spec.errors import ConfigError
 
 __all__ = ["CORSMiddleware"]
 

@@ -15,7 +15,7 @@ from corskit.audit.probes import (
     trusted_candidates,
     trusted_variants,
 )
-from corskit.origins import parse_origin, parse_url
+from corskit.spec.origins import parse_origin, parse_url
 
 
 def site(url: str) -> Site:

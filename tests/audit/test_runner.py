@@ -11,7 +11,7 @@ from corskit.audit import AuditOptions, scan
 from corskit.audit.runner import RateLimiter, Throttle, normalize_target
 from corskit.browser import Response, WireRequest
 from corskit.cli import audit as audit_cli
-from corskit.network import NetworkError
+from corskit.tools.network import NetworkError
 from tests.audit.conftest import run_audit
 from tests.loopback import serve
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from corskit.audit import AuditOptions, scan
 from corskit.browser import Response, WireRequest
-from corskit.network import NetworkError
+from corskit.tools.network import NetworkError
 from tests.audit.conftest import jsonl, run_audit
 from tests.audit.zoo import free_port
 from tests.loopback import serve

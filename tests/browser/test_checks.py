@@ -10,7 +10,7 @@ import pytest
 
 from corskit.browser.checks import cors_check, preflight_cors_check
 from corskit.browser.wire import Response
-from corskit.errors import PREFLIGHT_VARIANT, ErrorCode
+from corskit.spec.errors import PREFLIGHT_VARIANT, ErrorCode
 
 from ._util import APP
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corskit.browser import Fetch, Request, Response, SendRequest, arun, run
-from corskit.errors import CORSError, ErrorCode
+from corskit.spec.errors import CORSError, ErrorCode
 
 from ._util import API, APP, Server, acao, fetch
 

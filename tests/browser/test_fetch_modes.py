@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corskit.browser import Request
-from corskit.errors import ErrorCode
+from corskit.spec.errors import ErrorCode
 
 from ._util import API, APP, Server, acao, fetch
 

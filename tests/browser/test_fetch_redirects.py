@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from corskit.browser import Request
-from corskit.errors import ErrorCode
+from corskit.spec.errors import ErrorCode
 
 from ._util import API, APP, OTHER, Server, acao, fetch
 

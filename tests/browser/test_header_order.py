@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from corskit.browser import Request, Response, run
 from corskit.browser.header_order import case_folding_hash, chromium_header_order, hash_map_order
-from corskit.errors import ErrorCode
+from corskit.spec.errors import ErrorCode
 
 API = "http://api.test/r"
 APP = "http://app.test"

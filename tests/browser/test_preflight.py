@@ -19,8 +19,8 @@ from corskit.browser.preflight import (
     preflight_request,
 )
 from corskit.browser.wire import Response
-from corskit.errors import ErrorCode
-from corskit.headers import TOKEN_CHARS
+from corskit.spec.errors import ErrorCode
+from corskit.spec.headers import TOKEN_CHARS
 
 from ._util import API, APP
 

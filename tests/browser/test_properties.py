@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from corskit.browser import Request, Response, Result, WireRequest, run
 from corskit.browser.fetch import MAX_REDIRECTS
-from corskit.headers import is_token
-from corskit.safelist import is_forbidden_request_header, is_no_cors_safelisted_request_header, normalize_method
-from corskit.scenario import ScenarioError, evaluate, parse_scenario
+from corskit.spec.headers import is_token
+from corskit.spec.safelist import is_forbidden_request_header, is_no_cors_safelisted_request_header, normalize_method
+from corskit.tools.scenario import ScenarioError, evaluate, parse_scenario
 
 from ._util import API, APP, OTHER
 

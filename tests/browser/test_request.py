@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corskit.browser.request import Rejected, Request, combine_headers, prepare
-from corskit.errors import ErrorCode
+from corskit.spec.errors import ErrorCode
 
 
 def rejected(request: Request) -> tuple[ErrorCode, str]:

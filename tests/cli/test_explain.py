@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corskit.cli import build_app
-from corskit.scenario import evaluate
+from corskit.tools.scenario import evaluate
 
 APP, URL = "http://app.test", "http://api.test/r"
 EXAMPLE = Path(__file__).parent.parent.parent / "examples" / "scenarios" / "put-missing-header.json"

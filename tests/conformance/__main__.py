@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"Chromium {version}; {len(observations)} scenarios in {elapsed:.1f}s")
     if engine is None:
-        print("the engine has no corskit.scenario.evaluate yet: nothing to compare (use --observe)")
+        print("the engine has no corskit.tools.scenario.evaluate yet: nothing to compare (use --observe)")
         broken = [o for o in observations if o.broken]
         for o in broken:
             print(f"BROKEN {o.category}/{o.name}: {'; '.join(o.broken)}")

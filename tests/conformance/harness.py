@@ -60,9 +60,9 @@ def observe(browser: Browser, cases: Iterable[Case]) -> Iterator[Observation]:
 
 
 def load_engine() -> Engine | None:
-    """``corskit.scenario.evaluate`` when the engine provides it, else ``None`` (imported lazily)."""
+    """``corskit.tools.scenario.evaluate`` when the engine provides it, else ``None`` (imported lazily)."""
     try:
-        from corskit.scenario import evaluate
+        from corskit.tools.scenario import evaluate
     except ImportError:
         return None
     return evaluate

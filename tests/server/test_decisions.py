@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corskit import Policy
-from corskit.headers import has_unsafe_wire_bytes
-from corskit.origins import parse_origin
-from corskit.policy import CACHE_SIZE, ActualDecision, is_preflight, merge_vary
+from corskit.server.policy import CACHE_SIZE, ActualDecision, is_preflight, merge_vary
+from corskit.spec.headers import has_unsafe_wire_bytes
+from corskit.spec.origins import parse_origin
 
 APP = "https://app.example.com"
 EVIL = "https://evil.example.net"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from corskit import ConfigError, Policy
-from corskit.origins import Origin
-from corskit.patterns import compile_origin_pattern, is_public_suffix
+from corskit.server.patterns import compile_origin_pattern, is_public_suffix
+from corskit.spec.origins import Origin
 
 SUB = compile_origin_pattern("https://*.example.com")
 

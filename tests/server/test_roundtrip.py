@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from corskit import Policy
 from corskit.asgi import CORSMiddleware
 from corskit.browser import Request, Response, WireRequest, run
-from corskit.headers import has_unsafe_wire_bytes
+from corskit.spec.headers import has_unsafe_wire_bytes
 
 API = "https://api.test/r"
 PAGES = [

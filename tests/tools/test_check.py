@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from typer.testing import CliRunner
 
-from corskit.check import check
 from corskit.cli import build_app
-from corskit.errors import ErrorCode
+from corskit.spec.errors import ErrorCode
+from corskit.tools.check import check
 from tests.loopback import Answer, Seen, Server, serve
 
 APP = "http://app.test"
@@ -233,7 +233,7 @@ def test_preflight_is_sent_exactly_as_chromium_sends_it() -> None:
 
 
 def test_cookie_is_sent_only_on_credentialed_requests() -> None:
-    from corskit.network import NetworkOptions
+    from corskit.tools.network import NetworkOptions
 
     handler = cors_server(actual=lambda s: (200, reflect(s, ("Access-Control-Allow-Credentials", "true")), b""))
     with serve(handler) as srv:

@@ -6,8 +6,8 @@ from typer.testing import CliRunner
 
 from corskit.cli import build_app
 from corskit.cli.demo import run_case, serve_demo
-from corskit.demo import CASES
-from corskit.errors import ErrorCode
+from corskit.spec.errors import ErrorCode
+from corskit.tools.demo import CASES
 
 
 def test_every_case_turns_out_as_the_demo_says() -> None:

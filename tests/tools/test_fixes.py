@@ -11,8 +11,8 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from corskit.browser import Request
-from corskit.fixes import STACKS, Need, render
 from corskit.testing import browser_client
+from corskit.tools.fixes import STACKS, Need, render
 
 SPA = "https://app.example"
 NEEDS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ..browser.wire import Response
-from ..headers import lowercase_ascii, split_list
+from ..spec.headers import lowercase_ascii, split_list
 
 #: ``shared``: explicitly storable by shared caches (public, s-maxage, max-age > 0, Expires);
 #: ``heuristic``: no freshness information at all (a cache may still apply a default TTL, as Varnish does);

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..fixes import Need
+from ..tools.fixes import Need
 from .catalog import Severity, severity_rank
 
 
@@ -22,7 +22,7 @@ class Finding:
     why: str
     fix: str
     #: What a correct configuration allows (the trusted origin, credentials), for framework snippets
-    #: (:func:`corskit.fixes.render`); not part of the JSON.
+    #: (:func:`corskit.tools.fixes.render`); not part of the JSON.
     config: Need | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:

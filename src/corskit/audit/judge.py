@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..browser import Response, Result
-from ..fixes import Need
-from ..headers import parse_token_list
-from ..origins import parse_origin
+from ..spec.headers import parse_token_list
+from ..spec.origins import parse_origin
+from ..tools.fixes import Need
 from . import caching
 from .catalog import Rule, Severity, rule, severity_rank
 from .findings import Finding

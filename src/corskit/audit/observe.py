@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 
 from ..browser import Fetch, Request, Response, Result, SendRequest, WireRequest
 from ..browser.preflight import PreflightResult, check_preflight_response, preflight_request
-from ..errors import ErrorCode
-from ..network import NetworkError
-from ..origins import parse_origin, parse_url
+from ..spec.errors import ErrorCode
+from ..spec.origins import parse_origin, parse_url
+from ..tools.network import NetworkError
 from .probes import (
     UNTRUSTED_KINDS,
     Probe,

@@ -1,6 +1,6 @@
 """The probe origins: what an attacker could put in ``Origin``, derived from the target and from trusted origins.
 
-Every probe is an origin a real browser can send: candidates go through :func:`corskit.origins.parse_origin`, the
+Every probe is an origin a real browser can send: candidates go through :func:`corskit.spec.origins.parse_origin`, the
 strict parser that accepts only canonical serialized origins, so Safari-only hosts (with ``{``, ``}``, `` ` ``…)
 and anything else Chromium and Firefox cannot produce are never sent.
 """
@@ -11,7 +11,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Literal
 
-from ..origins import URL, Origin, parse_origin
+from ..spec.origins import URL, Origin, parse_origin
 
 #: The attacker's own domain (reserved by RFC 2606, so it can never be a real trusted origin).
 ATTACKER_DOMAIN = "attacker.example"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..browser import Response, WireRequest
-from ..network import NetworkError, NetworkOptions
+from ..tools.network import NetworkError, NetworkOptions
 from .findings import TargetReport
 from .judge import judge
 from .observe import Sender, TargetError, observe
@@ -140,8 +140,8 @@ async def _batches(lines: Iterable[str], size: int = 256) -> AsyncIterator[list[
 
 
 def network_sender(client: object, options: NetworkOptions) -> Sender:
-    """A sender that puts the engine's requests on the network with :func:`corskit.network.asend`."""
-    from ..network import asend
+    """A sender that puts the engine's requests on the network with :func:`corskit.tools.network.asend`."""
+    from ..tools.network import asend
 
     async def send(wire: WireRequest) -> Response:
         return await asend(client, wire, options)  # type: ignore[arg-type]
@@ -162,7 +162,7 @@ async def scan(
     """
     options = options or AuditOptions()
     if send is None:
-        from ..network import async_client
+        from ..tools.network import async_client
 
         async with async_client(options.network, max_connections=max(1, options.concurrency)) as client:
             async for report in _scan(lines, options, network_sender(client, options.network)):

@@ -12,7 +12,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from ..headers import HeaderList
+from ..spec.headers import HeaderList
 from .preflight import PreflightResult
 
 MAX_ENTRIES = 1024

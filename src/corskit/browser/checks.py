@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import PREFLIGHT_VARIANT, ErrorCode
-from ..origins import parse_url
+from ..spec.errors import PREFLIGHT_VARIANT, ErrorCode
+from ..spec.origins import parse_url
 from .wire import Response
 
 
@@ -14,7 +14,7 @@ class Failure:
     """A failed check: the error code and Chromium's "failed parameter" (the offending value or name).
 
     ``url`` is the URL Chromium names when it is not the current one (a redirect target); ``variant`` picks the
-    message text when a code has several (see :func:`corskit.errors.format_message`).
+    message text when a code has several (see :func:`corskit.spec.errors.format_message`).
     """
 
     code: ErrorCode

@@ -20,9 +20,9 @@ from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..errors import CORSError, ErrorCode, format_message
-from ..headers import canonical_range, lowercase_ascii
-from ..origins import URL, Origin, normalize_origin, parse_url
+from ..spec.errors import CORSError, ErrorCode, format_message
+from ..spec.headers import canonical_range, lowercase_ascii
+from ..spec.origins import URL, Origin, normalize_origin, parse_url
 from .cache import PreflightCache
 from .checks import Failure, cors_check
 from .filtering import ResponseType, ScriptResponse, script_view

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..headers import lowercase_ascii, parse_token_list
-from ..safelist import FORBIDDEN_RESPONSE_HEADERS, is_safelisted_response_header
+from ..spec.headers import lowercase_ascii, parse_token_list
+from ..spec.safelist import FORBIDDEN_RESPONSE_HEADERS, is_safelisted_response_header
 from .wire import Response
 
 ResponseType = Literal["basic", "cors", "opaque", "opaqueredirect"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import ErrorCode
-from ..headers import HeaderList, lowercase_ascii, parse_token_list
-from ..safelist import (
+from ..spec.errors import ErrorCode
+from ..spec.headers import HeaderList, lowercase_ascii, parse_token_list
+from ..spec.safelist import (
     SAFELISTED_METHODS,
     classify_request_headers,
     cors_unsafe_request_header_names,

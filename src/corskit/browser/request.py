@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..errors import ErrorCode
-from ..headers import HeaderList, is_token, is_valid_header_value, lowercase_ascii, normalize_value
-from ..origins import URL, parse_url
-from ..safelist import (
+from ..spec.errors import ErrorCode
+from ..spec.headers import HeaderList, is_token, is_valid_header_value, lowercase_ascii, normalize_value
+from ..spec.origins import URL, parse_url
+from ..spec.safelist import (
     SAFELISTED_METHODS,
     is_forbidden_method,
     is_forbidden_request_header,

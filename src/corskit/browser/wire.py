@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..errors import ErrorCode
-from ..headers import HeaderList, get_combined
+from ..spec.errors import ErrorCode
+from ..spec.headers import HeaderList, get_combined
 
 RequestKind = Literal["preflight", "actual"]
 

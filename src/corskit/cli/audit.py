@@ -24,10 +24,10 @@ from rich.text import Text
 
 from ..audit import AuditOptions, SarifWriter, Summary, TargetReport, jsonl_line, parse_severity, scan
 from ..audit.catalog import SEVERITIES, Severity
-from ..fixes import STACKS, Stack
-from ..fixes import render as render_config
-from ..network import NetworkOptions
-from ..origins import OriginError, normalize_origin
+from ..spec.origins import OriginError, normalize_origin
+from ..tools.fixes import STACKS, Stack
+from ..tools.fixes import render as render_config
+from ..tools.network import NetworkOptions
 from .check import parse_header
 
 EXIT_FINDINGS = 1

@@ -11,10 +11,10 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from ..browser.request import CREDENTIALS, Credentials
-from ..check import CheckReport, check
-from ..fixes import STACKS, Stack
-from ..network import NetworkOptions
-from ..origins import OriginError, normalize_origin, parse_url
+from ..spec.origins import OriginError, normalize_origin, parse_url
+from ..tools.check import CheckReport, check
+from ..tools.fixes import STACKS, Stack
+from ..tools.network import NetworkOptions
 from .render import render_fix, render_result
 
 _LANG = {"nginx": "nginx", "express": "javascript"}

@@ -15,9 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..browser.request import CREDENTIALS
-from ..check import CheckReport, check
-from ..demo import CASES, Case, build_app
-from ..network import NetworkOptions
+from ..tools.check import CheckReport, check
+from ..tools.demo import CASES, Case, build_app
+from ..tools.network import NetworkOptions
 from .render import render_fix, render_result
 
 

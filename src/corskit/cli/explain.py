@@ -10,9 +10,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from ..fixes import suggest
-from ..origins import normalize_origin
-from ..scenario import ScenarioError, parse_scenario, play
+from ..spec.origins import normalize_origin
+from ..tools.fixes import suggest
+from ..tools.scenario import ScenarioError, parse_scenario, play
 from .render import render_fix, render_result
 
 EXIT_ALLOWED, EXIT_BLOCKED, EXIT_USAGE = 0, 1, 2

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from ..browser import Result
 from ..browser.wire import Response
-from ..fixes import Fix
+from ..tools.fixes import Fix
 
 # Response headers worth showing in a trace: the CORS ones and those that steer caching and redirects.
 _RELEVANT_PREFIXES = ("access-control-",)

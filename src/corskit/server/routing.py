@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import ConfigError
+from ..spec.errors import ConfigError
 from .policy import Policy
 
 __all__ = ["PathPolicies", "build_policy"]

@@ -20,10 +20,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .browser.fetch import Result, run
-from .browser.request import CREDENTIALS, MODES, REDIRECT_MODES, Credentials, Mode, RedirectMode, Request
-from .browser.wire import Response, WireRequest
-from .origins import OriginError, normalize_origin, parse_url
+from ..browser.fetch import Result, run
+from ..browser.request import CREDENTIALS, MODES, REDIRECT_MODES, Credentials, Mode, RedirectMode, Request
+from ..browser.wire import Response, WireRequest
+from ..spec.origins import OriginError, normalize_origin, parse_url
 
 #: Keys a scenario may carry for people and tools; the engine ignores them.
 ANNOTATION_KEYS = frozenset({"name", "category", "note", "description", "tags", "expect", "id"})

@@ -75,7 +75,7 @@ async def legacy(scope: Scope, receive: Receive, send: Send) -> None:
 
 def build_app() -> Callable[[Scope, Receive, Send], Awaitable[None]]:
     """The demo ASGI app: ``/api`` behind corskit, ``/legacy`` hand-written."""
-    from .asgi import CORSMiddleware
+    from ..asgi import CORSMiddleware
 
     protected = CORSMiddleware(
         api,

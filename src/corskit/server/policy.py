@@ -22,17 +22,17 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, NamedTuple, TypeAlias, TypeVar
 
-from .errors import ConfigError
-from .headers import is_token, lowercase_ascii, split_list
-from .origins import MAX_ORIGIN_LENGTH, OriginError, normalize_origin, parse_origin
-from .patterns import OriginPattern, compile_origin_pattern, compile_origin_regex
-from .safelist import (
+from ..spec.errors import ConfigError
+from ..spec.headers import is_token, lowercase_ascii, split_list
+from ..spec.origins import MAX_ORIGIN_LENGTH, OriginError, normalize_origin, parse_origin
+from ..spec.safelist import (
     FORBIDDEN_RESPONSE_HEADERS,
     SAFELISTED_METHODS,
     is_forbidden_method,
     is_forbidden_request_header,
     normalize_method,
 )
+from .patterns import OriginPattern, compile_origin_pattern, compile_origin_regex
 
 __all__ = [
     "ActualDecision",

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from corskit.errors import PREFLIGHT_VARIANT, CORSError, ErrorCode, format_message
+from corskit.spec.errors import PREFLIGHT_VARIANT, CORSError, ErrorCode, format_message
 
 URL = "http://api.test/r"
 ORIGIN = "http://app.test"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corskit.headers import (
+from corskit.spec.headers import (
     MAX_LIST_ITEMS,
     MAX_VALUE_LENGTH,
     get_all,

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import ConfigError
-from .origins import Origin, OriginError, normalize_origin
+from ..spec.errors import ConfigError
+from ..spec.origins import Origin, OriginError, normalize_origin
 
 _FORMS = "supported wildcards: 'https://*.example.com' (any subdomain) and 'http://localhost:*' (any port)"
 

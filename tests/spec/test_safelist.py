@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corskit.safelist import (
+from corskit.spec.safelist import (
     FORBIDDEN_RESPONSE_HEADERS,
     MAX_SAFELISTED_TOTAL,
     MAX_SAFELISTED_VALUE,

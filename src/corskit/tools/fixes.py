@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .browser.fetch import Result
-from .browser.preflight import unsafe_header_names
-from .browser.request import Request
-from .browser.wire import Response
-from .errors import ErrorCode
-from .safelist import SAFELISTED_METHODS
+from ..browser.fetch import Result
+from ..browser.preflight import unsafe_header_names
+from ..browser.request import Request
+from ..browser.wire import Response
+from ..spec.errors import ErrorCode
+from ..spec.safelist import SAFELISTED_METHODS
 
 Stack = Literal["corskit", "starlette", "fastapi", "flask-cors", "django", "express", "nginx"]
 STACKS: tuple[Stack, ...] = ("corskit", "starlette", "fastapi", "flask-cors", "django", "express", "nginx")

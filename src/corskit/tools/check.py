@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .browser import Fetch, Request, Result, SendRequest
-from .browser.request import Credentials
+from ..browser import Fetch, Request, Result, SendRequest
+from ..browser.request import Credentials
+from ..spec.headers import HeaderList
 from .fixes import Fix, Stack, suggest
-from .headers import HeaderList
 from .network import NetworkError, NetworkOptions, send, sync_client
 
 #: Methods a check sends without being told to: they have no side effects by definition.

@@ -14,7 +14,7 @@ from typing import Literal
 
 import httpx
 
-from .browser.wire import Response, WireRequest
+from ..browser.wire import Response, WireRequest
 
 NetworkErrorKind = Literal["refused", "dns", "tls", "timeout", "protocol", "other"]
 

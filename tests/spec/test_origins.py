@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corskit.origins import Origin, OriginError, normalize_origin, parse_origin, parse_url, url_origin
+from corskit.spec.origins import Origin, OriginError, normalize_origin, parse_origin, parse_url, url_origin
 
 # --- serialization ----------------------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from corskit.scenario import ScenarioError, evaluate, parse_scenario, play
+from corskit.tools.scenario import ScenarioError, evaluate, parse_scenario, play
 
 APP, URL = "http://app.test", "http://api.test/r"
 
@@ -209,7 +209,7 @@ def test_choice_errors_list_the_options() -> None:
 
 
 def test_bundled_example_is_valid() -> None:
-    example = Path(__file__).parent.parent / "examples" / "scenarios" / "put-missing-header.json"
+    example = Path(__file__).parents[2] / "examples" / "scenarios" / "put-missing-header.json"
     result = play(parse_scenario(json.loads(example.read_text(encoding="utf-8"))))
     assert result.error is not None
     assert result.error.value == "header_disallowed_by_preflight_response"
