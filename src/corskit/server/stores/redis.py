@@ -96,7 +96,8 @@ class RedisOriginStore:
         retry_interval: float = 1.0,
     ) -> None:
         if not isinstance(url, str) or urlsplit(url).scheme not in ("redis", "rediss", "unix"):
-            raise ConfigError(f"url must be a redis://, rediss:// or unix:// URL, got {url!r}")
+            # The URL itself is not repeated: it may hold a password.
+            raise ConfigError("url must be a redis://, rediss:// or unix:// URL, e.g. redis://localhost:6379/0")
         if not isinstance(namespace, str) or not namespace.isprintable() or not 0 < len(namespace) <= 64:
             raise ConfigError(f"namespace must be printable text of 1 to 64 characters, got {namespace!r}")
         self.url = url
