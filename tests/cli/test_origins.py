@@ -65,10 +65,11 @@ def test_the_url_comes_from_the_environment(server: RedisServer, monkeypatch: py
     ],
 )
 def test_bad_input_is_a_usage_error_that_changes_nothing(server: RedisServer, args: list[str], says: str) -> None:
-    code, out, err = run(*args[:1], "--redis", server.url, "--namespace", "t3", *args[1:])
+    code, _out, err = run(*args[:1], "--redis", server.url, "--namespace", "t3", *args[1:])
     assert code == 2
     assert says in " ".join(err.replace("│", " ").split())
-    assert "\x1b" not in err and "secret" not in err
+    assert "\x1b" not in err
+    assert "secret" not in err
     assert run("list", "--redis", server.url, "--namespace", "t3")[1] == ""
 
 
@@ -76,7 +77,7 @@ def test_redis_unreachable_is_exit_2_with_where() -> None:
     from tests._redis import free_port
 
     port = free_port()
-    code, out, err = run("list", "--redis", f"redis://127.0.0.1:{port}/0")
+    code, _out, err = run("list", "--redis", f"redis://127.0.0.1:{port}/0")
     assert code == 2
     assert f"Redis at redis://127.0.0.1:{port}/0 did not answer" in err
     assert "Traceback" not in err
