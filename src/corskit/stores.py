@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from .server.stores import MemoryOriginStore, OriginStore, StoredOrigin, StoreError
-
-if TYPE_CHECKING:
-    from .server.stores.redis import RedisOriginStore
-
-__all__ = ["MemoryOriginStore", "OriginStore", "RedisOriginStore", "StoreError", "StoredOrigin"]
-
-
-def __getattr__(name: str) -> Any:
-    if name == "RedisOriginStore":
-        from .server.stores.redis import RedisOriginStore
-
-        return RedisOriginStore
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+from .server.stores import UNKNOWN as UNKNOWN
+from .server.stores import MemoryOriginStore as MemoryOriginStore
+from .server.stores import OriginStore as OriginStore
+from .server.stores import StoredOrigin as StoredOrigin
+from .server.stores import StoreError as StoreError
+from .server.stores import __all__ as __all__
+from .server.stores import __getattr__ as __getattr__  # RedisOriginStore, on first use (the redis extra)

@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .base import OriginStore, StoreError
+from .cache import UNKNOWN
 from .entry import StoredOrigin
 from .memory import MemoryOriginStore
 
 if TYPE_CHECKING:
     from .redis import RedisOriginStore
 
-__all__ = ["MemoryOriginStore", "OriginStore", "RedisOriginStore", "StoreError", "StoredOrigin"]
+__all__ = ["UNKNOWN", "MemoryOriginStore", "OriginStore", "RedisOriginStore", "StoreError", "StoredOrigin"]
 
 
 def __getattr__(name: str) -> Any:

@@ -2,8 +2,10 @@
 
 A :class:`~corskit.Policy` consults its ``origin_store`` only for origins its static rules refused, with the
 canonical origin the browser sent (never ``null``, never a malformed value), and reads the answer on every request:
-so :meth:`OriginStore.lookup` must answer from memory for an origin it has seen (no I/O on the hot path), and
-:meth:`OriginStore.alookup` must never block the event loop. Neither raises: a store that cannot answer refuses.
+so :meth:`OriginStore.peek` answers from memory for an origin it has seen (no I/O on the hot path), and on
+:data:`UNKNOWN` the policy calls :meth:`OriginStore.lookup` (sync servers: bounded by a timeout) or
+:meth:`OriginStore.alookup` (async servers: never blocks the event loop). Neither raises: a store that cannot
+answer refuses.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
+from .cache import Peek
 from .entry import StoredOrigin
 
 __all__ = ["OriginStore", "StoreError"]
@@ -23,6 +26,10 @@ class StoreError(Exception):
 @runtime_checkable
 class OriginStore(Protocol):
     """An allow-list of exact origins, with per-origin attributes, that can change while the app runs."""
+
+    def peek(self, origin: str) -> Peek:
+        """The answer this process already knows, without any I/O: the entry, ``None`` (not stored), or
+        :data:`~corskit.server.stores.cache.UNKNOWN` (call :meth:`lookup` or :meth:`alookup`)."""
 
     def lookup(self, origin: str) -> StoredOrigin | None:
         """The entry for canonical *origin*, or ``None`` (not stored, or the store cannot say: refused)."""

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import threading
 from enum import Enum
-from typing import Literal, TypeVar
+from typing import Literal, TypeAlias, TypeVar
 
 from .entry import StoredOrigin
 
-__all__ = ["UNKNOWN", "LocalCache", "Unknown"]
+__all__ = ["UNKNOWN", "LocalCache", "Peek", "Unknown"]
 
 
 class Unknown(Enum):
@@ -27,7 +27,8 @@ class Unknown(Enum):
 
 
 UNKNOWN = Unknown.UNKNOWN
-Peek = StoredOrigin | None | Literal[Unknown.UNKNOWN]
+#: A cached answer: the entry, ``None`` (refused), or :data:`UNKNOWN` (ask the store).
+Peek: TypeAlias = "StoredOrigin | Literal[Unknown.UNKNOWN] | None"
 
 
 class LocalCache:

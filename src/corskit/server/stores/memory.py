@@ -28,6 +28,9 @@ class MemoryOriginStore:
             entry = item if isinstance(item, StoredOrigin) else StoredOrigin.create(item)
             self._entries[entry.origin] = entry
 
+    def peek(self, origin: str) -> StoredOrigin | None:
+        return self._entries.get(origin)
+
     def lookup(self, origin: str) -> StoredOrigin | None:
         return self._entries.get(origin)
 

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from ...spec.errors import ConfigError
 from ...spec.origins import MAX_ORIGIN_LENGTH
 from .base import StoreError
-from .cache import UNKNOWN, LocalCache
+from .cache import UNKNOWN, LocalCache, Peek
 from .entry import StoredOrigin, decode_entry, encode_entry
 from .outage import Outage, logger
 
@@ -128,37 +128,44 @@ class RedisOriginStore:
 
     # --- look-ups (the policy's side) -------------------------------------------------------------------------
 
+    def peek(self, origin: str) -> Peek:
+        """The answer from this worker's memory, or :data:`UNKNOWN`: never any I/O."""
+        return self._cache.peek(origin, time.monotonic())
+
     def lookup(self, origin: str) -> StoredOrigin | None:
-        now = time.monotonic()
-        hit = self._cache.peek(origin, now)
+        hit, now, generation = self._before_asking(origin)
         if hit is not UNKNOWN:
             return hit
-        self.start()
-        if not self._outage.may_try(now):
-            return self._cache.stale(origin)
-        generation = self._cache.generation
         try:
             value = self._sync_client().hget(self.key, origin)
         except _FAILURES as exc:
-            self._outage.failed(exc, time.monotonic())
-            return self._cache.stale(origin)
+            return self._failed(origin, exc)
         return self._answer(origin, value, now, generation)
 
     async def alookup(self, origin: str) -> StoredOrigin | None:
-        now = time.monotonic()
-        hit = self._cache.peek(origin, now)
+        hit, now, generation = self._before_asking(origin)
         if hit is not UNKNOWN:
             return hit
-        self.start()
-        if not self._outage.may_try(now):
-            return self._cache.stale(origin)
-        generation = self._cache.generation
         try:
             value = await asyncio.wait_for(self._async_client().hget(self.key, origin), self.timeout)
         except _FAILURES as exc:
-            self._outage.failed(exc, time.monotonic())
-            return self._cache.stale(origin)
+            return self._failed(origin, exc)
         return self._answer(origin, value, now, generation)
+
+    def _before_asking(self, origin: str) -> tuple[Peek, float, int]:
+        """The cached answer, or the stale one during an outage, or :data:`UNKNOWN`: ask Redis (with the time and
+        the cache generation to remember its answer with)."""
+        now = time.monotonic()
+        hit = self._cache.peek(origin, now)
+        if hit is UNKNOWN:
+            self.start()
+            if not self._outage.may_try(now):
+                hit = self._cache.stale(origin)
+        return hit, now, self._cache.generation
+
+    def _failed(self, origin: str, error: BaseException) -> StoredOrigin | None:
+        self._outage.failed(error, time.monotonic())
+        return self._cache.stale(origin)
 
     def _answer(self, origin: str, value: Any, now: float, generation: int) -> StoredOrigin | None:
         if self._outage.recovered(time.monotonic()):
