@@ -1,0 +1,33 @@
+"""A :class:`~.sequence.Diagram` as a standalone HTML page: the SVG inline, the Mermaid source underneath. No
+script, no external resources; light or dark with the reader's preference."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from .mermaid import to_mermaid
+from .sequence import Diagram
+from .svg import to_svg
+
+_PAGE_STYLE = (
+    ":root{color-scheme:light dark}"
+    "body{margin:2rem;font:14px/1.5 system-ui,sans-serif;background:Canvas;color:CanvasText}"
+    "figure{margin:0;overflow-x:auto}"
+    "pre{font-size:12px;overflow-x:auto}"
+)
+
+
+def to_html(diagram: Diagram) -> str:
+    """A complete HTML document showing the diagram."""
+    title = escape(diagram.title)
+    return (
+        "<!doctype html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="color-scheme" content="light dark">\n'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+        f"<title>{title}</title>\n<style>{_PAGE_STYLE}</style>\n</head>\n<body>\n"
+        f"<figure>\n{to_svg(diagram)}\n<figcaption>{title}</figcaption>\n</figure>\n"
+        "<details><summary>Mermaid source</summary>\n"
+        f"<pre>{escape(to_mermaid(diagram))}</pre>\n</details>\n"
+        "</body>\n</html>\n"
+    )
