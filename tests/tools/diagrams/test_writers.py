@@ -121,3 +121,10 @@ def test_render_picks_the_format_and_refuses_unknown_ones() -> None:
     assert out["mermaid"].startswith("sequenceDiagram\n")
     with pytest.raises(ValueError, match="choose one of svg, html, mermaid"):
         render(APP, request, result, fmt="png")  # type: ignore[arg-type]
+
+
+def test_the_readme_diagram_is_current() -> None:
+    from scripts.docs_images import IMAGES, readme_diagram
+
+    committed = (IMAGES / "put-missing-header.svg").read_text(encoding="utf-8")
+    assert committed == readme_diagram(), "docs/images/put-missing-header.svg is stale: run make docs-images"

@@ -15,7 +15,7 @@ from typing import Literal
 from ...browser.fetch import Result
 from ...browser.request import Request
 from ..fixes import Fix
-from .html import to_html
+from .html import to_html, to_html_page
 from .mermaid import to_mermaid
 from .sequence import Arrow, Diagram, Line, Note, Party, sequence
 from .svg import to_svg
@@ -53,6 +53,7 @@ __all__ = [
     "render",
     "sequence",
     "to_html",
+    "to_html_page",
     "to_mermaid",
     "to_svg",
 ]

@@ -274,7 +274,14 @@ def _outcome(result: Result) -> list[Step]:
     if result.allowed:
         view = result.response
         if view is None:  # a check that stopped before the actual request
-            return [Note(BROWSER, BROWSER, (Line("✓ preflight passed", "good"),), "good")]
+            return [
+                Note(
+                    BROWSER,
+                    BROWSER,
+                    (Line("✓ preflight passed", "good"), Line("(the request itself was not sent)", "dim")),
+                    "good",
+                )
+            ]
         readable = ", ".join(n for n, _ in view.headers) or "none"
         lines = (Line(clean(f"script can read: {readable}", 90), "dim"),) if view.type != "opaque" else ()
         kind = {"opaque": "opaque response (status 0, no headers)", "opaqueredirect": "opaque redirect"}.get(
