@@ -83,6 +83,9 @@ class Result:
     dropped_headers: tuple[str, ...] = ()
     #: The failed parameter behind ``message`` (a header value or name, a method).
     param: str = ""
+    #: Indices into ``exchanges`` of the actual requests sent without a preflight because the preflight cache
+    #: covered them (a preflight would have been needed otherwise).
+    preflight_cache_hits: tuple[int, ...] = ()
 
     @property
     def sent(self) -> tuple[WireRequest, ...]:
@@ -151,6 +154,7 @@ class Fetch:
         self.page = page or f"{self.origin.serialize()}/"
         self._exchanges: list[Exchange] = []
         self._warnings: list[Warning] = []
+        self._cache_hits: list[int] = []
         self._steps = self._run()
         self._started = False
         self._result: Result | None = None
@@ -194,6 +198,7 @@ class Fetch:
             initial_url=exchanges[0].request.url if exchanges else last,
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
+            preflight_cache_hits=tuple(i for i in self._cache_hits if i < len(exchanges)),
         )
         return self._result
 
@@ -245,7 +250,9 @@ class Fetch:
             if state.tainting == "cors" and needs_preflight(state.method, state.headers, self.profile):
                 # Chromium keys its preflight cache on the URL with its fragment.
                 covered = self.cache.covers(origin, shown, state.method, state.headers, include_credentials=include)
-                if not covered:
+                if covered:
+                    self._cache_hits.append(len(self._exchanges))
+                else:
                     preflight = preflight_request(url, origin, state.method, state.headers, self.profile)
                     answer = yield preflight
                     verdict = _refused_by_network(answer) or self._judge_preflight(answer, origin, state)
@@ -389,6 +396,7 @@ class Fetch:
             initial_url=initial or url,
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
+            preflight_cache_hits=tuple(self._cache_hits),
             param=failure.param,
         )
 
@@ -410,6 +418,7 @@ class Fetch:
             initial_url=initial,
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
+            preflight_cache_hits=tuple(self._cache_hits),
         )
 
 
