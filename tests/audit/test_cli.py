@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from corskit.audit.catalog import RULES
-from corskit.audit.runner import normalize_target
+from corskit.audit.targets import normalize_target
 from corskit.cli import audit as audit_cli
 from tests.audit.conftest import jsonl, run_audit
 from tests.audit.zoo import Zoo

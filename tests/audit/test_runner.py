@@ -8,7 +8,8 @@ import time
 import pytest
 
 from corskit.audit import AuditOptions, scan
-from corskit.audit.runner import RateLimiter, Throttle, normalize_target
+from corskit.audit.runner import RateLimiter, Throttle
+from corskit.audit.targets import normalize_target
 from corskit.browser import Response, WireRequest
 from corskit.cli import audit as audit_cli
 from corskit.tools.network import NetworkError

@@ -9,9 +9,7 @@ a report with ``error`` set; it never stops the scan.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
-import re
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from ..tools.network import NetworkError, NetworkOptions
 from .findings import TargetReport
 from .judge import judge
 from .observe import Sender, TargetError, observe
+from .targets import MAX_LINE, Target, normalize_target
 
 logger = logging.getLogger("corskit")
 
@@ -29,8 +28,6 @@ T = TypeVar("T")
 
 #: Network failures worth another try: the next attempt may well succeed.
 TRANSIENT = frozenset({"timeout", "protocol", "other"})
-#: Longest accepted input line (a URL longer than this is reported, not fetched).
-MAX_LINE = 8192
 
 
 @dataclass(frozen=True)
@@ -94,62 +91,37 @@ class Throttle:
             attempt += 1
 
 
-#: A target written without a scheme: a host (name, IPv4 or bracketed IPv6), an optional port, an optional path.
-_BARE_TARGET = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(?::\d{1,5})?(?:[/?#]\S*)?")
-
-
-def normalize_target(line: str) -> str | None:
-    """A target line → the URL to audit; ``None`` for blank lines and ``#`` comments.
-
-    A bare host (``api.example.com``, ``127.0.0.1:8000/api``) gets a scheme the way a browser's address bar picks
-    one: ``http://`` for local hosts (``localhost``, an IP address, a single-label name: development servers
-    speak plain HTTP), ``https://`` for every other name. Anything else is kept as written (and refused later if it
-    is not an http(s) URL).
-    """
-    text = line.strip()
-    if not text or text.startswith("#"):
-        return None
-    bare = _BARE_TARGET.fullmatch(text) if "://" not in text else None
-    if bare is not None:
-        scheme = "http" if _local(bare.group("host")) else "https"
-        text = f"{scheme}://{text}"
-    return text
-
-
-def _local(host: str) -> bool:
-    name = host.lower().rstrip(".")
-    if name.startswith("[") or name == "localhost" or name.endswith(".localhost") or "." not in name:
-        return True
-    try:
-        ipaddress.IPv4Address(name)
-    except ValueError:
-        return False
-    return True
-
-
-async def audit_target(target: str, send: Sender, options: AuditOptions) -> TargetReport:
+async def audit_target(target: str | Target, send: Sender, options: AuditOptions) -> TargetReport:
     """Audit one target with *send* (already throttled); never raises for a bad target."""
-    if len(target) > MAX_LINE:
-        return TargetReport(target[:200] + "…", f"the input line is longer than {MAX_LINE} characters")
+    target = target if isinstance(target, Target) else Target(target)
+    if len(target.url) > MAX_LINE:
+        return TargetReport(target.url[:200] + "…", f"the input line is longer than {MAX_LINE} characters")
     try:
-        obs = await observe(target, send, trusted=options.trusted, cookie=options.network.cookie is not None)
+        obs = await observe(
+            target.url,
+            send,
+            trusted=options.trusted,
+            cookie=options.network.cookie is not None,
+            methods=target.methods,
+            headers=target.headers,
+        )
     except TargetError as failure:
-        return TargetReport(target, str(failure))
+        return TargetReport(target.url, str(failure))
     findings = judge(obs)
     error = None
     if obs.failures:
         error = f"{len(obs.failures)} probe(s) got no answer, so findings may be missing: " + "; ".join(
             obs.failures[:3]
         )
-    return TargetReport(target, error, tuple(findings))
+    return TargetReport(target.url, error, tuple(findings))
 
 
-async def _batches(lines: Iterable[str], size: int = 256) -> AsyncIterator[list[str]]:
+async def _batches(lines: Iterable[T], size: int = 256) -> AsyncIterator[list[T]]:
     """Read *lines* in a worker thread, *size* at a time (stdin and files never block the event loop)."""
-    iterator: Iterator[str] = iter(lines)
+    iterator: Iterator[T] = iter(lines)
     loop = asyncio.get_running_loop()
 
-    def take() -> list[str]:
+    def take() -> list[T]:
         batch = []
         for line in iterator:
             batch.append(line)
@@ -175,12 +147,12 @@ def network_sender(client: object, options: NetworkOptions) -> Sender:
 
 
 async def scan(
-    lines: Iterable[str],
+    lines: Iterable[str | Target],
     options: AuditOptions | None = None,
     *,
     send: Sender | None = None,
 ) -> AsyncIterator[TargetReport]:
-    """Audit every target in *lines* (URLs, one per item), yielding reports as targets finish.
+    """Audit every target in *lines* (URLs, one per item, or :class:`Target`), yielding reports as targets finish.
 
     *send* replaces the network (tests pass an in-process app); by default requests go out with httpx, built
     from ``options.network``.
@@ -197,16 +169,16 @@ async def scan(
         yield report
 
 
-async def _scan(lines: Iterable[str], options: AuditOptions, send: Sender) -> AsyncIterator[TargetReport]:
+async def _scan(lines: Iterable[str | Target], options: AuditOptions, send: Sender) -> AsyncIterator[TargetReport]:
     workers = max(1, options.concurrency)
     throttle = Throttle(send, options)
-    todo: asyncio.Queue[str | None] = asyncio.Queue(maxsize=workers * 2)
+    todo: asyncio.Queue[str | Target | None] = asyncio.Queue(maxsize=workers * 2)
     done: asyncio.Queue[TargetReport] = asyncio.Queue(maxsize=workers * 2)
 
     async def produce() -> None:
         async for batch in _batches(lines):
             for line in batch:
-                target = normalize_target(line)
+                target = line if isinstance(line, Target) else normalize_target(line)
                 if target is not None:
                     await todo.put(target)
         for _ in range(workers):
@@ -221,7 +193,8 @@ async def _scan(lines: Iterable[str], options: AuditOptions, send: Sender) -> As
                 report = await audit_target(target, throttle, options)
             except Exception as error:  # a bug must not take the whole scan down: report it for this target
                 logger.exception("audit of %r failed", target)
-                report = TargetReport(target, f"internal error while auditing: {error!r}")
+                url = target.url if isinstance(target, Target) else target
+                report = TargetReport(url, f"internal error while auditing: {error!r}")
             await done.put(report)
 
     tasks = [asyncio.ensure_future(produce()), *(asyncio.ensure_future(work()) for _ in range(workers))]

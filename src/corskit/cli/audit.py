@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from typing import IO, Annotated
 
@@ -20,7 +20,11 @@ from rich.text import Text
 from ..audit import AuditOptions, SarifWriter, parse_severity
 from ..audit.catalog import Severity
 from ..audit.html import HtmlWriter
+from ..audit.imports import FORMATS as IMPORT_FORMATS
+from ..audit.imports import ImportFailed, detect
+from ..audit.imports import read as read_capture
 from ..audit.markdown import MarkdownWriter
+from ..audit.targets import Target
 from ..spec.origins import OriginError, normalize_origin
 from ..tools.fixes import STACKS, Stack
 from ..tools.network import NetworkOptions
@@ -47,15 +51,6 @@ def _iter_lines(stream: IO[str]) -> Iterator[str]:
         yield line.rstrip("\r\n")
 
 
-def _stdin() -> IO[str]:
-    """Standard input, decoded leniently: a stray byte becomes U+FFFD on its line (then a per-line error), never a
-    crash halfway through a scan."""
-    buffer = getattr(sys.stdin, "buffer", None)
-    if buffer is None:
-        return sys.stdin
-    return io.TextIOWrapper(buffer, encoding="utf-8", errors="replace")
-
-
 def _count_lines(path: str) -> int | None:
     """Lines in a regular file (for the progress total); ``None`` for pipes and devices."""
     try:
@@ -75,8 +70,17 @@ def audit_command(
         list[str] | None, typer.Argument(help="URLs to audit (https://host/path).", show_default=False)
     ] = None,
     input_file: Annotated[
-        str | None, typer.Option("--input", "-i", help="Read URLs from FILE, one per line ('-' for stdin).")
+        str | None,
+        typer.Option(
+            "--input",
+            "-i",
+            help="Read targets from FILE ('-' for stdin): URLs one per line, a HAR file, a Burp or a ZAP export.",
+        ),
     ] = None,
+    input_format: Annotated[
+        str,
+        typer.Option("--input-format", help="What -i holds: auto (recognised by its content), lines, har, burp, zap."),
+    ] = "auto",
     as_json: Annotated[
         bool, typer.Option("--json", help="Write JSON Lines: one object per target, as each one finishes.")
     ] = False,
@@ -166,21 +170,15 @@ def audit_command(
         raise typer.BadParameter(
             f"'--sarif -' and --format {fmt} both want stdout: write one of them to a file", param_hint="--sarif"
         )
+    if input_format not in ("auto", *IMPORT_FORMATS):
+        raise typer.BadParameter(f"must be auto or one of {', '.join(IMPORT_FORMATS)}", param_hint="--input-format")
     with ExitStack() as stack:
         total: int | None = len(urls or [])
-        sources: list[Iterator[str]] = [iter(urls or [])]
+        sources: list[Iterable[str | Target]] = [urls or []]
         if input_file is not None:
-            if input_file == "-":
-                sources.append(_iter_lines(_stdin()))
-                total = None
-            else:
-                try:
-                    stream = stack.enter_context(open(input_file, encoding="utf-8", errors="replace"))
-                except OSError as error:
-                    raise typer.BadParameter(f"cannot read {input_file!r}: {error.strerror}", param_hint="-i") from None
-                count = _count_lines(input_file)
-                total = None if count is None or total is None else total + count
-                sources.append(_iter_lines(stream))
+            source, count = _open_input(stack, input_file, input_format, quiet=quiet)
+            sources.append(source)
+            total = None if count is None or total is None else total + count
         writers: list[Writer] = []
         report_stream: IO[str] = sys.stdout
         if output is not None:
@@ -201,7 +199,7 @@ def audit_command(
         data_to_stdout = output is None and (fmt != "text" or sarif == "-")
         bar = progress_wanted(data_to_stdout=data_to_stdout, quiet=quiet, total=total)
         summary, interrupted = run(
-            (line for source in sources for line in source), options, writers, total=total, progress_bar=bar
+            (target for source in sources for target in source), options, writers, total=total, progress_bar=bar
         )
         if not quiet:
             console = text_console or Console(stderr=True, highlight=False, soft_wrap=True)
@@ -214,6 +212,38 @@ def audit_command(
     elif summary.errors:
         code = EXIT_TARGET_ERRORS
     raise typer.Exit(code)
+
+
+def _open_input(stack: ExitStack, path: str, fmt: str, *, quiet: bool) -> tuple[Iterable[str | Target], int | None]:
+    """The targets of ``-i``: URL lines are streamed as they are read; a capture (HAR, Burp, ZAP) is read whole,
+    deduplicated by origin and path, and summed up on stderr. Returns them and their number, if known."""
+    try:
+        binary: IO[bytes] = sys.stdin.buffer if path == "-" else stack.enter_context(open(path, "rb"))  # noqa: SIM115
+    except OSError as error:
+        raise typer.BadParameter(f"cannot read {path!r}: {error.strerror}", param_hint="-i") from None
+    peek = getattr(binary, "peek", None)
+    try:
+        head = peek(4096)[:4096] if peek is not None else b""
+        if fmt == "auto" and peek is None and binary.seekable():
+            head = binary.read(4096)
+            binary.seek(0)
+    except OSError as error:
+        raise typer.BadParameter(f"cannot read {path!r}: {error.strerror}", param_hint="-i") from None
+    chosen = next((f for f in IMPORT_FORMATS if f == fmt), None) or detect(head)
+    if chosen == "lines":
+        stream = io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
+        return _iter_lines(stream), (None if path == "-" else _count_lines(path))
+    try:
+        imported = read_capture(binary, chosen)
+    except ImportFailed as error:
+        raise typer.BadParameter(f"{path}: {error}", param_hint="-i") from None
+    except OSError as error:
+        raise typer.BadParameter(f"cannot read {path!r}: {error.strerror}", param_hint="-i") from None
+    if not quiet:
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            Text(_wrap(f"Imported {imported.summary}.", Console(stderr=True).width, ""))
+        )
+    return imported.targets, len(imported.targets)
 
 
 def _open_for_writing(stack: ExitStack, path: str, option: str) -> IO[str]:

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from ..audit import AuditOptions, Summary, TargetReport, jsonl_line, scan
 from ..audit.catalog import SEVERITIES
+from ..audit.targets import Target
 from ..tools.fixes import Stack
 from ..tools.fixes import render as render_config
 from .render import _printable
@@ -172,7 +173,7 @@ def _cache_missing_sniffio() -> None:
 
 
 def run(
-    targets: Iterable[str],
+    targets: Iterable[str | Target],
     options: AuditOptions,
     writers: Sequence[Writer],
     *,
