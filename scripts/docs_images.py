@@ -67,9 +67,10 @@ def readme_diagram() -> str:
 def playground_screenshots() -> list[Path]:
     """Run the playground and Chromium, put each state in the page, press Run, take the picture."""
     sys.path.insert(0, str(ROOT))
-    from corskit.tools.playground import Playground, running
     from tests._chromium import launch_chromium
     from tests.tools.playground.cases import link
+
+    from corskit.tools.playground import Playground, running
 
     try:
         server = Playground(page_port=8741, api_port=8742)  # the ports `corskit playground` shows

@@ -65,7 +65,7 @@ def post(playground: Playground, body: Any, **headers: str) -> httpx.Response:
         ({"api": {"actual": {"headers": [["Content-Length", "1"]]}}}, "written by the server itself"),
         ({"api": {"actual": {"headers": [["X", "1"]] * 33}}}, "more than 32 headers"),
         ({"fetch": {"method": "G" * 65}}, "fetch.method: is longer than 64"),
-        ({"fetch": {"mode": "navigate"}}, "fetch.mode: must be one of cors, no-cors, same-origin"),
+        ({"fetch": {"mode": "bogus"}}, "fetch.mode: must be one of cors, no-cors, same-origin"),
         ({"fetch": {"twice": 1}}, "fetch.twice: must be true or false"),
         ({"fetch": {"body": "x"}}, "fetch.body: is not a playground field"),
     ],

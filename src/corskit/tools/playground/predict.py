@@ -9,8 +9,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from ... import browser as engine
-from ...browser import PreflightCache, Request, Response, Result, WireRequest, arun
+from ...browser import BROWSERS, PreflightCache, Request, Response, Result, WireRequest, arun
 from ...spec.errors import ErrorCode
 from ...spec.origins import normalize_origin
 from ..diagrams import sequence, to_svg
@@ -23,9 +22,8 @@ LABELS = {"chromium": "Chromium", "firefox": "Firefox", "webkit": "Safari"}
 
 
 def browsers() -> tuple[str, ...]:
-    """The browser profiles ``corskit.browser`` offers (Chromium until the others land)."""
-    names = getattr(engine, "BROWSERS", ("chromium",))
-    return tuple(str(n) for n in names)
+    """The browser profiles ``corskit.browser`` offers, Chromium first."""
+    return tuple(BROWSERS)
 
 
 def fetch_request(setup: Setup, url: str) -> Request:
@@ -71,13 +69,12 @@ async def play(setup: Setup, page: str, url: str, app: ASGIApp, browser: str = "
     """The fetch (twice with ``twice``, sharing a preflight cache as a tab does) as *browser* would run it."""
     request = fetch_request(setup, url)
     cache = PreflightCache()
-    options: dict[str, Any] = {} if browser == "chromium" else {"browser": browser}
 
     async def respond(wire: WireRequest) -> Response:
         return await call(app, wire)
 
     runs = 2 if setup.fetch.twice else 1
-    return [await arun(page, request, respond, cache=cache, **options) for _ in range(runs)]
+    return [await arun(page, request, respond, cache=cache, browser=browser) for _ in range(runs)]
 
 
 def _result_json(result: Result) -> dict[str, Any]:
