@@ -84,7 +84,8 @@ def playground_screenshots() -> list[Path]:
             page.wait_for_selector("body[data-ready=true]")
             page.click("#run")
             page.wait_for_selector("#results[data-state=done]")
-            page.wait_for_function("document.getElementById('diagram-img').complete")
+            while not page.evaluate("document.getElementById('diagram-img').complete"):
+                page.wait_for_timeout(20)
             target = IMAGES / name
             page.screenshot(path=str(target), full_page=True)
             written.append(target)

@@ -5,6 +5,7 @@ console message."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -46,6 +47,14 @@ def run(page: Any) -> None:
     page.console_lines.clear()
     page.click("#run")
     page.wait_for_selector("#results[data-state=done]", timeout=15_000)
+
+
+def wait_until(page: Any, expression: str, timeout: float = 15.0) -> None:
+    """Poll *expression* with ``evaluate`` (``wait_for_function`` evaluates strings, which the page's CSP forbids)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout}s: {expression}"
+        page.wait_for_timeout(20)
 
 
 def prediction(page: Any, browser: str = "chromium") -> list[dict[str, Any]]:
@@ -166,7 +175,7 @@ def test_fix_it_applies_the_fix_and_runs_again(page: Any, playground: Playground
     page.console_lines.clear()
     page.click("#fix-it")
     page.wait_for_selector("#results[data-state=done]")
-    page.wait_for_function("playground.last.predictions[0].runs[0].allowed === true")
+    wait_until(page, "playground.last.predictions[0].runs[0].allowed === true")
     page.wait_for_selector("#results[data-state=done]")
     assert page.input_value("#allow-headers") == "x-request-id"
     assert page.get_attribute("#agreement", "data-verdict") == "agree"
@@ -204,7 +213,7 @@ def test_copy_config_gives_the_chosen_stack(page: Any, playground: Playground) -
 def test_the_diagram_is_drawn_for_each_profile(page: Any, playground: Playground) -> None:
     open_setup(page, playground, CASES[9][1])  # send twice, cache hit
     run(page)
-    page.wait_for_function("document.getElementById('diagram-img').complete")
+    wait_until(page, "document.getElementById('diagram-img').complete")
     assert page.evaluate("document.getElementById('diagram-img').naturalWidth") > 300
     tabs = page.locator("#diagram-tabs button")
     assert tabs.count() == len(page.evaluate("playground.info.browsers"))
@@ -217,7 +226,7 @@ def test_a_refused_policy_says_what_to_write_instead(page: Any, playground: Play
     setup = {"api": {"mode": "policy", "policy": {"allow_origins": ["*"], "allow_credentials": True}}, "fetch": {}}
     open_setup(page, playground, setup)
     page.click("#run")
-    page.wait_for_function("document.getElementById('error').textContent !== ''")
+    wait_until(page, "document.getElementById('error').textContent !== ''")
     assert page.inner_text("#error").startswith("policy: ")
     assert page.is_enabled("#run")
 
@@ -236,5 +245,5 @@ def test_hostile_fields_are_refused_or_shown_as_text(page: Any, playground: Play
     setup["api"]["actual"]["headers"] = [["Access-Control-Allow-Origin", "a\u0001b"]]
     open_setup(page, playground, setup)
     page.click("#run")
-    page.wait_for_function("document.getElementById('error').textContent !== ''")
+    wait_until(page, "document.getElementById('error').textContent !== ''")
     assert "printable Latin-1" in page.inner_text("#error")
