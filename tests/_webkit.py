@@ -14,8 +14,8 @@ WebDriver ``proxy`` capability: every ``http://`` request goes to the scenario s
 Xvfb picks a free display itself (``-displayfd``): nothing touches ``$DISPLAY``. Every process started here runs in
 its own process group, ended by id on exit.
 
-Missing pieces skip the tests with the reason and the ``apt-get`` line, unless ``CORSKIT_REQUIRE_WEBKIT=1`` (CI sets
-it): then they fail.
+Anything missing raises :class:`WebKitUnavailable` with the ``apt-get`` line; the conformance harness turns it into
+a skip, or a failure under ``CORSKIT_REQUIRE_WEBKIT=1`` (CI sets it).
 """
 
 from __future__ import annotations
@@ -32,11 +32,8 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
 from tests._webdriver import WebDriver, WebDriverError
 
-REQUIRE_ENV = "CORSKIT_REQUIRE_WEBKIT"
 #: Debian's Python: the one python3-gi and gir1.2-webkit2-4.1 install into.
 SYSTEM_PYTHON = "/usr/bin/python3"
 LAUNCHER = Path(__file__).parent / "conformance" / "webkit_launcher.py"
@@ -53,11 +50,6 @@ COMMAND_TIMEOUT = 60.0
 
 class WebKitUnavailable(RuntimeError):
     """Something the WebKit judge needs is missing or would not start; the message says what to install."""
-
-
-def webkit_required() -> bool:
-    """True when a missing WebKit must fail tests instead of skipping them."""
-    return os.environ.get(REQUIRE_ENV, "") not in ("", "0")
 
 
 def find_tools() -> tuple[str, str]:
@@ -85,15 +77,21 @@ def _free_port() -> int:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    """End *process* and the rest of its process group (it was started as a group leader)."""
+    """End *process* and the rest of its process group (it was started as a group leader), and wait until the
+    group is gone (the browser and its web processes die with it)."""
     try:
         os.killpg(process.pid, signal.SIGTERM)
         with suppress(subprocess.TimeoutExpired):
             process.wait(5.0)
-        os.killpg(process.pid, signal.SIGKILL)  # whatever of the group is left (the browser, its web processes)
+        os.killpg(process.pid, signal.SIGKILL)  # whatever of the group is left
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline:
+            os.killpg(process.pid, 0)  # raises once no member is left
+            time.sleep(0.02)
     except ProcessLookupError:
         pass
-    process.wait(5.0)
+    if process.poll() is None:
+        process.wait(5.0)
 
 
 class Console:
@@ -239,20 +237,3 @@ def launch_webkit() -> Iterator[WebKit]:
         stack.callback(webkit.close)
         webkit.start()
         yield webkit
-
-
-def unavailable(reason: str) -> None:
-    """Skip the current test because WebKit cannot run, or fail it when ``CORSKIT_REQUIRE_WEBKIT=1``."""
-    if webkit_required():
-        pytest.fail(f"{reason} ({REQUIRE_ENV}=1 makes this a failure)", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def webkit() -> Iterator[WebKit]:
-    """One Xvfb + WebKitWebDriver per test module; open a :meth:`WebKit.session` per browser you need."""
-    try:
-        with launch_webkit() as instance:
-            yield instance
-    except WebKitUnavailable as err:
-        unavailable(str(err))

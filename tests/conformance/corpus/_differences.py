@@ -58,6 +58,16 @@ def safelist() -> list[Scenario]:
         out.append(sentinel(f"fork-range-{label}", headers=[h("Range", value)]))
     out.append(permissive("fork-range-wire-leading-zeros", headers=[h("Range", "bytes=01-02"), h("X-A", "1")]))
     out.append(permissive("fork-range-wire-uppercase", headers=[h("Range", "BYTES=0-5"), h("X-A", "1")]))
+    # Chromium re-serialises one byte range that its network stack parses; WebKit sends what script wrote.
+    for label, value in (
+        ("spaces", "bytes = 0-1"),
+        ("plus", "bytes=+1-2"),
+        ("trailing-comma", "bytes=1-2,"),
+        ("two-ranges", "bytes=0-1,2-3"),
+        ("reversed", "bytes=5-1"),
+        ("suffix-zeros", "bytes=-007"),
+    ):
+        out.append(permissive(f"fork-range-wire-{label}", headers=[h("Range", value), h("X-A", "1")]))
     for name, value in (("Save-Data", "on"), ("Sec-CH-UA-Mobile", "?0"), ("Device-Memory", "2"), ("DPR", "1.5")):
         out.append(sentinel(f"fork-hint-post-{name.lower()}", method="POST", headers=[h(name, value)]))
     out.append(sentinel("fork-accept-language-utf8", headers=[h("Accept-Language", "d\xe9")]))
@@ -164,6 +174,28 @@ def preflighted_redirects() -> list[Scenario]:
                     mode=None if mode == "cors" else mode,
                 )
             )
+    # Which headers survive a redirect that turns the request into a GET.
+    for method, status, target in (
+        ("PUT", 303, B),
+        ("DELETE", 303, B),
+        ("DELETE", 307, C),
+        ("POST", 302, C),
+        ("PATCH", 303, C),
+    ):
+        allow = "null" if target == C else APP
+        server = [
+            preflight(headers=EVERYTHING),
+            answer(status=status, headers=[acao(), loc(target)]),
+            preflight(target, headers=[acao(allow), acam("PUT, POST, DELETE, PATCH"), acah("*")]),
+            answer(target, headers=[acao(allow)]),
+        ]
+        headers = [h("Content-Type", "text/plain"), h("Content-Language", "en"), h("X-A", "1")]
+        name = f"fork-redirect-body-headers-{method.lower()}-{status}-{'cross' if target == C else 'same'}"
+        out.append(case(name, server, method=method, headers=headers))
+    # Origin on a no-cors request redirected to another origin, method kept or changed.
+    for status in (307, 303):
+        server = [answer(status=status, headers=[loc(C)]), answer(C)]
+        out.append(case(f"fork-redirect-origin-no-cors-post-{status}-cross", server, method="POST", mode="no-cors"))
     return out
 
 
@@ -173,6 +205,8 @@ def locations() -> list[Scenario]:
     for status in (301, 303, 307, 308):
         out.append(case(f"fork-empty-location-{status}", [answer(status=status, headers=[acao(), loc("")])]))
     out.append(case("fork-blank-location-302", [answer(status=302, headers=[acao(), loc("  ")])]))
+    out.append(case("fork-no-location-manual", [answer(status=302, headers=[acao()])], redirect="manual"))
+    out.append(case("fork-no-location-manual-no-acao", [answer(status=302)], redirect="manual"))
     out.append(case("fork-empty-location-manual", [answer(status=302, headers=[acao(), loc("")])], redirect="manual"))
     out.append(case("fork-empty-location-no-cors", [answer(status=302, headers=[loc("")])], mode="no-cors"))
     out.append(

@@ -26,7 +26,7 @@ from urllib.parse import quote
 from tests._webkit import Session, WebKitUnavailable, launch_webkit
 
 from ..server import PAGE_PATH, Router, ScenarioServer, Seen
-from . import JudgeUnavailable, Observation, Play
+from . import JudgeUnavailable, Observation, Play, play_by_origin
 
 #: What a WebKit observation vouches for (see the module docstring).
 COMPARED = ("allowed", "message", "sent", "response")
@@ -151,9 +151,7 @@ class WebKitJudge:
 
     def play(self, plays: Sequence[Play]) -> list[Observation]:
         runner = WebKitRunner(self.session, self.server.router)
-        ordered = sorted(plays, key=lambda p: (p.scenario["origin"], p.index))
-        done = {p.index: runner.run(p.category, p.name, p.scenario, p.marker) for p in ordered}
-        return [done[p.index] for p in plays]
+        return play_by_origin(plays, lambda p: runner.run(p.category, p.name, p.scenario, p.marker))
 
 
 @contextmanager
