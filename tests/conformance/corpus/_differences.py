@@ -54,6 +54,7 @@ def safelist() -> list[Scenario]:
         ("space-after-equals", "bytes= 0-1"),
         ("leading-zero-end", "bytes=0-01"),
         ("hex", "bytes=0x1-2"),
+        ("long-leading-zeros", "bytes=" + "0" * 100 + "1-2"),
     ):
         out.append(sentinel(f"fork-range-{label}", headers=[h("Range", value)]))
     out.append(permissive("fork-range-wire-leading-zeros", headers=[h("Range", "bytes=01-02"), h("X-A", "1")]))
