@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
-from typing import IO, Annotated
+from typing import IO, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -42,6 +42,8 @@ from .audit_output import (
     summary_line,
 )
 from .check import parse_header
+from .output import console as make_console
+from .output import fail
 
 EXIT_FINDINGS = 1
 EXIT_TARGET_ERRORS = 3
@@ -133,31 +135,31 @@ def audit_command(
         try:
             threshold = parse_severity(fail_on)
         except ValueError as error:
-            raise typer.BadParameter(str(error), param_hint="--fail-on") from None
+            _usage("--fail-on", str(error))
     if fix_for is not None and fix_for not in STACKS:
-        raise typer.BadParameter(f"must be one of {', '.join(STACKS)}", param_hint="--fix-for")
+        _usage("--fix-for", f"must be one of {', '.join(STACKS)}")
     fix_stack: Stack | None = next((s for s in STACKS if s == fix_for), None)
     if not 1 <= concurrency <= 1000:
-        raise typer.BadParameter("must be between 1 and 1000", param_hint="--concurrency")
+        _usage("--concurrency", "must be between 1 and 1000")
     if timeout <= 0:
-        raise typer.BadParameter("must be more than 0", param_hint="--timeout")
+        _usage("--timeout", "must be more than 0")
     if rate is not None and rate <= 0:
-        raise typer.BadParameter("must be more than 0", param_hint="--rate")
+        _usage("--rate", "must be more than 0")
     if not 0 <= retries <= 10:
-        raise typer.BadParameter("must be between 0 and 10", param_hint="--retries")
+        _usage("--retries", "must be between 0 and 10")
     origins: list[str] = []
     for text in trusted or []:
         try:
             origins.append(normalize_origin(text).serialize())
         except OriginError as error:
-            raise typer.BadParameter(str(error), param_hint="--trusted") from None
+            _usage("--trusted", str(error))
     if not urls and input_file is None:
-        raise typer.BadParameter("give URLs as arguments or a file with -i FILE ('-' for stdin)", param_hint="URLS")
+        _usage("URLS", "give URLs as arguments or a file with -i FILE ('-' for stdin)")
     if output_format not in FORMATS:
-        raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
+        _usage("--format", f"must be one of {', '.join(FORMATS)}")
     chosen: Format = next(f for f in FORMATS if f == output_format)
     if as_json and chosen not in ("text", "json"):
-        raise typer.BadParameter(f"--json and --format {chosen} ask for two reports: pick one", param_hint="--json")
+        _usage("--json", f"--json and --format {chosen} ask for two reports: pick one")
     fmt: Format = "json" if as_json else chosen
     headers = tuple(parse_header(h) for h in header or [])
     options = AuditOptions(
@@ -168,11 +170,9 @@ def audit_command(
         trusted=tuple(origins),
     )
     if sarif == "-" and (output is None and fmt != "text"):
-        raise typer.BadParameter(
-            f"'--sarif -' and --format {fmt} both want stdout: write one of them to a file", param_hint="--sarif"
-        )
+        _usage("--sarif", f"'--sarif -' and --format {fmt} both want stdout: write one of them to a file")
     if input_format not in ("auto", *IMPORT_FORMATS):
-        raise typer.BadParameter(f"must be auto or one of {', '.join(IMPORT_FORMATS)}", param_hint="--input-format")
+        _usage("--input-format", f"must be auto or one of {', '.join(IMPORT_FORMATS)}")
     with ExitStack() as stack:
         total: int | None = len(urls or [])
         sources: list[Iterable[str | Target]] = [urls or []]
@@ -187,7 +187,7 @@ def audit_command(
         text_console: Console | None = None
         if fmt == "text":
             if sarif != "-" or output is not None:
-                text_console = Console(file=report_stream, highlight=False, soft_wrap=True)
+                text_console = _text_console(None if output is None else report_stream)
                 writers.append(TextWriter(text_console, show_info=show_info, fix_for=fix_stack))
         elif fmt == "json":
             writers.append(JsonLinesWriter(report_stream, fix_for=fix_stack))
@@ -203,8 +203,9 @@ def audit_command(
             (target for source in sources for target in source), options, writers, total=total, progress_bar=bar
         )
         if not quiet:
-            console = text_console or Console(stderr=True, highlight=False, soft_wrap=True)
-            console.print(Text(_wrap(summary_line(summary, interrupted=interrupted), console.width, ""), style="bold"))
+            console = text_console or _text_console(None, stderr=True)
+            line = summary_line(summary, interrupted=interrupted)
+            console.print(Text(_wrap(line, console.width, "", encoding=console.encoding), style="bold"))
     if interrupted:
         raise typer.Exit(130)
     code = 0
@@ -221,7 +222,7 @@ def _open_input(stack: ExitStack, path: str, fmt: str, *, quiet: bool) -> tuple[
     try:
         binary: IO[bytes] = sys.stdin.buffer if path == "-" else stack.enter_context(open(path, "rb"))  # noqa: SIM115
     except OSError as error:
-        raise typer.BadParameter(f"cannot read {path!r}: {error.strerror}", param_hint="-i") from None
+        _usage("-i", f"cannot read {path!r}: {error.strerror}")
     peek = getattr(binary, "peek", None)
     try:
         head = peek(4096)[:4096] if peek is not None else b""
@@ -229,7 +230,7 @@ def _open_input(stack: ExitStack, path: str, fmt: str, *, quiet: bool) -> tuple[
             head = binary.read(4096)
             binary.seek(0)
     except OSError as error:
-        raise typer.BadParameter(f"cannot read {path!r}: {error.strerror}", param_hint="-i") from None
+        _usage("-i", f"cannot read {path!r}: {error.strerror}")
     chosen = next((f for f in IMPORT_FORMATS if f == fmt), None) or detect(head)
     if chosen == "lines":
         stream = io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
@@ -237,27 +238,51 @@ def _open_input(stack: ExitStack, path: str, fmt: str, *, quiet: bool) -> tuple[
     try:
         imported = read_capture(binary, chosen)
     except ImportFailed as error:
-        raise typer.BadParameter(f"{path}: {error}", param_hint="-i") from None
+        _usage("-i", f"{path}: {error}")
     except OSError as error:
-        raise typer.BadParameter(f"cannot read {path!r}: {error.strerror}", param_hint="-i") from None
+        _usage("-i", f"cannot read {path!r}: {error.strerror}")
     if not quiet:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            Text(_wrap(f"Imported {imported.summary}.", Console(stderr=True).width, ""))
-        )
+        err = _text_console(None, stderr=True)
+        err.print(Text(_wrap(f"Imported {imported.summary}.", err.width, "", encoding=err.encoding)))
     return imported.targets, len(imported.targets)
+
+
+def _text_console(file: IO[str] | None, *, stderr: bool = False) -> Console:
+    """The CLI's console (``--no-color``, no markup), or a plain one on *file*; lines are wrapped by the report
+    itself, at word boundaries, so the console must not fold them again."""
+    console = make_console(stderr=stderr) if file is None else Console(file=file, markup=False, color_system=None)
+    console.soft_wrap = True
+    return console
+
+
+def _usage(option: str, message: str) -> NoReturn:
+    """A usage error: one line naming the option and the problem, exit code 2."""
+    fail("audit", f"{option}: {message}")
 
 
 def _open_for_writing(stack: ExitStack, path: str, option: str) -> IO[str]:
     try:
         return stack.enter_context(open(path, "w", encoding="utf-8"))
     except OSError as error:
-        raise typer.BadParameter(f"cannot write {path!r}: {error.strerror}", param_hint=option) from None
+        _usage(option, f"cannot write {path!r}: {error.strerror}")
+
+
+EXAMPLES = """\
+Examples:
+
+  corskit audit https://api.example.com/me --trusted https://app.example.com
+  corskit audit api.example.com 127.0.0.1:8000
+  corskit audit -i targets.txt --json -c 50 > findings.jsonl
+  corskit audit -i session.har --format html -o report.html
+  corskit audit -i targets.txt --sarif cors.sarif --fail-on medium
+"""
 
 
 def register(app: typer.Typer) -> None:
     app.command(
         "audit",
         help="Scan URLs for CORS misconfigurations, judged by what a browser would actually allow.",
+        epilog=EXAMPLES,
         no_args_is_help=True,
     )(audit_command)
 
