@@ -1,4 +1,4 @@
-"""The ``corskit`` command: ``explain``, ``check``, ``demo``, ``audit``.
+"""The ``corskit`` command: ``explain``, ``check``, ``demo``, ``audit``, ``origins``.
 
 Needs the ``cli`` extra (``pip install 'corskit[cli]'``): typer for arguments, rich for output, httpx for HTTP.
 """
@@ -20,7 +20,7 @@ def _missing_extra() -> int:
 
 def build_app() -> typer.Typer:
     """The typer application with every subcommand registered."""
-    from . import audit, check, demo, explain
+    from . import audit, check, demo, explain, origins
 
     app = typer.Typer(
         name="corskit",
@@ -39,6 +39,7 @@ def build_app() -> typer.Typer:
     check.register(app)
     demo.register(app)
     audit.register(app)
+    origins.register(app)
     return app
 
 
