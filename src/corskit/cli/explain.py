@@ -18,19 +18,35 @@ from .render import render_fix, render_result
 EXIT_ALLOWED, EXIT_BLOCKED, EXIT_USAGE = 0, 1, 2
 
 
-def _read(source: str) -> str:
+def _read(source: str) -> bytes:
     if source == "-":
-        return sys.stdin.read()
+        return sys.stdin.buffer.read()
     try:
-        return Path(source).read_text(encoding="utf-8")
+        return Path(source).read_bytes()
     except OSError as err:
         raise typer.BadParameter(f"cannot read {source!r}: {err.strerror}") from None
 
 
-def _documents(text: str) -> tuple[list[tuple[Any, str | None]], bool]:
+def _json(text: str) -> Any:
+    """``json.loads``, with its other failures (too deep, a number too long for ``int``) as ``JSONDecodeError``."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise json.JSONDecodeError("a number is too long", text, 0) from None
+
+
+def _documents(data: bytes) -> tuple[list[tuple[Any, str | None]], bool]:
     """Decoded scenarios with a parse error per line where there is one; True when the input is JSON Lines."""
     try:
-        return [(json.loads(text), None)], False
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        return [(None, f"not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}): save it as UTF-8")], False
+    try:
+        return [(_json(text), None)], False
     except json.JSONDecodeError as err:
         if "Extra data" not in err.msg:
             return [(None, f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}")], False
@@ -39,7 +55,7 @@ def _documents(text: str) -> tuple[list[tuple[Any, str | None]], bool]:
         if not line.strip():
             continue
         try:
-            docs.append((json.loads(line), None))
+            docs.append((_json(line), None))
         except json.JSONDecodeError as err:
             docs.append((None, f"line {number}: not valid JSON: {err.msg} at column {err.colno}"))
     return docs, True

@@ -146,7 +146,8 @@ def normalize_origin(value: str) -> Origin:
     scheme, sep, rest = value.partition("://")
     scheme = scheme.lower()
     if not sep or not _valid_scheme(scheme):
-        raise OriginError(f"origin {value!r} has no scheme: write it as 'https://{value.split('/')[0]}'")
+        suggestion = "https://" + value.split("/")[0]
+        raise OriginError(f"origin {value!r} has no scheme: write it as {suggestion!r}")
     authority, delim, tail = _split_first(rest, "/?#")
     if delim:
         fixed = f"{scheme}://{authority}"
