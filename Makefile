@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test conformance bench lint typecheck clean docs-images
+.PHONY: demo test conformance bench lint typecheck clean docs-images fuzz load soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 
 $(VENV)/.bench: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[bench]'
+	@touch $@ $(VENV)/.test $(VENV)/.cli
+
+$(VENV)/.fuzz: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,fuzz]'
 	@touch $@ $(VENV)/.test $(VENV)/.cli
 
 demo: $(VENV)/.cli
@@ -42,8 +46,17 @@ conformance: $(VENV)/.test
 docs-images: $(VENV)/.test
 	$(BIN)/python scripts/docs_images.py
 
+# Coverage-guided fuzzing (atheris) of the parsers, Policy decisions and the scenario loader, for FUZZ_SECONDS.
+# The corpus it grows is kept in .fuzz/corpus; a crash is saved as .fuzz/crash-* with the input that caused it.
+# (The hypothesis fuzz tests in tests/fuzz run in `make test`; CORSKIT_FUZZ=long pytest tests/fuzz tries harder.)
+FUZZ_SECONDS ?= 60
+fuzz: $(VENV)/.fuzz
+	@mkdir -p .fuzz/corpus
+	$(BIN)/python -m tests.fuzz.atheris_target -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=.fuzz/ \
+		.fuzz/corpus tests/fuzz/seeds
+
 bench: $(VENV)/.bench
 	$(BIN)/python bench/middleware.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .fuzz

@@ -122,10 +122,7 @@ def request_headers(draw: st.DrawFn) -> list[tuple[bytes, bytes]]:
     lines: list[tuple[bytes, bytes]] = []
     for _ in range(draw(st.integers(0, 6))):
         name = draw(st.sampled_from(REQUEST_HEADER_NAMES) | st.binary(min_size=1, max_size=12))
-        if name == b"origin" or name == b"ORIGIN":
-            value = draw(origin_values)
-        else:
-            value = draw(token_values)
+        value = draw(origin_values) if name == b"origin" or name == b"ORIGIN" else draw(token_values)
         lines.append((name, value))
     if draw(st.booleans()):
         # The common shape of a real attack: a plausible Origin, then a preflight's two lines.
@@ -177,14 +174,15 @@ def check_written(
     written = [(bytes(n), bytes(v)) for n, v in written]
     for name, value in written:
         assert not any(c in name or c in value for c in (b"\r", b"\n", b"\x00")), (name, value)
-        assert name and set(name) <= _TOKEN, name
+        assert name, name
+        assert set(name) <= _TOKEN, name
     lowered = [(name.lower(), value) for name, value in written]
     origins = [value for name, value in request if name.lower() == b"origin"]
     for name, value in lowered:
         if name == b"access-control-allow-origin":
             assert set(value) <= _VISIBLE, value
             if value != b"*":
-                assert len(origins) == 1 and value == origins[0], (value, origins)
+                assert origins == [value], (value, origins)
                 assert parse_origin(value.decode("ascii")) is not None, value
         elif name in _LISTS or name == b"vary":
             assert _token_list(value), (name, value)

@@ -30,7 +30,9 @@ from corskit.spec.safelist import (
 from ._hostile import ORIGIN_PIECES, TOKEN_PIECES
 from ._profile import fuzz
 
-_PIECES = sorted({p.decode("latin-1") for p in ORIGIN_PIECES + TOKEN_PIECES} | {p.decode("utf-8", "replace") for p in ORIGIN_PIECES})
+_PIECES = sorted(
+    {p.decode("latin-1") for p in ORIGIN_PIECES + TOKEN_PIECES} | {p.decode("utf-8", "replace") for p in ORIGIN_PIECES}
+)
 _PIECES += ["[", "]", ":", "::", "%25", "%2e", "0x", "１", "。", "ß", "\u200d", "\u05d0", "\u0301", "\ud800", "#", "?"]
 #: Text a URL or origin parser may meet: near-misses made of meaningful pieces, or anything at all.
 texts = st.one_of(st.lists(st.sampled_from(_PIECES), max_size=10).map("".join), st.text(max_size=40))
@@ -42,9 +44,11 @@ _VISIBLE = frozenset(chr(c) for c in range(0x21, 0x7F))
 def test_parse_host_gives_a_canonical_visible_host_or_none(text: str) -> None:
     host = parse_host(text)
     if host is not None:
-        assert host and set(host) <= _VISIBLE, host
+        assert host, text
+        assert set(host) <= _VISIBLE, host
         assert parse_host(host) == host
-    assert domain_to_ascii(text) is None or domain_to_ascii(text) == domain_to_ascii(text)  # total, deterministic
+    ascii_domain = domain_to_ascii(text)
+    assert ascii_domain is None or ascii_domain.isascii()
 
 
 @fuzz(quick=150, long=50000)
@@ -54,9 +58,11 @@ def test_parse_url_serialises_to_visible_ascii_and_is_idempotent(scheme: str, re
     if url is None:
         return
     text = url.serialize()
-    assert set(text) <= _VISIBLE, text
+    # Printable ASCII only; a space only in the opaque path of a non-special URL ("javascript:a b"), as Chromium.
+    assert set(text) <= (_VISIBLE if url.authority else _VISIBLE | {" "}), text
     again = parse_url(text)
-    assert again is not None and again.serialize() == text
+    assert again is not None
+    assert again.serialize() == text
     assert set(url.origin.serialize()) <= _VISIBLE
 
 
@@ -66,19 +72,25 @@ def test_parse_origin_returns_only_its_own_canonical_serialisation(scheme: str, 
     value = scheme + rest
     origin = parse_origin(value)
     if origin is not None:
-        assert origin.serialize() == value and set(value) <= _VISIBLE
+        assert origin.serialize() == value
+        assert set(value) <= _VISIBLE
         assert normalize_origin(value) == origin
     try:
         normalized = normalize_origin(value)
     except OriginError as refused:
-        assert str(refused)
+        message = str(refused)
+        assert message.startswith("origin"), message
     else:
         # What a configuration canonicalises to is what a browser sends, which the strict parser accepts.
         assert parse_origin(normalized.serialize()) == normalized
 
 
 @fuzz(quick=100, long=30000)
-@given(value=st.one_of(st.lists(st.sampled_from(_PIECES + [",", ", ", ";", "=", '"']), max_size=12).map("".join), st.text()))
+@given(
+    value=st.one_of(
+        st.lists(st.sampled_from([*_PIECES, ",", ", ", ";", "=", '"']), max_size=12).map("".join), st.text()
+    )
+)
 def test_header_value_parsers_are_total_and_bounded(value: str) -> None:
     items = split_list(value)
     assert items is None or (len(items) <= MAX_LIST_ITEMS and all(item and item.strip(" \t") == item for item in items))

@@ -25,6 +25,8 @@ from corskit.cli import build_app
 from ._profile import fuzz
 
 APP = build_app()
+# Issue 10, defect 4 (a scenario's name and header names reach the terminal raw): `cli` is landing one sanitiser.
+DEFECT_4 = pytest.mark.xfail(reason="issue 10 defect 4: one terminal sanitiser (cli)", strict=False)
 
 #: Strings that would do something to a terminal, or to a parser, if printed or split carelessly.
 HOSTILE = [
@@ -72,7 +74,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "method": text(["*", "OPTIONS", "GET", "PUT"]),
             "url": draw(st.sampled_from([url, *URLS])),
             "status": draw(st.sampled_from([200, 204, 302, 404, 500, 0, -1, 10**30]) | st.integers()),
-            "headers": headers(NAMES, ORIGINS + ["*", "true", "PUT", "x-custom", "http://api.test/r2"]),
+            "headers": headers(NAMES, [*ORIGINS, "*", "true", "PUT", "x-custom", "http://api.test/r2"]),
         }
         for _ in range(draw(st.integers(0, 3)))
     ]
@@ -113,6 +115,7 @@ def _check_run(result: Any, as_json: bool) -> None:
         assert_clean_for_a_terminal(result.output)
 
 
+@DEFECT_4
 @fuzz(quick=40, long=5000)
 @given(scenario=scenarios(), as_json=st.booleans(), lines=st.booleans())
 def test_explain_answers_any_scenario_safely(
@@ -150,7 +153,8 @@ def test_explain_refuses_garbage_files_with_one_clear_line(what: str, tmp_path: 
     result = _explain(GARBAGE[what], tmp=tmp_path)
     assert result.exit_code == 2, (result.exit_code, result.output[-800:])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert result.stderr.startswith("corskit explain: ") and result.stderr.count("\n") == 1, result.stderr[-800:]
+    assert result.stderr.startswith("corskit explain: "), result.stderr[-800:]
+    assert result.stderr.count("\n") == 1, result.stderr[-800:]
     assert_clean_for_a_terminal(result.output)
 
 
@@ -158,11 +162,16 @@ HOSTILE_SCENARIO = {
     "name": "\x1b]0;pwned\x07\x1b[2J",
     "origin": "http://app.test",
     "request": {"url": "http://api.test/r", "headers": [["X-\x1b[8m", "\x1b[31m"]]},
-    "server": [{"url": "http://api.test/r", "headers": [["X-\x1b]0;t\x07", "\x1b[2J"], ["Access-Control-Allow-Origin", "\x9b"]]}],
+    "server": [
+        {
+            "url": "http://api.test/r",
+            "headers": [["X-\x1b]0;t\x07", "\x1b[2J"], ["Access-Control-Allow-Origin", "\x9b"]],
+        }
+    ],
 }
 
 
-@pytest.mark.parametrize("what", ["binary", "deeply nested", "hostile scenario"])
+@pytest.mark.parametrize("what", ["binary", "deeply nested", pytest.param("hostile scenario", marks=DEFECT_4)])
 def test_a_real_explain_process_stays_clean(what: str, tmp_path: Path) -> None:
     """A few runs as a real process: the console script, a real terminal width, no test runner in between."""
     path = tmp_path / "in.json"

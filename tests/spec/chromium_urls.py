@@ -86,7 +86,23 @@ def fixed_inputs() -> list[str]:
 _HOST_PIECES = [*"abcxyz019.-_", "%41", "%2e", "%25", "%zz", "%c3%bc", "%ff", "0x", "0X", "ü", "ß", "ẞ", "ς", "İ"]
 _HOST_PIECES += ["\u05d0", "\u0627", "\u0661", "\u06f1", "\u0301", "\u094d", "\u200c", "\u200d", "\u00ad", "。", "．"]
 _HOST_PIECES += ["\u3000", " ", "*", "!", '"', "{", "~", "'", "$", "&", "(", "+", ",", ";", "=", "`", "\t", "\n"]
-_HOST_PIECES += ["\x00", "\x7f", "ＡＢ", "１", "①", "℀", "ﬀ", "K", "☃", "😀", "\ufe0f", "xn--", "xn--zca", "xn--a", ".."]
+_HOST_PIECES += [
+    "\x00",
+    "\x7f",
+    "ＡＢ",
+    "１",
+    "①",
+    "℀",
+    "ﬀ",
+    "K",
+    "☃",
+    "😀",
+    "\ufe0f",
+    "xn--",
+    "xn--zca",
+    "xn--a",
+    "..",
+]
 _V6_PIECES = ["", "0", "1", "ffff", "FFFF", "00000", "g", "1.2.3.4", "0x1.2.3.4", "1.2.3", "01.2.3.4", "%31", "１"]
 _V6_PIECES += ["%25eth0", "%eth0", "1.2.3.4."]
 _V4_PIECES = ["0", "1", "255", "256", "0x", "0xff", "0x100", "077", "08", "4294967295", "65535", "16777215", "", "a"]
@@ -145,7 +161,7 @@ def differences(urls: list[str], hrefs: list[str | None]) -> list[tuple[str, str
     from corskit.spec.origins import parse_url
 
     out = []
-    for url, href in zip(urls, hrefs):
+    for url, href in zip(urls, hrefs, strict=True):
         parsed = parse_url(url)
         ours = parsed.serialize() if parsed else None
         if ours != href and not newer_unicode(url):
@@ -163,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     with launch_chromium() as browser:
         version, hrefs = browser.version, judge(browser, urls)
     if args.record:
-        cases = [[u, h] for u, h in zip(urls, hrefs)]
+        cases = [[u, h] for u, h in zip(urls, hrefs, strict=True)]
         body = ",\n".join(json.dumps(c, ensure_ascii=True) for c in cases)
         STORE.write_text(f'{{"chromium": "{version}", "seed": {args.seed}, "cases": [\n{body}\n]}}\n', "utf-8")
         print(f"{len(cases)} URLs judged by Chromium {version} → {STORE}")

@@ -10,7 +10,6 @@ import pytest
 
 from corskit.spec.hosts import MAX_IDNA_INPUT, domain_to_ascii, is_ip_address, parse_host
 from corskit.spec.origins import OriginError, normalize_origin, parse_origin, parse_url
-from tests._chromium import chromium_browser  # noqa: F401  (fixture)
 from tests.spec import chromium_urls
 
 
@@ -21,11 +20,13 @@ def test_every_stored_chromium_observation_is_reproduced() -> None:
     assert len(cases) > 3000
     assert chromium_urls.differences(urls, [href for _, href in cases]) == []
     # The stored inputs are the ones the module generates: a change to either is a change to both.
-    assert urls == chromium_urls.fixed_inputs() + chromium_urls.random_urls(data["seed"], len(urls) - len(chromium_urls.fixed_inputs()))
+    assert urls == chromium_urls.fixed_inputs() + chromium_urls.random_urls(
+        data["seed"], len(urls) - len(chromium_urls.fixed_inputs())
+    )
 
 
 @pytest.mark.chromium
-def test_a_fresh_random_batch_parses_as_in_live_chromium(chromium_browser) -> None:  # noqa: F811
+def test_a_fresh_random_batch_parses_as_in_live_chromium(chromium_browser) -> None:
     seed = int(os.environ.get("CORSKIT_FUZZ_SEED", "2"))
     urls = chromium_urls.random_urls(seed, 2000)
     hrefs = chromium_urls.judge(chromium_browser, urls)
@@ -96,9 +97,16 @@ def test_parse_origin_accepts_only_canonical_reflectable_serializations(value: s
 
 
 def test_parse_origin_accepts_the_canonical_forms() -> None:
-    for value in ["http://127.0.0.1", "http://[::1]:8080", "https://[2001:db8::1]", "https://xn--zca.com", "http://a_b.test"]:
+    for value in [
+        "http://127.0.0.1",
+        "http://[::1]:8080",
+        "https://[2001:db8::1]",
+        "https://xn--zca.com",
+        "http://a_b.test",
+    ]:
         origin = parse_origin(value)
-        assert origin is not None and origin.serialize() == value
+        assert origin is not None
+        assert origin.serialize() == value
 
 
 def test_ip_addresses_are_told_from_domains_on_the_canonical_host() -> None:
