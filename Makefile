@@ -55,6 +55,14 @@ fuzz: $(VENV)/.fuzz
 	$(BIN)/python -m tests.fuzz.atheris_target -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=.fuzz/ \
 		.fuzz/corpus tests/fuzz/seeds
 
+# Real servers (uvicorn, waitress) under wrk: bare app, the peers' middleware, corskit's; exits 1 on any error.
+load: $(VENV)/.bench
+	$(BIN)/python bench/load.py run
+
+# One minute of never-seen origins (100,000 in rotation) against corskit; prints the server's RSS before and after.
+soak: $(VENV)/.bench
+	$(BIN)/python bench/load.py soak --seconds 60 --origins 100000
+
 bench: $(VENV)/.bench
 	$(BIN)/python bench/middleware.py
 

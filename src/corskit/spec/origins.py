@@ -250,6 +250,8 @@ class URL:
             out.append(self.host)
             if self.port is not None:
                 out.append(f":{self.port}")
+        if not self.authority and self.path.startswith("//"):
+            out.append("/.")  # WHATWG: "s:/.//x", not "s://x", which would read back as a host
         out.append(self.path)
         if self.query is not None:
             out.append("?" + self.query)
