@@ -1,5 +1,5 @@
 """The coverage-guided target (``make fuzz``) replays its seeds cleanly, so a broken target fails here, not in a
-long fuzzing run. Needs the ``fuzz`` extra (atheris); skipped without it."""
+long fuzzing run. Needs atheris (the ``fuzz`` dependency group, which make fuzz installs); skipped without it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("atheris", reason="atheris is not installed: pip install -e '.[fuzz]' (make fuzz does)")
+pytest.importorskip("atheris", reason="atheris is not installed: make fuzz installs it (the fuzz dependency group)")
 
 from tests.fuzz import atheris_target
 

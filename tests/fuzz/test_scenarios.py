@@ -25,8 +25,6 @@ from corskit.cli import build_app
 from ._profile import fuzz
 
 APP = build_app()
-# Issue 10, defect 4 (a scenario's name and header names reach the terminal raw): `cli` is landing one sanitiser.
-DEFECT_4 = pytest.mark.xfail(reason="issue 10 defect 4: one terminal sanitiser (cli)", strict=False)
 
 #: Strings that would do something to a terminal, or to a parser, if printed or split carelessly.
 HOSTILE = [
@@ -115,7 +113,6 @@ def _check_run(result: Any, as_json: bool) -> None:
         assert_clean_for_a_terminal(result.output)
 
 
-@DEFECT_4
 @fuzz(quick=40, long=5000)
 @given(scenario=scenarios(), as_json=st.booleans(), lines=st.booleans())
 def test_explain_answers_any_scenario_safely(
@@ -171,7 +168,7 @@ HOSTILE_SCENARIO = {
 }
 
 
-@pytest.mark.parametrize("what", ["binary", "deeply nested", pytest.param("hostile scenario", marks=DEFECT_4)])
+@pytest.mark.parametrize("what", ["binary", "deeply nested", "hostile scenario"])
 def test_a_real_explain_process_stays_clean(what: str, tmp_path: Path) -> None:
     """A few runs as a real process: the console script, a real terminal width, no test runner in between."""
     path = tmp_path / "in.json"
