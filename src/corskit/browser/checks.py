@@ -25,6 +25,8 @@ class Failure:
     param: str = ""
     url: str | None = None
     variant: str = ""
+    #: The Location of a refused redirect.
+    target: str | None = None
 
 
 def _looks_like_url(value: str) -> bool:

@@ -28,7 +28,7 @@ from .checks import Failure
 from .filtering import ResponseType, ScriptResponse, script_view
 from .preflight import PreflightResult, check_preflight_response, needs_preflight, preflight_request
 from .profiles import MessageContext, Profile, profile
-from .request import PreparedRequest, Rejected, Request, prepare
+from .request import PreparedRequest, Rejected, Request, merge_request_lines, prepare
 from .wire import Exchange, Response, WireRequest, conflicting_header
 
 #: Fetch §4.4 step 5: a request may be redirected at most 20 times.
@@ -227,7 +227,9 @@ class Fetch:
 
         state = _State(req)
         while True:
-            url = state.url.serialize(fragment=False)  # what goes on the wire and keys the cache
+            # What goes on the wire and keys the cache: no fragment, no credentials (Firefox follows a redirect to
+            # a URL with credentials and sends it without them).
+            url = state.url.without_credentials().serialize(fragment=False)
             shown = state.url.serialize()  # what Chromium prints: the fragment stays
             cross_origin = not self.origin.same_origin(state.url.origin)
             # Fetch §4.1 main fetch step 12: pick how this hop is fetched.
@@ -244,32 +246,39 @@ class Fetch:
                 state.tainting = "cors"
 
             origin = "null" if state.tainted else self.origin.serialize()
+            # Firefox: a preflight keeps the page's origin after a tainting redirect.
+            asking = self.origin.serialize() if self.profile.preflight_uses_page_origin else origin
             include = state.include_credentials
 
-            # Fetch §4.8: a preflight, unless the cache covers this method and these headers.
-            if state.tainting == "cors" and needs_preflight(state.method, state.headers, self.profile):
+            # Fetch §4.8: a preflight, unless the cache covers this method and these headers. Firefox preflights
+            # every hop of a request that needed one.
+            needed = needs_preflight(state.method, state.headers, self.profile)
+            if state.tainting == "cors" and (needed or (state.preflighted and self.profile.repreflights_redirects)):
+                state.preflighted = True
                 # Chromium keys its preflight cache on the URL with its fragment.
-                covered = self.cache.covers(origin, shown, state.method, state.headers, include_credentials=include)
+                covered = self.cache.covers(asking, shown, state.method, state.headers, include_credentials=include)
                 if covered:
                     self._cache_hits.append(len(self._exchanges))
                 else:
-                    preflight = preflight_request(url, origin, state.method, state.headers, self.profile)
+                    preflight = preflight_request(url, asking, state.method, state.headers, self.profile)
                     answer = yield preflight
-                    verdict = _refused_by_network(answer) or self._judge_preflight(answer, origin, state)
+                    verdict = _refused_by_network(answer) or self._judge_preflight(answer, asking, state)
                     if isinstance(verdict, Failure):
                         return self._finish(verdict, shown, initial)
-                    self.cache.store(origin, shown, verdict)
+                    self.cache.store(asking, shown, verdict)
 
             # Fetch §3.1 "append a request Origin header": on CORS requests and on non-GET/HEAD ones.
             send_origin = state.tainting == "cors" or state.method not in ("GET", "HEAD")
-            wire_headers = ((("Origin", origin),) if send_origin else ()) + tuple(_on_the_wire(state.headers))
+            wire_headers = ((("Origin", origin),) if send_origin else ()) + tuple(
+                _on_the_wire(state.headers, self.profile)
+            )
             credentials = include or (req.credentials == "same-origin" and state.tainting == "basic")
             response = yield WireRequest(state.method, url, wire_headers, "actual", credentials)
             refused = _refused_by_network(response)
             if refused is not None:
                 return self._finish(refused, shown, initial)
 
-            location = response.location
+            location = response.redirect_location(follow_empty=self.profile.follows_empty_location)
             if location is None:
                 # Fetch §4.3 step 4.4: the CORS check on the final response.
                 if state.tainting == "cors":
@@ -280,6 +289,10 @@ class Fetch:
 
             outcome = self._follow(response, location, state, origin)
             if isinstance(outcome, Failure):
+                target_scheme = (outcome.target or "").split(":", 1)[0]
+                if req.mode == "no-cors" and target_scheme in self.profile.refetches_before_external_schemes:
+                    # Firefox hands the Location to its external-protocol handler, which loads the URL once more.
+                    yield WireRequest(state.method, url, wire_headers, "actual", credentials)
                 return self._finish(outcome, shown, initial)
             if outcome == "manual":
                 # Fetch §4.3 step 4.6: redirect mode "manual" hands script an opaque-redirect response.
@@ -288,7 +301,7 @@ class Fetch:
 
     def _judge_preflight(self, answer: Response, origin: str, state: _State) -> PreflightResult | Failure:
         verdict = check_preflight_response(
-            answer, origin, include_credentials=state.include_credentials, profile=self.profile
+            answer, origin, include_credentials=state.include_credentials, profile=self.profile, method=state.method
         )
         if isinstance(verdict, Failure):
             return verdict
@@ -318,7 +331,7 @@ class Fetch:
         if new is None:
             return Failure(ErrorCode.INVALID_REDIRECT)
         if new.scheme in _UNSAFE_REDIRECT_SCHEMES:
-            return Failure(ErrorCode.UNSAFE_REDIRECT)
+            return Failure(ErrorCode.UNSAFE_REDIRECT, target=new.serialize())
         # Then CORS (CorsURLLoader::OnReceiveRedirect). Fetch §4.3 step 4.4: a redirect is CORS-checked too, even
         # one that redirect mode "manual" hands to script.
         if state.tainting == "cors":
@@ -337,15 +350,17 @@ class Fetch:
             return Failure(ErrorCode.REDIRECT_CONTAINS_CREDENTIALS)
         # Then Blink: it never follows a redirect to a URL with credentials, nor one leaving the page's origin in
         # mode "same-origin" (Chromium; the Standard lets main fetch fail the next hop with a network error).
-        if new.has_credentials:
+        if new.has_credentials and self.profile.refuses_credentialed_redirects:
             return Failure(ErrorCode.BLOCKED_ORIGIN)
         if req.mode == "same-origin" and not self.origin.same_origin(new.origin):
             return Failure(ErrorCode.BLOCKED_ORIGIN, url=new.serialize(), variant="same-origin-mode")
         # Then the new hop's scheme (CorsURLLoader::FollowRedirect): CORS only knows http(s).
         if not new.is_http:
             if req.mode == "cors" and new.scheme not in ("ws", "wss"):
-                return Failure(ErrorCode.CORS_DISABLED_SCHEME, _CORS_SCHEMES, url=new.serialize())
-            return Failure(ErrorCode.UNKNOWN_URL_SCHEME)
+                return Failure(
+                    ErrorCode.CORS_DISABLED_SCHEME, _CORS_SCHEMES, url=new.serialize(), target=new.serialize()
+                )
+            return Failure(ErrorCode.UNKNOWN_URL_SCHEME, target=new.serialize())
         state.redirects += 1
         # Fetch §4.4 step 12: 301/302 turn POST into GET, 303 turns anything but GET/HEAD into GET.
         if (response.status in (301, 302) and state.method == "POST") or (
@@ -371,6 +386,7 @@ class Fetch:
     # -- results -------------------------------------------------------------------------------------------------
 
     def _finish(self, failure: Failure, url: str, initial: str | None) -> Result:
+        hop = url
         url = failure.url or url
         last = self._exchanges[-1].response if self._exchanges else None
         message = self.profile.message(
@@ -384,6 +400,9 @@ class Fetch:
                 page=self.page,
                 status=None if last is None else last.status,
                 method=self.request.method,
+                mode=self.request.mode,
+                target=failure.target,
+                hop=hop,
             )
         )
         return Result(
@@ -403,7 +422,12 @@ class Fetch:
     def _finish_ok(self, response: Response, state: _State, url: str, initial: str) -> Result:
         kind: ResponseType = state.tainting  # type: ignore[assignment]
         view = script_view(
-            response, kind, url=url, include_credentials=state.include_credentials, redirected=state.redirects > 0
+            response,
+            kind,
+            url=url,
+            include_credentials=state.include_credentials,
+            redirected=state.redirects > 0,
+            comma_joined=self.profile.comma_joined_response_headers,
         )
         return self._result_ok(view, url, initial)
 
@@ -422,10 +446,14 @@ class Fetch:
         )
 
 
-def _on_the_wire(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Author headers as Chromium's network stack writes them: a single Range is re-serialised (``bytes=007-``
-    → ``bytes=7-``) after every CORS decision was made on the value script wrote."""
-    return [(n, canonical_range(v) if lowercase_ascii(n) == "range" else v) for n, v in headers]
+def _on_the_wire(headers: list[tuple[str, str]], profile: Profile) -> list[tuple[str, str]]:
+    """Author headers as the browser's network stack writes them: repeated names merged (Firefox merges only
+    here), and in Chromium a single Range re-serialised (``bytes=007-`` → ``bytes=7-``) after every CORS decision
+    was made on the value script wrote."""
+    lines = headers if profile.merge_request_headers else merge_request_lines(headers)
+    if not profile.rewrites_range:
+        return lines
+    return [(n, canonical_range(v) if lowercase_ascii(n) == "range" else v) for n, v in lines]
 
 
 def _refused_by_network(response: Response) -> Failure | None:
@@ -444,6 +472,8 @@ class _State:
     headers: list[tuple[str, str]] = field(init=False)
     tainting: str = "basic"
     tainted: bool = False
+    #: A preflight was needed on some hop (Firefox preflights every later hop too).
+    preflighted: bool = False
     redirects: int = 0
 
     def __post_init__(self) -> None:

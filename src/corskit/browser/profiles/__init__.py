@@ -53,6 +53,11 @@ class MessageContext:
     page: str = ""
     status: int | None = None
     method: str = "GET"
+    mode: str = "cors"
+    #: The Location a refused redirect pointed to, when the failure is about one.
+    target: str | None = None
+    #: The URL of the hop the failure happened on (``url`` may name another one).
+    hop: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,34 @@ class Profile:
     #: The preflight cache's capacity, and the URL length from which answers are not cached.
     cache_max_entries: int
     cache_max_url_length: int
+    #: Access-Control-Max-Age → seconds an answer is cached (0: not cached).
+    parse_max_age: Callable[[str | None], int]
+    #: Whether ``fetch()`` merges repeated request header names into one value before the CORS decisions
+    #: (Chromium); if not, each entry is judged on its own and the lines merge only on the wire (Firefox).
+    merge_request_headers: bool
+    #: The total of safelisted values above which they all need a preflight (``None``: no total).
+    max_safelisted_total: int | None
+    #: Whether the method is checked against Access-Control-Allow-Methods before Access-Control-Allow-Headers is
+    #: parsed (Firefox), instead of after both parsed (Chromium).
+    checks_method_first: bool
+    #: Whether ``Access-Control-Request-Headers`` lists each unsafe name once (else once per header entry).
+    unique_request_header_names: bool
+    #: Whether a single ``Range`` is re-serialised on the wire (``bytes=007-`` → ``bytes=7-``).
+    rewrites_range: bool
+    #: Whether every redirect hop of a request that needed a preflight is preflighted again (Firefox).
+    repreflights_redirects: bool
+    #: Whether preflights keep the page's origin after a redirect tainted the request (Firefox); the actual
+    #: requests then say ``Origin: null``.
+    preflight_uses_page_origin: bool
+    #: Whether a redirect to a URL with credentials is refused outside CORS too (Chromium's Blink).
+    refuses_credentialed_redirects: bool
+    #: Whether an empty ``Location`` redirects to the same URL (Firefox) instead of ending the redirects.
+    follows_empty_location: bool
+    #: Schemes with an external handler: a no-cors fetch redirected to one loads its URL once more, then fails
+    #: (Firefox and ``mailto:``).
+    refetches_before_external_schemes: frozenset[str]
+    #: Response header names whose repeated lines script sees joined with "," instead of ", ".
+    comma_joined_response_headers: frozenset[str]
     #: The console line for a failure (``None`` when the browser prints none).
     message: Callable[[MessageContext], str | None]
     #: The browser's own name for a failure, when it has one (Firefox's reason keys, e.g. ``CORSMissingAllowOrigin``).

@@ -12,6 +12,7 @@ from ...spec.errors import ErrorCode
 from ...spec.safelist import is_safelisted_request_header
 from ..checks import cors_check
 from . import MessageContext, Profile
+from .chromium import CHROMIUM
 from .firefox import sorted_names
 
 
@@ -19,6 +20,11 @@ def message(ctx: MessageContext) -> str | None:
     if ctx.code in (ErrorCode.MISSING_ALLOW_ORIGIN_HEADER, ErrorCode.ALLOW_ORIGIN_MISMATCH) and ctx.status:
         return f"Origin {ctx.origin} is not allowed by Access-Control-Allow-Origin. Status code: {ctx.status}"
     return f"Fetch API cannot load {ctx.url} due to access control checks."
+
+
+def parse_max_age(value: str | None) -> int:
+    """Chromium's parsing, capped at WebKit's 10 minutes (to be checked by the WebKit judge)."""
+    return min(CHROMIUM.parse_max_age(value), 600)
 
 
 def reason(code: ErrorCode) -> str | None:
@@ -38,6 +44,18 @@ WEBKIT = Profile(
     max_age_default=5,
     cache_max_entries=1024,
     cache_max_url_length=1 << 30,
+    parse_max_age=parse_max_age,
+    merge_request_headers=True,
+    max_safelisted_total=1024,
+    checks_method_first=False,
+    unique_request_header_names=True,
+    rewrites_range=False,
+    repreflights_redirects=False,
+    preflight_uses_page_origin=False,
+    refuses_credentialed_redirects=True,
+    follows_empty_location=False,
+    refetches_before_external_schemes=frozenset(),
+    comma_joined_response_headers=frozenset(),
     message=message,
     reason=reason,
 )
