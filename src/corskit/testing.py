@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .browser import Fetch, PreflightCache, Request, Response, Result, SendRequest, WireRequest
+from .browser import Fetch, PreflightCache, Profile, Request, Response, Result, SendRequest, WireRequest, profile
 from .browser.request import CREDENTIALS, MODES, REDIRECT_MODES, Credentials, Mode, RedirectMode
 from .spec.errors import CORSError
 from .spec.origins import normalize_origin
@@ -101,7 +101,8 @@ class CORSTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     *credentials*, *mode* and *redirect* are the default ``fetch()`` options (override per request with
     ``extensions={"cors": {...}}``). *cache* is the preflight cache, shared by the requests of this transport like
-    a browser tab's; pass ``PreflightCache(clock=...)`` to control time.
+    a browser tab's; pass ``PreflightCache(clock=...)`` to control time. *browser* is the engine to behave as:
+    ``"chromium"`` (the default), ``"firefox"`` or ``"webkit"``.
     """
 
     def __init__(
@@ -113,9 +114,11 @@ class CORSTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         mode: Mode = "cors",
         redirect: RedirectMode = "follow",
         cache: PreflightCache | None = None,
+        browser: str | Profile = "chromium",
     ) -> None:
         self.transport = transport
         self.origin = origin
+        self.browser = profile(browser)  # an unknown name fails here, not on the first request
         self.defaults = {"credentials": credentials, "mode": mode, "redirect": redirect}
         self.cache = cache if cache is not None else PreflightCache()
         normalize_origin(origin)  # a bad origin fails here, not on the first request
@@ -125,7 +128,7 @@ class CORSTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             raise TypeError("this transport is async: use it with httpx.AsyncClient (see async_browser_client)")
         body = request.read()
         script, cookie = _script_request(request, _options(request, self.defaults))
-        fetch = Fetch(self.origin, script, cache=self.cache)
+        fetch = Fetch(self.origin, script, cache=self.cache, browser=self.browser)
         event = fetch.start()
         last_body = b""
         while isinstance(event, SendRequest):
@@ -142,7 +145,7 @@ class CORSTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             raise TypeError("this transport is sync: use it with httpx.Client (see browser_client)")
         body = await request.aread()
         script, cookie = _script_request(request, _options(request, self.defaults))
-        fetch = Fetch(self.origin, script, cache=self.cache)
+        fetch = Fetch(self.origin, script, cache=self.cache, browser=self.browser)
         event = fetch.start()
         last_body = b""
         while isinstance(event, SendRequest):
@@ -208,6 +211,7 @@ def browser_client(
     credentials: Credentials = "same-origin",
     mode: Mode = "cors",
     cache: PreflightCache | None = None,
+    browser: str = "chromium",
     **client_options: Any,
 ) -> httpx.Client:
     """An ``httpx.Client`` that enforces CORS like a browser page on *origin*.
@@ -215,7 +219,8 @@ def browser_client(
     *app* is a WSGI app (Flask, Django), an ASGI app (FastAPI, Starlette, Django's ASGI handler) or an httpx
     transport (``httpx.HTTPTransport()`` for a live server, with *base_url* pointing at it). *base_url* defaults to
     ``https://testserver`` for an https origin (a real browser blocks http from https pages) and
-    ``http://testserver`` otherwise.
+    ``http://testserver`` otherwise. *browser* picks the engine whose rules apply (``"chromium"``, ``"firefox"``,
+    ``"webkit"``): run a test once per browser to catch "works in Chrome, blocked in Safari".
     """
     if isinstance(app, httpx.BaseTransport):
         inner: httpx.BaseTransport = app
@@ -223,7 +228,7 @@ def browser_client(
         inner = _BlockingASGITransport(app)
     else:
         inner = httpx.WSGITransport(app=app)
-    transport = CORSTransport(inner, origin, credentials=credentials, mode=mode, cache=cache)
+    transport = CORSTransport(inner, origin, credentials=credentials, mode=mode, cache=cache, browser=browser)
     return httpx.Client(transport=transport, base_url=base_url or _default_base(origin), **client_options)
 
 
@@ -235,9 +240,10 @@ def async_browser_client(
     credentials: Credentials = "same-origin",
     mode: Mode = "cors",
     cache: PreflightCache | None = None,
+    browser: str = "chromium",
     **client_options: Any,
 ) -> httpx.AsyncClient:
     """:func:`browser_client` for async tests: *app* is an ASGI app or an async httpx transport."""
     inner = app if isinstance(app, httpx.AsyncBaseTransport) else httpx.ASGITransport(app=app)
-    transport = CORSTransport(inner, origin, credentials=credentials, mode=mode, cache=cache)
+    transport = CORSTransport(inner, origin, credentials=credentials, mode=mode, cache=cache, browser=browser)
     return httpx.AsyncClient(transport=transport, base_url=base_url or _default_base(origin), **client_options)

@@ -10,12 +10,14 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from ..browser.engines import Verdicts
 from ..spec.origins import normalize_origin
 from ..tools.diagrams import Diagram, sequence
-from ..tools.fixes import suggest
+from ..tools.fixes import suggest, suggest_for_all
 from ..tools.scenario import ScenarioError, parse_scenario, play
+from .browsers import BrowserChoice, BrowserOption, browsers_of, render_verdicts, verdicts_json
 from .diagram import DiagramOption, DiagramOutOption, diagram_format, refuse_many, write_diagrams
-from .render import render_fix, render_result
+from .render import _printable, render_fix, render_result
 
 EXIT_ALLOWED, EXIT_BLOCKED, EXIT_USAGE = 0, 1, 2
 
@@ -54,8 +56,9 @@ def explain(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (one line per scenario).")] = False,
     diagram: DiagramOption = None,
     diagram_out: DiagramOutOption = None,
+    browser: BrowserOption = BrowserChoice.chromium,
 ) -> None:
-    """Play a browser's fetch() against a described server and say what happens, with Chromium's message."""
+    """Play a browser's fetch() against a described server and say what happens, with the browser's message."""
     fmt = diagram_format(diagram, diagram_out, as_json=as_json)
     docs, many = _documents(_read(scenario))
     refuse_many(fmt, len(docs))
@@ -69,7 +72,8 @@ def explain(
             if problem is not None:
                 raise ScenarioError(problem)
             parsed = parse_scenario(data)
-            result = play(parsed)
+            results = {name: play(parsed, name) for name in browsers_of(browser)}
+            result = next(iter(results.values()))
         except ScenarioError as error:
             codes.append(EXIT_USAGE)
             if as_json and many:
@@ -78,8 +82,14 @@ def explain(
                 where = f"scenario {index + 1}: " if many else ""
                 err.print(f"corskit explain: {where}{error}", markup=False)
             continue
-        codes.append(EXIT_ALLOWED if result.allowed else EXIT_BLOCKED)
-        fix = suggest(result, normalize_origin(parsed.origin).serialize(), parsed.request)
+        verdicts = Verdicts(parsed.request, results)
+        codes.append(EXIT_ALLOWED if verdicts.allowed else EXIT_BLOCKED)
+        page = normalize_origin(parsed.origin).serialize()
+        fix = (
+            suggest(result, page, parsed.request)
+            if len(results) == 1
+            else suggest_for_all(results, page, parsed.request)
+        )
         name = data.get("name") if isinstance(data, dict) else None
         if fmt is not None:
             heading = f"{name}: {'allowed' if result.allowed else 'blocked'}" if isinstance(name, str) else None
@@ -87,7 +97,14 @@ def explain(
         if not report:
             continue
         if as_json:
-            print(json.dumps(result.to_json(), ensure_ascii=False), flush=not many)
+            shown = result.to_json() if len(results) == 1 else verdicts_json(verdicts)
+            print(json.dumps(shown, ensure_ascii=False), flush=not many)
+        elif len(results) > 1:
+            if many and index:
+                out.print()
+            if name:
+                out.print(f"Scenario: {_printable(str(name))}", style="bold", markup=False)
+            render_verdicts(out, verdicts, fix)
         else:
             title = f"Scenario: {name}" if name else None
             if many and index:

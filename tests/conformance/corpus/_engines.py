@@ -187,7 +187,6 @@ def max_age_and_wildcards() -> list[Scenario]:
     out = []
     loop = [answer(status=307, headers=[acao(), loc(B)]), answer(B, status=307, headers=[acao(), loc(URL)])]
     for label, value in (
-        ("1", "1"),
         ("600", "600"),
         ("601", "601"),
         ("7200", "7200"),
