@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from ...spec.errors import ErrorCode
 
 if TYPE_CHECKING:
+    from ...spec.headers import HeaderList
+    from ...spec.origins import URL, Origin
     from ..checks import Failure
     from ..wire import Response
 
@@ -33,6 +35,37 @@ class CorsCheck(Protocol):
     """Fetch "CORS check" on one response: ``None`` when it passes, else the failure as the browser names it."""
 
     def __call__(self, response: Response, origin: str, *, include_credentials: bool) -> Failure | None: ...
+
+
+@dataclass(frozen=True)
+class Hop:
+    """A redirect about to be followed, as a browser's redirect rules see it (see :class:`RedirectCheck`).
+
+    ``location`` is the raw ``Location`` value the browser took, ``target`` its resolution against ``current``
+    (``None`` when it does not parse); ``origin`` is the serialized Origin of the request being redirected
+    (``null`` once tainted) and ``page`` the page's origin.
+    """
+
+    response: Response
+    location: str
+    target: URL | None
+    current: URL
+    page: Origin
+    origin: str
+    mode: str
+    redirect: str
+    #: The request's response tainting so far (``cors`` once a hop went cross-origin in mode "cors").
+    tainting: str
+    tainted: bool
+    redirects: int
+    include_credentials: bool
+
+
+class RedirectCheck(Protocol):
+    """Whether the browser follows *hop*: a :class:`~corskit.browser.checks.Failure`, ``"manual"`` (hand script an
+    opaque-redirect response) or ``None`` (follow it)."""
+
+    def __call__(self, hop: Hop) -> Failure | Literal["manual"] | None: ...
 
 
 @dataclass(frozen=True)
@@ -54,10 +87,14 @@ class MessageContext:
     status: int | None = None
     method: str = "GET"
     mode: str = "cors"
-    #: The Location a refused redirect pointed to, when the failure is about one.
-    target: str | None = None
     #: The URL of the hop the failure happened on (``url`` may name another one).
     hop: str = ""
+    #: The Origin the failing request carried (``null`` once a redirect tainted it); empty when none was sent.
+    request_origin: str = ""
+    #: The URL a refused redirect pointed to (its Location, resolved).
+    target: str = ""
+    #: The request header a refusal is about, when ``param`` is its value.
+    header: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,8 +135,6 @@ class Profile:
     checks_method_first: bool
     #: Whether ``Access-Control-Request-Headers`` lists each unsafe name once (else once per header entry).
     unique_request_header_names: bool
-    #: Whether a single ``Range`` is re-serialised on the wire (``bytes=007-`` → ``bytes=7-``).
-    rewrites_range: bool
     #: Whether every redirect hop of a request that needed a preflight is preflighted again (Firefox).
     repreflights_redirects: bool
     #: Whether preflights keep the page's origin after a redirect tainted the request (Firefox); the actual
@@ -107,8 +142,6 @@ class Profile:
     preflight_uses_page_origin: bool
     #: Whether a redirect to a URL with credentials is refused outside CORS too (Chromium's Blink).
     refuses_credentialed_redirects: bool
-    #: Whether an empty ``Location`` redirects to the same URL (Firefox) instead of ending the redirects.
-    follows_empty_location: bool
     #: Schemes with an external handler: a no-cors fetch redirected to one loads its URL once more, then fails
     #: (Firefox and ``mailto:``).
     refetches_before_external_schemes: frozenset[str]
@@ -118,6 +151,37 @@ class Profile:
     message: Callable[[MessageContext], str | None]
     #: The browser's own name for a failure, when it has one (Firefox's reason keys, e.g. ``CORSMissingAllowOrigin``).
     reason: Callable[[ErrorCode], str | None]
+
+    # -- hooks where a browser's network stack departs from Chromium's (``None``/``False``: Chromium's rule) --------
+    #: Whether a followed URL's credentials stay off the request line (Firefox; WebKit sends them to its proxy).
+    strips_url_credentials: bool = False
+    #: Whether several ``Location`` lines are joined into one URL (WebKit) instead of failing the fetch.
+    joins_location_lines: bool = False
+    #: Judge a preflight response's status before its CORS check (WebKit) instead of after it (Chromium).
+    preflight_status_first: bool = False
+    #: Whether a *cached* ``Access-Control-Allow-Headers: *`` still covers ``Authorization`` (Chromium: never).
+    cached_wildcard_covers_authorization: bool = False
+    #: How a message spells a request header the preflight answer did not allow: (lowercase name, the request's
+    #: headers) → name. ``None``: lowercase (Chromium).
+    header_name: Callable[[str, HeaderList], str] | None = None
+    #: The ``Location`` a redirect response points to (``None``: not followed as a redirect); ``None`` hook: the
+    #: first non-empty line, and two different lines are a network error (Chromium).
+    location: Callable[[Response], str | None] | None = None
+    #: The redirect rules (limit, CORS check of the redirect, credentials and schemes in the Location…).
+    check_redirect: RedirectCheck | None = None
+    #: The method after a redirect: (status, method, whether the redirect leaves the current origin) → method.
+    #: ``None``: Fetch §4.4 step 12 (301/302 turn POST into GET, 303 anything but GET/HEAD).
+    redirect_method: Callable[[int, str, bool], str] | None = None
+    #: Once a fetch was preflighted, preflight every later CORS hop again, listing the headers script set
+    #: (WebKit's NetworkLoadChecker); Chromium preflights a hop only when its own method and headers need it.
+    preflight_after_redirect: bool = False
+    #: Keep the ``Origin`` header on a request a redirect turned into a GET (WebKit).
+    keeps_origin_after_redirect: bool = False
+    #: Script-set headers (lowercase names) the browser also sends on its preflight (WebKit: ``user-agent``).
+    preflight_copies: frozenset[str] = frozenset()
+    #: A script-set header value as it goes on the wire: (name, value) → value. ``None``: Chromium's (a single
+    #: Range re-serialised, values sent as Latin-1).
+    wire_value: Callable[[str, str], str] | None = None
 
     def __repr__(self) -> str:
         return f"<Profile {self.name}>"

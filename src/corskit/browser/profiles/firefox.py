@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...spec.errors import ErrorCode
-from ...spec.headers import lowercase_ascii, parse_single_range
+from ...spec.headers import is_token, lowercase_ascii, parse_single_range
 from ...spec.safelist import is_safelisted_request_header
 from ..checks import Failure
 from ..wire import Response
@@ -103,6 +103,17 @@ def as_shown(value: str) -> str:
     return value.encode("latin-1", "replace").decode("utf-8", "replace")
 
 
+_TOKEN_LISTS = frozenset(
+    {ErrorCode.INVALID_ALLOW_METHODS_PREFLIGHT_RESPONSE, ErrorCode.INVALID_ALLOW_HEADERS_PREFLIGHT_RESPONSE}
+)
+
+
+def _first_non_token(value: str) -> str:
+    """The first comma-separated item of an allow list that is not a token: the one Firefox names."""
+    items = (item.strip(" \t") for item in value.split(","))
+    return next((item for item in items if item and not is_token(item)), "")
+
+
 def reason(code: ErrorCode) -> str | None:
     """Firefox's reason key for *code* (the name of its MDN page), or ``None``."""
     if code in _DID_NOT_SUCCEED:
@@ -120,7 +131,8 @@ def _blocked(key: str, url: str, param: str = "", status: int | None = None) -> 
 def message(ctx: MessageContext) -> str | None:
     code = ctx.code
     if code in _KEYS:
-        return _blocked(_KEYS[code], ctx.url, ctx.param, ctx.status)
+        param = _first_non_token(ctx.param) if code in _TOKEN_LISTS else ctx.param
+        return _blocked(_KEYS[code], ctx.url, param, ctx.status)
     page = NULL_PRINCIPAL if ctx.origin == "null" else ctx.page
     if code is ErrorCode.DISALLOWED_BY_MODE or (code is ErrorCode.BLOCKED_ORIGIN and ctx.variant == "same-origin-mode"):
         return f"Security Error: Content at {page} may not load data from {ctx.url}."
@@ -222,11 +234,13 @@ FIREFOX = Profile(
     max_safelisted_total=None,
     checks_method_first=True,
     unique_request_header_names=False,
-    rewrites_range=False,
+    # Range goes out as script wrote it (Chromium re-serialises it).
+    wire_value=lambda name, value: value,
     repreflights_redirects=True,
     preflight_uses_page_origin=True,
     refuses_credentialed_redirects=False,
-    follows_empty_location=True,
+    location=lambda response: response.redirect_location(follow_empty=True),
+    strips_url_credentials=True,
     refetches_before_external_schemes=frozenset({"mailto"}),
     comma_joined_response_headers=frozenset({"content-type"}),
     message=message,
