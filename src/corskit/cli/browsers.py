@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from enum import Enum
 from typing import Annotated, Any
 
@@ -13,7 +14,7 @@ from rich.text import Text
 from ..browser import BROWSERS, Result, profile
 from ..browser.engines import Verdicts
 from ..tools.fixes import Fix
-from .render import _printable, render_fix
+from .render import _printable
 
 
 class BrowserChoice(str, Enum):
@@ -28,7 +29,7 @@ BrowserOption = Annotated[
     typer.Option(
         "--browser",
         "-b",
-        help="Whose rules to apply: chromium (default), firefox, webkit (Safari), or all three side by side.",
+        help="Whose rules to apply: chromium, firefox, webkit (Safari), or all three side by side.",
         case_sensitive=False,
     ),
 ]
@@ -56,9 +57,15 @@ def render_verdicts(console: Console, verdicts: Verdicts, fix: Fix | None) -> No
     if verdicts.agree:
         console.print(Text("The browsers agree.", style="dim"))
     for sentence in verdicts.differences:
-        console.print(Text(_printable(sentence), style="yellow"))
+        console.print(Text(_wrapped(_printable(sentence), console.width), style="yellow"))
     if fix is not None:
-        render_fix(console, fix, label="Fix for all browsers")
+        text = f"Fix for all browsers ({fix.side} side): {_printable(fix.summary)}"
+        console.print(Text(_wrapped(text, console.width)))
+
+
+def _wrapped(text: str, width: int) -> str:
+    """Word-wrapped to the terminal, later lines indented (a sentence never runs past column 80)."""
+    return textwrap.fill(text, width=max(width, 40), subsequent_indent="  ", break_on_hyphens=False)
 
 
 def _verdict(result: Result) -> Text:

@@ -10,12 +10,15 @@ from rich.console import Console
 from rich.syntax import Syntax
 from rich.text import Text
 
+from ..browser import BROWSERS, Result
+from ..browser.engines import Verdicts
 from ..browser.request import CREDENTIALS, Credentials
 from ..spec.origins import OriginError, normalize_origin, parse_url
 from ..tools.check import CheckReport, check
 from ..tools.diagrams import sequence
-from ..tools.fixes import STACKS, Stack
+from ..tools.fixes import STACKS, Stack, suggest_for_all
 from ..tools.network import NetworkOptions
+from .browsers import BrowserChoice, BrowserOption, render_verdicts, verdicts_json
 from .diagram import DiagramOption, DiagramOutOption, diagram_format, write_diagrams
 from .render import render_fix, render_result
 
@@ -55,6 +58,62 @@ def render_report(console: Console, report: CheckReport, fix_for: Stack | None) 
             console.print(Text(f"  Other stacks: --fix-for {'|'.join(STACKS[1:])}", style="dim"))
 
 
+def _check_all(
+    url: str,
+    origin: str,
+    method: str,
+    headers: list[tuple[str, str]],
+    credentials: Credentials,
+    send_actual: bool,
+    options: NetworkOptions,
+    as_json: bool,
+    stack: Stack | None,
+) -> None:
+    """``--browser all``: the check once per browser (each sends its own requests), then the verdicts side by
+    side, where they differ and why, and one fix for all of them. Exits like a single check."""
+    reports = {
+        name: check(
+            url,
+            origin,
+            method=method,
+            headers=headers,
+            credentials=credentials,
+            send_actual=send_actual,
+            options=options,
+            browser=name,
+        )
+        for name in BROWSERS
+    }
+    failed = next((r for r in reports.values() if r.result is None), None)
+    if failed is not None:
+        if as_json:
+            print(json.dumps(failed.to_json(fix_for=stack), ensure_ascii=False))
+        else:
+            render_report(Console(highlight=False, soft_wrap=True), failed, stack)
+        raise typer.Exit(failed.exit_code)
+    results: dict[str, Result] = {name: r.result for name, r in reports.items() if r.result is not None}
+    first = next(iter(reports.values()))
+    verdicts = Verdicts(first.request, results)
+    fix = suggest_for_all(results, normalize_origin(origin).serialize(), first.request)
+    if as_json:
+        data = verdicts_json(verdicts)
+        for name, report in reports.items():
+            data[name] = report.to_json(fix_for=stack)
+        data["fix"] = None if fix is None else {"summary": fix.summary, "side": fix.side}
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        console = Console(highlight=False, soft_wrap=True)
+        render_verdicts(console, verdicts, fix)
+        notes = sorted({note for r in reports.values() for note in r.notes})
+        for note in notes:
+            console.print(Text(f"! {note}", style="yellow"))
+        if fix is not None and fix.side == "server":
+            chosen: Stack = stack or "corskit"
+            console.print(Text(f"  {chosen}:", style="bold"))
+            console.print(Syntax(fix.snippet(chosen), _LANG.get(chosen, "python"), theme="ansi_dark"))
+    raise typer.Exit(0 if verdicts.allowed else 1)
+
+
 def check_command(
     url: Annotated[str, typer.Argument(help="The URL script would fetch.")],
     origin: Annotated[str, typer.Option("--origin", "-o", help="The page's origin, e.g. https://app.example.")],
@@ -80,8 +139,9 @@ def check_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     diagram: DiagramOption = None,
     diagram_out: DiagramOutOption = None,
+    browser: BrowserOption = BrowserChoice.chromium,
 ) -> None:
-    """Check a live URL as a browser on ORIGIN would fetch it: trace, verdict, Chromium's message and the fix."""
+    """Check a live URL as a browser on ORIGIN would fetch it: trace, verdict, the browser's message and the fix."""
     if credentials not in CREDENTIALS:
         raise typer.BadParameter(f"must be one of {', '.join(CREDENTIALS)}", param_hint="--credentials")
     if fix_for is not None and fix_for not in STACKS:
@@ -100,8 +160,17 @@ def check_command(
     options = NetworkOptions(timeout=timeout, verify=not insecure, proxy=proxy, cookie=cookie)
     mode: Credentials = next(c for c in CREDENTIALS if c == credentials)
     stack: Stack | None = next((s for s in STACKS if s == fix_for), None)
+    if browser is BrowserChoice.all:
+        _check_all(url, origin, method, headers, mode, send_actual, options, as_json, stack)
     report = check(
-        url, origin, method=method, headers=headers, credentials=mode, send_actual=send_actual, options=options
+        url,
+        origin,
+        method=method,
+        headers=headers,
+        credentials=mode,
+        send_actual=send_actual,
+        options=options,
+        browser=browser.value,
     )
     if fmt is not None and report.result is not None:
         picture = sequence(report.origin, report.request, report.result, fix=report.fix)

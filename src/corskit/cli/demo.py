@@ -14,10 +14,12 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from ..browser.engines import Verdicts
 from ..browser.request import CREDENTIALS
 from ..tools.check import CheckReport, check
 from ..tools.demo import CASES, Case, build_app
 from ..tools.network import NetworkOptions
+from .browsers import BrowserChoice, BrowserOption, browsers_of, render_verdicts
 from .render import render_fix, render_result
 
 
@@ -45,7 +47,7 @@ def serve_demo() -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def run_case(base: str, case: Case) -> CheckReport:
+def run_case(base: str, case: Case, browser: str = "chromium") -> CheckReport:
     credentials = next(c for c in CREDENTIALS if c == case.credentials)
     return check(
         base + case.path,
@@ -55,15 +57,18 @@ def run_case(base: str, case: Case) -> CheckReport:
         credentials=credentials,
         send_actual=True,  # our own demo server: side effects are fine
         options=NetworkOptions(timeout=5),
+        browser=browser,
     )
 
 
 def demo(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary table.")] = False,
+    browser: BrowserOption = BrowserChoice.chromium,
 ) -> None:
     """Start a demo API on loopback (half corskit, half classic mistakes) and check it as a browser would."""
     console = Console(highlight=False, soft_wrap=True)
-    rows: list[tuple[Case, CheckReport]] = []
+    names = browsers_of(browser)
+    rows: list[tuple[Case, CheckReport, dict[str, CheckReport]]] = []
     with serve_demo() as base:
         if not quiet:
             console.print(
@@ -73,14 +78,18 @@ def demo(
                 )
             )
         for number, case in enumerate(CASES, 1):
-            report = run_case(base, case)
-            rows.append((case, report))
+            reports = {name: run_case(base, case, name) for name in names}
+            report = next(iter(reports.values()))
+            rows.append((case, report, reports))
             if quiet:
                 continue
             console.print(Rule(f"{number}. {case.title}", align="left"))
             console.print(Text(case.lesson, style="italic"))
             if report.result is not None:
                 render_result(console, report.result, origin=case.origin)
+            if len(names) > 1 and all(r.result is not None for r in reports.values()):
+                results = {name: r.result for name, r in reports.items() if r.result is not None}
+                render_verdicts(console, Verdicts(report.request, results), None)
             if report.network_error is not None:
                 console.print(Text(f"✗ network error: {report.network_error.message}", style="red"))
             if case.takeaway:
@@ -88,17 +97,19 @@ def demo(
             elif report.fix is not None:
                 render_fix(console, report.fix)
     table = Table(title="Summary", title_justify="left")
-    for column in ("#", "case", "from", "verdict", "as expected"):
+    verdict_columns = ["verdict"] if len(names) == 1 else list(names)
+    for column in ("#", "case", "from", *verdict_columns, "as expected"):
         table.add_column(column)
     surprises = 0
-    for number, (case, report) in enumerate(rows, 1):
-        verdict: Any = {True: Text("allowed", "green"), False: Text("blocked", "red"), None: Text("no answer")}[
-            report.allowed
+    for number, (case, _report, reports) in enumerate(rows, 1):
+        verdicts: list[Any] = [
+            {True: Text("allowed", "green"), False: Text("blocked", "red"), None: Text("no answer")}[r.allowed]
+            for r in reports.values()
         ]
-        expected = report.allowed is case.expect_allowed
+        expected = all(r.allowed is case.expect_allowed for r in reports.values())
         surprises += not expected
         origin = "attacker" if case.origin != CASES[0].origin else "app"
-        table.add_row(str(number), case.title, origin, verdict, "✓" if expected else Text("✗", "bold red"))
+        table.add_row(str(number), case.title, origin, *verdicts, "✓" if expected else Text("✗", "bold red"))
     console.print()
     console.print(table)
     if surprises:
