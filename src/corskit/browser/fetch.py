@@ -157,6 +157,8 @@ class Fetch:
         self._cache_hits: list[int] = []
         #: The Origin header of the request the fetch is on ("" when it sends none); messages name it.
         self._origin_sent = ""
+        #: Whether the current hop is a CORS request (for the messages of browsers that say so).
+        self._cors = True
         self._steps = self._run()
         self._started = False
         self._result: Result | None = None
@@ -249,6 +251,7 @@ class Fetch:
                 state.tainting = "cors"
 
             origin = "null" if state.tainted else self.origin.serialize()
+            self._cors = state.tainting == "cors"
             include = state.include_credentials
             self._origin_sent = origin
 
@@ -458,6 +461,7 @@ class Fetch:
                 method=self.request.method,
                 mode=self.request.mode,
                 hop=hop,
+                cors=self._cors,
                 request_origin=self._origin_sent,
                 target=failure.target,
                 header=failure.header,

@@ -123,12 +123,15 @@ class PreflightResult:
         """Can this cached answer stand in for a new preflight? (Chromium ``EnsureAllowedRequest``).
 
         Chromium (``PreflightCache::CheckIfRequestCanSkipPreflight``) never lets a cached ``*`` cover
-        ``Authorization``: such a request is preflighted every time.
+        ``Authorization``: such a request is preflighted every time; in Firefox a cached ``*`` covers no header.
         """
         if include_credentials and not self.credentials:
             return False
         if self.method_failure(method) is not None:
             return False
+        if not self.profile.cached_wildcard_covers_headers:
+            # Firefox's cache compares header names literally: a cached `*` covers none.
+            return all(name in self.headers for name in checked_header_names(headers, self.profile))
         covers = self.profile.cached_wildcard_covers_authorization
         return self.header_failure(headers, wildcard_covers_authorization=covers) is None
 

@@ -89,6 +89,9 @@ class MessageContext:
     mode: str = "cors"
     #: The URL of the hop the failure happened on (``url`` may name another one).
     hop: str = ""
+    #: Whether the failing hop was a CORS request (cross-origin, or tainted): Firefox's "CORS request did not
+    #: succeed" is about those only.
+    cors: bool = True
     #: The Origin the failing request carried (``null`` once a redirect tainted it); empty when none was sent.
     request_origin: str = ""
     #: The URL a refused redirect pointed to (its Location, resolved).
@@ -159,6 +162,9 @@ class Profile:
     joins_location_lines: bool = False
     #: Judge a preflight response's status before its CORS check (WebKit) instead of after it (Chromium).
     preflight_status_first: bool = False
+    #: Whether a *cached* ``Access-Control-Allow-Headers: *`` covers request headers at all (Firefox: no, the cache
+    #: compares names literally).
+    cached_wildcard_covers_headers: bool = True
     #: Whether a *cached* ``Access-Control-Allow-Headers: *`` still covers ``Authorization`` (Chromium: never).
     cached_wildcard_covers_authorization: bool = False
     #: How a message spells a request header the preflight answer did not allow: (lowercase name, the request's

@@ -151,7 +151,10 @@ def message(ctx: MessageContext) -> str | None:
             return f"Security Error: Content at {ctx.hop} may not load data from {ctx.target}."
         return None
     if code in _DID_NOT_SUCCEED:
-        return _blocked("CORSDidNotSucceed2", ctx.hop) if ctx.mode == "cors" else None
+        # A credentialed Location is refused by the CORS check of the redirect itself; the other failures are
+        # reported only for a request that was cross-origin (or tainted) when it failed.
+        reported = ctx.cors or code is ErrorCode.REDIRECT_CONTAINS_CREDENTIALS
+        return _blocked("CORSDidNotSucceed2", ctx.hop) if ctx.mode == "cors" and reported else None
     if code is ErrorCode.NON_LATIN1_HEADER:
         index = next((i for i, c in enumerate(ctx.param) if ord(c) > 0xFF), 0)
         return _NON_LATIN1.format(index=index, value=ord(ctx.param[index]) if ctx.param else 0)
@@ -241,6 +244,7 @@ FIREFOX = Profile(
     refuses_credentialed_redirects=False,
     location=lambda response: response.redirect_location(follow_empty=True),
     strips_url_credentials=True,
+    cached_wildcard_covers_headers=False,
     refetches_before_external_schemes=frozenset({"mailto"}),
     comma_joined_response_headers=frozenset({"content-type"}),
     message=message,
