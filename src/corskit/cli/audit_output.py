@@ -19,7 +19,7 @@ from ..audit.catalog import SEVERITIES
 from ..browser import BROWSERS, profile
 from ..tools.fixes import Stack
 from ..tools.fixes import render as render_config
-from .render import _printable
+from ..tools.terminal import printable as _printable
 
 Format = Literal["text", "json", "html", "markdown"]
 FORMATS: tuple[Format, ...] = ("text", "json", "html", "markdown")

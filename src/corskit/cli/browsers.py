@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-import textwrap
 from enum import Enum
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from ..browser import BROWSERS, Result, profile
 from ..browser.engines import Verdicts
-from ..tools.fixes import Fix
-from .render import _printable
+from ..tools.fixes import Fix, Stack
+from .output import Output
+from .render import render_fix
 
 
 class BrowserChoice(str, Enum):
@@ -48,27 +46,20 @@ def verdicts_json(verdicts: Verdicts) -> dict[str, Any]:
     return out
 
 
-def render_verdicts(console: Console, verdicts: Verdicts, fix: Fix | None) -> None:
+def render_verdicts(out: Output, verdicts: Verdicts, fix: Fix | None, stack: Stack | None = None) -> None:
     """One line per browser, the differences, and the fix for all of them."""
     width = max(len(profile(n).title) for n in verdicts.results)
     for name, result in verdicts.results.items():
-        title = profile(name).title.ljust(width)
-        console.print(Text.assemble(f"{title}  ", _verdict(result)))
+        out.line(f"{profile(name).title.ljust(width)}  ", *_verdict(out, result))
     if verdicts.agree:
-        console.print(Text("The browsers agree.", style="dim"))
+        out.line(("The browsers agree.", "dim"))
     for sentence in verdicts.differences:
-        console.print(Text(_wrapped(_printable(sentence), console.width), style="yellow"))
+        out.prose((sentence, "yellow"), hang=2)
     if fix is not None:
-        text = f"Fix for all browsers ({fix.side} side): {_printable(fix.summary)}"
-        console.print(Text(_wrapped(text, console.width)))
+        render_fix(out, fix, stack=stack, label="Fix for all browsers", snippet=stack is not None)
 
 
-def _wrapped(text: str, width: int) -> str:
-    """Word-wrapped to the terminal, later lines indented (a sentence never runs past column 80)."""
-    return textwrap.fill(text, width=max(width, 40), subsequent_indent="  ", break_on_hyphens=False)
-
-
-def _verdict(result: Result) -> Text:
+def _verdict(out: Output, result: Result) -> tuple[tuple[str, str], ...]:
     if result.allowed:
-        return Text("✓ allowed", style="bold green")
-    return Text.assemble(("✗ blocked", "bold red"), f"  {result.error.value if result.error else ''}")
+        return ((f"{out.glyphs.ok} allowed", "bold green"),)
+    return ((f"{out.glyphs.bad} blocked", "bold red"), (f"  {result.error.value if result.error else ''}", ""))
