@@ -240,6 +240,14 @@ def check_redirect(hop: Hop) -> Failure | Literal["manual"] | None:
     the redirect, redirect mode, scheme and credentials across origins, the limit), then the new hop's checks."""
     new = hop.target
     if hop.redirect != "manual":
+        if new is None and hop.location and hop.mode == "cors":
+            # A Location WebKit cannot parse (an IPv6 zone id, a bad port or host) is refused like a non-HTTP one,
+            # after the redirect's CORS check.
+            if hop.tainting == "cors":
+                failure = cors_check(hop.response, hop.origin, include_credentials=hop.include_credentials)
+                if failure is not None:
+                    return Failure(failure.code, failure.param, variant="redirect", target=hop.location)
+            return Failure(ErrorCode.CORS_DISABLED_SCHEME, variant="redirect", target=hop.location)
         if new is None or not hop.location:
             return Failure(ErrorCode.INVALID_REDIRECT)  # libsoup gives up; nothing on the console
         if new.scheme == "ftp":
