@@ -262,6 +262,11 @@ class URL:
     def without_fragment(self) -> URL:
         return replace(self, fragment=None)
 
+    def without_credentials(self) -> URL:
+        if not self.has_credentials:
+            return self
+        return URL(self.scheme, "", "", self.host, self.port, self.path, self.query, self.fragment)
+
 
 def parse_url(text: str, base: URL | None = None) -> URL | None:
     """Parse an absolute URL (or one relative to *base*, for ``Location``); ``None`` when it is invalid.
