@@ -56,6 +56,8 @@ class AuditOptions:
     backoff: float = 0.25
     #: Origins the user says the server trusts: their look-alikes are probed too.
     trusted: tuple[str, ...] = ()
+    #: Report the findings that affect at least one of these browsers (``--browser``).
+    browsers: tuple[str, ...] = ("chromium", "firefox", "webkit")
 
 
 class RateLimiter:
@@ -139,7 +141,7 @@ async def audit_target(target: str | Target, send: Sender, options: AuditOptions
         )
     except TargetError as failure:
         return TargetReport(target.url, str(failure))
-    findings = judge(obs)
+    findings = [f for f in judge(obs) if set(f.browsers) & set(options.browsers)]
     error = None
     if obs.failures:
         error = f"{len(obs.failures)} probe(s) got no answer, so findings may be missing: " + "; ".join(
