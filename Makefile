@@ -40,6 +40,7 @@ conformance: $(VENV)/.test
 
 bench: $(VENV)/.bench
 	$(BIN)/python bench/middleware.py
+	$(BIN)/python bench/stores.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
