@@ -228,3 +228,44 @@ def test_bad_options_are_refused(kw: dict[str, object], says: str) -> None:
 
     with pytest.raises(ConfigError, match=says):
         RedisOriginStore(**kw)  # type: ignore[arg-type]
+
+
+async def test_a_burst_of_misses_on_a_hung_redis_is_bounded(
+    redis_srv: RedisServer, stores: Callable[..., RedisOriginStore]
+) -> None:
+    import redis
+
+    store = stores(timeout=0.2, retry_interval=60)
+    warm(store)
+    before = int(redis.Redis(port=redis_srv.port).info("clients")["connected_clients"])
+    redis_srv.pause()
+    try:
+        start = time.monotonic()
+        answers = await asyncio.gather(*(store.alookup(f"https://burst-{i}.example") for i in range(500)))
+        took = time.monotonic() - start
+    finally:
+        redis_srv.resume()
+    assert answers == [None] * 500
+    assert took < 0.2 + 0.3
+    clients = int(redis.Redis(port=redis_srv.port).info("clients")["connected_clients"])
+    assert clients - before <= 16 + 1  # the pool's bound (+ the connection asking)
+
+
+def test_a_forked_worker_starts_afresh(redis_srv: RedisServer, stores: Callable[..., RedisOriginStore]) -> None:
+    import os
+
+    store = stores()
+    store.add(SHOP)
+    warm(store, SHOP)
+    pid = os.fork()
+    if pid == 0:  # the child: gunicorn --preload forks workers like this
+        code = 1
+        try:
+            fresh = not store.subscribed.is_set() and store.lookup(SHOP) is not None
+            store.add("https://child.example")
+            code = 0 if fresh and store.subscribed.wait(5) else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    wait_for(lambda: store.lookup("https://child.example") is not None)

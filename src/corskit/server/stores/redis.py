@@ -47,6 +47,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 __all__ = ["RedisOriginStore"]
 
 _FAILURES = (redis.RedisError, OSError, asyncio.TimeoutError)
+#: Connections to Redis per worker (per event loop) for look-ups; a miss waits for a free one within the timeout.
+MAX_CONNECTIONS = 16
 #: How long the listener waits for a message before checking it should still run.
 _LISTEN_POLL = 1.0
 
@@ -184,21 +186,31 @@ class RedisOriginStore:
         return client
 
     def _new_client(self, timeout: float) -> redis.Redis:
-        return redis.Redis.from_url(
-            self.url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 0)
+        # A bounded pool: a burst of misses while Redis is slow opens at most MAX_CONNECTIONS connections.
+        pool = redis.BlockingConnectionPool.from_url(
+            self.url,
+            max_connections=MAX_CONNECTIONS,
+            timeout=timeout,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),
         )
+        return redis.Redis(connection_pool=pool)
 
     def _async_client(self) -> redis.asyncio.Redis:
+        """This event loop's client (an asyncio client belongs to the loop it was made in)."""
         loop = asyncio.get_running_loop()
         pair = self._aclient
         if pair is None or pair[0] is not loop:
-            client = redis.asyncio.Redis.from_url(
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
                 self.url,
+                max_connections=MAX_CONNECTIONS,
+                timeout=self.timeout,
                 socket_timeout=self.timeout,
                 socket_connect_timeout=self.timeout,
                 retry=AsyncRetry(NoBackoff(), 0),
             )
-            pair = self._aclient = (loop, client)
+            pair = self._aclient = (loop, redis.asyncio.Redis(connection_pool=pool))
         return pair[1]
 
     # --- invalidation ---------------------------------------------------------------------------------------
