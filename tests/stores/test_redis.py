@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from corskit.server.stores import StoredOrigin, StoreError
+from corskit.server.stores import UNKNOWN, StoredOrigin, StoreError
 from corskit.server.stores.redis import RedisOriginStore, describe_url
 from tests._redis import RedisServer
 
@@ -269,3 +269,23 @@ def test_a_forked_worker_starts_afresh(redis_srv: RedisServer, stores: Callable[
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     wait_for(lambda: store.lookup("https://child.example") is not None)
+
+
+async def test_the_first_miss_after_a_restart_is_answered(
+    redis_srv: RedisServer, stores: Callable[..., RedisOriginStore], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The pooled connections still point at the dead server: the first command on each must reconnect, not fail.
+    store = stores(retry_interval=0.1)
+    warm(store)
+    assert store.lookup("https://a.example") is None
+    assert await store.alookup("https://b.example") is None
+    redis_srv.kill()
+    redis_srv.start()
+    wait_for(lambda: any("reachable again" in r.getMessage() for r in caplog.records))
+    admin = stores()
+    admin.add("https://c.example")
+    admin.add("https://d.example")
+    wait_for(lambda: store.peek("https://c.example") is UNKNOWN and store.peek("https://d.example") is UNKNOWN)
+    assert store.lookup("https://c.example") is not None
+    assert await store.alookup("https://d.example") is not None
+    assert len([r for r in caplog.records if "unreachable" in r.getMessage()]) == 1

@@ -47,6 +47,9 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 __all__ = ["RedisOriginStore"]
 
 _FAILURES = (redis.RedisError, OSError, asyncio.TimeoutError)
+#: Errors worth one immediate retry on a new connection: a pooled connection to a Redis that restarted is dead,
+#: and only using it tells. A timeout is never retried: it already cost the whole budget.
+_RECONNECT = (redis.ConnectionError,)
 #: Connections to Redis per worker (per event loop) for look-ups; a miss waits for a free one within the timeout.
 MAX_CONNECTIONS = 16
 #: How long the listener waits for a message before checking it should still run.
@@ -193,7 +196,7 @@ class RedisOriginStore:
             timeout=timeout,
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),
+            retry=Retry(NoBackoff(), 1, supported_errors=_RECONNECT),
         )
         return redis.Redis(connection_pool=pool)
 
@@ -208,7 +211,7 @@ class RedisOriginStore:
                 timeout=self.timeout,
                 socket_timeout=self.timeout,
                 socket_connect_timeout=self.timeout,
-                retry=AsyncRetry(NoBackoff(), 0),
+                retry=AsyncRetry(NoBackoff(), 1, supported_errors=_RECONNECT),
             )
             pair = self._aclient = (loop, redis.asyncio.Redis(connection_pool=pool))
         return pair[1]
