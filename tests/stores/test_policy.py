@@ -41,9 +41,24 @@ def test_static_rules_come_first_and_the_store_sees_only_canonical_origins() -> 
     policy = Policy(allow_origins=[STATIC, "https://*.static.example"], origin_store=store)
     assert policy.actual(STATIC).allowed
     assert policy.actual("https://a.static.example").allowed
-    for value in ["null", "HTTPS://SHOP.EXAMPLE", "https://shop.example/", "https://shop.example:443", "\x00", ""]:
+    hostile = [
+        "https://" + "a" * 100_000,
+        "https://shop.example\r\nX: y",
+        "\ufeffhttps://shop.example",
+        "https://é.example",
+    ]
+    for value in [
+        "null",
+        "HTTPS://SHOP.EXAMPLE",
+        "https://shop.example/",
+        "https://shop.example:443",
+        "\x00",
+        "",
+        *hostile,
+    ]:
         assert not policy.actual(value).allowed
         assert not policy.preflight(value, "GET").allowed
+    assert not policy.actual(b"https://shop.example\xff").allowed
     assert store.asked == []
     assert policy.actual(SHOP).headers == ((ACAO, SHOP),)
     assert not policy.actual("https://shop.example.evil.com").allowed

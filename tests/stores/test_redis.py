@@ -289,3 +289,20 @@ async def test_the_first_miss_after_a_restart_is_answered(
     assert store.lookup("https://c.example") is not None
     assert await store.alookup("https://d.example") is not None
     assert len([r for r in caplog.records if "unreachable" in r.getMessage()]) == 1
+
+
+@pytest.mark.parametrize("message", [b"\xff\x00\x1b[2J", b"x" * 100_000, b"", b"*"])
+def test_any_message_on_the_channel_is_safe(
+    redis_srv: RedisServer, stores: Callable[..., RedisOriginStore], message: bytes
+) -> None:
+    import redis
+
+    store = stores()
+    store.add(SHOP)
+    warm(store, SHOP, "https://no.example")
+    redis.Redis(port=redis_srv.port).publish(store.channel, message)
+    if message in (b"*", b"x" * 100_000):  # "everything", or too long to be an origin: everything is dropped
+        wait_for(lambda: store.peek(SHOP) is UNKNOWN)
+    store.add("https://later.example")  # the listener is still alive and still invalidates
+    wait_for(lambda: store.lookup("https://later.example") is not None)
+    assert store.lookup(SHOP) is not None
