@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test conformance bench lint typecheck clean
+.PHONY: demo test conformance bench lint typecheck clean docs-images
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,8 @@ demo: $(VENV)/.cli
 	$(BIN)/corskit demo
 
 lint: $(VENV)/.test
-	$(BIN)/ruff check src tests bench examples
-	$(BIN)/ruff format --check src tests bench examples
+	$(BIN)/ruff check src tests bench examples scripts
+	$(BIN)/ruff format --check src tests bench examples scripts
 
 typecheck: $(VENV)/.test
 	$(BIN)/mypy
@@ -37,6 +37,10 @@ test: lint typecheck
 
 conformance: $(VENV)/.test
 	$(BIN)/python -m tests.conformance
+
+# The pictures in docs/images (the README's diagram), drawn from the examples.
+docs-images: $(VENV)/.test
+	$(BIN)/python scripts/docs_images.py
 
 bench: $(VENV)/.bench
 	$(BIN)/python bench/middleware.py

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from corskit.audit.catalog import RULES
+from corskit.audit.runner import normalize_target
 from corskit.cli import audit as audit_cli
 from tests.audit.conftest import jsonl, run_audit
 from tests.audit.zoo import Zoo
@@ -289,3 +290,62 @@ def test_fix_for_a_stack_prints_its_configuration(zoo: Zoo) -> None:
     assert line["findings"][0]["fix"].endswith("CORS_ALLOW_CREDENTIALS = True")
     code, _, _ = run_audit(target(zoo, "null"), "--fix-for", "iis")
     assert code == 2
+
+
+@pytest.mark.parametrize("spelling", ["127.0.0.1:{port}", "127.0.0.1:{port}/api/me", "localhost:{port}/api/me"])
+def test_a_bare_local_host_is_audited_over_http(spelling: str) -> None:
+    def reflect(seen: Seen) -> tuple[int, list[tuple[str, str]], bytes]:
+        origin = seen.headers.get("origin")
+        return 200, ([("Access-Control-Allow-Origin", origin), ("Vary", "Origin")] if origin else []), b"{}"
+
+    with serve(reflect) as server:
+        port = server.url.rsplit(":", 1)[1]
+        code, out, _ = run_audit(spelling.format(port=port), "--json", "--fail-on", "low")
+    (line,) = jsonl(out)
+    assert line["target"] == "http://" + spelling.format(port=port)
+    assert line["error"] is None
+    assert line["findings"][0]["class"] == "arbitrary_origin_reflected"
+    assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "url"),
+    [
+        ("api.example.com", "https://api.example.com"),
+        ("api.example.com:8443/v1?x=1", "https://api.example.com:8443/v1?x=1"),
+        ("[::1]:8000", "http://[::1]:8000"),
+        ("10.0.0.5/status", "http://10.0.0.5/status"),
+        ("intranet", "http://intranet"),
+        ("http://api.example.com", "http://api.example.com"),
+        ("mailto:someone", "mailto:someone"),  # left alone: refused later as not http(s)
+    ],
+)
+def test_bare_targets_get_the_scheme_an_address_bar_would_pick(line: str, url: str) -> None:
+    assert normalize_target(line) == url
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_human_report_wraps_at_word_boundaries_within_the_terminal_width(
+    zoo: Zoo, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    names = ["preflight-mirror", "unescaped-dot", "post-domain", "vary-rejected"]
+    args = [*(target(zoo, n) for n in names), "http://127.0.0.1:1/", "--proxy", zoo.proxy, "--retries", "0"]
+    _, human, _ = run_audit(*args, "--show-info")
+    _, as_json, _ = run_audit(*args, "--json")
+    for line in human.splitlines():
+        # Only a single unbreakable word (a URL, an origin) may overflow, alone on its line.
+        assert len(line) <= width or len(line.split()) <= 2, line
+    flowing = " ".join(human.split())
+    for report in jsonl(as_json):
+        assert report["target"] in human.split()  # never split: people copy it
+        for finding in report["findings"]:
+            assert " ".join(finding["why"].split()) in flowing  # no word was cut in two
+            assert " ".join(finding["fix"].split()) in flowing
+
+
+def test_human_report_never_prints_control_characters_from_the_input(zoo: Zoo) -> None:
+    code, out, _ = run_audit("http://evil\x1b[2J.example/", "--proxy", zoo.proxy, "--retries", "0")
+    assert "\x1b" not in out
+    assert "\\x1b" in out
+    assert code == 3

@@ -174,7 +174,7 @@ def test_no_matching_entry_names_the_request() -> None:
         (scenario(request__headers=[["X-Foo", "1"], ["X-Bar"]]), "request.headers[1]"),
         (scenario(request__headers=[["X-Foo", 1]]), "request.headers[0]"),
         (scenario(request__credentials="Include"), "request.credentials"),
-        (scenario(request__mode="navigate"), "request.mode"),
+        (scenario(request__mode="Navigate"), "request.mode"),
         (scenario(request__redirect="stop"), "request.redirect"),
         (scenario(request__body="x"), "request.body"),
         (scenario(server={}), "server"),

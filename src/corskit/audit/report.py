@@ -58,6 +58,8 @@ def _generic(template: str) -> str:
         "cacheability": "",
         "summary": "The shape of the allow-list inferred from the probes.",
         "fix": "Keep the list exact.",
+        "destination": "the other origin",
+        "hops": "one or more hops",
     }
 
     class _Fields(dict[str, str]):

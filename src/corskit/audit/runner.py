@@ -9,7 +9,9 @@ a report with ``error`` set; it never stops the scan.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -92,14 +94,37 @@ class Throttle:
             attempt += 1
 
 
+#: A target written without a scheme: a host (name, IPv4 or bracketed IPv6), an optional port, an optional path.
+_BARE_TARGET = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(?::\d{1,5})?(?:[/?#]\S*)?")
+
+
 def normalize_target(line: str) -> str | None:
-    """A target line → the URL to audit; ``None`` for blank lines and ``#`` comments. A bare host gets https://."""
+    """A target line → the URL to audit; ``None`` for blank lines and ``#`` comments.
+
+    A bare host (``api.example.com``, ``127.0.0.1:8000/api``) gets a scheme the way a browser's address bar picks
+    one: ``http://`` for local hosts (``localhost``, an IP address, a single-label name: development servers
+    speak plain HTTP), ``https://`` for every other name. Anything else is kept as written (and refused later if it
+    is not an http(s) URL).
+    """
     text = line.strip()
     if not text or text.startswith("#"):
         return None
-    if "://" not in text and ":" not in text and not any(c.isspace() for c in text):
-        text = "https://" + text
+    bare = _BARE_TARGET.fullmatch(text) if "://" not in text else None
+    if bare is not None:
+        scheme = "http" if _local(bare.group("host")) else "https"
+        text = f"{scheme}://{text}"
     return text
+
+
+def _local(host: str) -> bool:
+    name = host.lower().rstrip(".")
+    if name.startswith("[") or name == "localhost" or name.endswith(".localhost") or "." not in name:
+        return True
+    try:
+        ipaddress.IPv4Address(name)
+    except ValueError:
+        return False
+    return True
 
 
 async def audit_target(target: str, send: Sender, options: AuditOptions) -> TargetReport:

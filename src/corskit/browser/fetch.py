@@ -20,13 +20,14 @@ from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..spec.errors import CORSError, ErrorCode, format_message
+from ..spec.errors import CORSError, ErrorCode
 from ..spec.headers import canonical_range, lowercase_ascii
 from ..spec.origins import URL, Origin, normalize_origin, parse_url
 from .cache import PreflightCache
-from .checks import Failure, cors_check
+from .checks import Failure
 from .filtering import ResponseType, ScriptResponse, script_view
 from .preflight import PreflightResult, check_preflight_response, needs_preflight, preflight_request
+from .profiles import MessageContext, Profile, profile
 from .request import PreparedRequest, Rejected, Request, prepare
 from .wire import Exchange, Response, WireRequest, conflicting_header
 
@@ -82,6 +83,9 @@ class Result:
     dropped_headers: tuple[str, ...] = ()
     #: The failed parameter behind ``message`` (a header value or name, a method).
     param: str = ""
+    #: Indices into ``exchanges`` of the actual requests sent without a preflight because the preflight cache
+    #: covered them (a preflight would have been needed otherwise).
+    preflight_cache_hits: tuple[int, ...] = ()
 
     @property
     def sent(self) -> tuple[WireRequest, ...]:
@@ -128,6 +132,8 @@ class Fetch:
 
     ``cache`` is the preflight cache to consult and fill; share one between fetches to model a browser tab (by
     default each fetch has its own). ``page`` is the page's URL, named in a few of Chromium's messages.
+    ``browser`` is the engine to behave as: ``"chromium"`` (the default), ``"firefox"``, ``"webkit"`` or a
+    :class:`~corskit.browser.profiles.Profile`.
     """
 
     def __init__(
@@ -137,15 +143,18 @@ class Fetch:
         *,
         cache: PreflightCache | None = None,
         page: str | None = None,
+        browser: str | Profile = "chromium",
     ) -> None:
         self.origin = origin if isinstance(origin, Origin) else normalize_origin(origin)
         self.request = request
+        self.profile = profile(browser)
         # A fetch always has a cache: redirect hops back to a preflighted URL reuse its answer, as in Chromium.
-        self.cache = cache if cache is not None else PreflightCache()
+        self.cache = cache if cache is not None else PreflightCache(max_entries=self.profile.cache_max_entries)
         #: The page's URL (Chromium names it in a few messages); its origin's root by default.
         self.page = page or f"{self.origin.serialize()}/"
         self._exchanges: list[Exchange] = []
         self._warnings: list[Warning] = []
+        self._cache_hits: list[int] = []
         self._steps = self._run()
         self._started = False
         self._result: Result | None = None
@@ -189,6 +198,7 @@ class Fetch:
             initial_url=exchanges[0].request.url if exchanges else last,
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
+            preflight_cache_hits=tuple(i for i in self._cache_hits if i < len(exchanges)),
         )
         return self._result
 
@@ -205,7 +215,7 @@ class Fetch:
 
     def _run(self) -> Generator[WireRequest, Response, Result]:
         try:
-            req = prepare(self.request)
+            req = prepare(self.request, self.profile)
             self._dropped_names = req.dropped
         except Rejected as rejected:
             return self._finish(Failure(rejected.code, rejected.param), url=self.request.url, initial=None)
@@ -237,11 +247,13 @@ class Fetch:
             include = state.include_credentials
 
             # Fetch §4.8: a preflight, unless the cache covers this method and these headers.
-            if state.tainting == "cors" and needs_preflight(state.method, state.headers):
+            if state.tainting == "cors" and needs_preflight(state.method, state.headers, self.profile):
                 # Chromium keys its preflight cache on the URL with its fragment.
                 covered = self.cache.covers(origin, shown, state.method, state.headers, include_credentials=include)
-                if not covered:
-                    preflight = preflight_request(url, origin, state.method, state.headers)
+                if covered:
+                    self._cache_hits.append(len(self._exchanges))
+                else:
+                    preflight = preflight_request(url, origin, state.method, state.headers, self.profile)
                     answer = yield preflight
                     verdict = _refused_by_network(answer) or self._judge_preflight(answer, origin, state)
                     if isinstance(verdict, Failure):
@@ -261,7 +273,7 @@ class Fetch:
             if location is None:
                 # Fetch §4.3 step 4.4: the CORS check on the final response.
                 if state.tainting == "cors":
-                    failure = cors_check(response, origin, include_credentials=include)
+                    failure = self.profile.cors_check(response, origin, include_credentials=include)
                     if failure is not None:
                         return self._finish(failure, shown, initial)
                 return self._finish_ok(response, state, url, initial)
@@ -275,7 +287,9 @@ class Fetch:
                 return self._result_ok(view, url, initial)
 
     def _judge_preflight(self, answer: Response, origin: str, state: _State) -> PreflightResult | Failure:
-        verdict = check_preflight_response(answer, origin, include_credentials=state.include_credentials)
+        verdict = check_preflight_response(
+            answer, origin, include_credentials=state.include_credentials, profile=self.profile
+        )
         if isinstance(verdict, Failure):
             return verdict
         failure = verdict.method_failure(state.method) or verdict.header_failure(state.headers)
@@ -285,8 +299,9 @@ class Fetch:
             self._warnings.append(
                 Warning(
                     "authorization_covered_by_wildcard",
-                    "Access-Control-Allow-Headers: * let the Authorization header through. Chromium still allows "
-                    "this but will stop, as the Fetch Standard requires: list 'Authorization' explicitly.",
+                    "Access-Control-Allow-Headers: * let the Authorization header through. "
+                    f"{self.profile.title} still allows this but will stop, as the Fetch Standard requires: list "
+                    "'Authorization' explicitly.",
                 )
             )
         return verdict
@@ -307,7 +322,7 @@ class Fetch:
         # Then CORS (CorsURLLoader::OnReceiveRedirect). Fetch §4.3 step 4.4: a redirect is CORS-checked too, even
         # one that redirect mode "manual" hands to script.
         if state.tainting == "cors":
-            failure = cors_check(response, origin, include_credentials=state.include_credentials)
+            failure = self.profile.cors_check(response, origin, include_credentials=state.include_credentials)
             if failure is not None:
                 return failure
         if req.redirect == "manual":
@@ -357,14 +372,19 @@ class Fetch:
 
     def _finish(self, failure: Failure, url: str, initial: str | None) -> Result:
         url = failure.url or url
-        message = format_message(
-            failure.code,
-            url=url,
-            origin=self.origin.serialize(),
-            initial_url=initial,
-            param=failure.param,
-            variant=failure.variant,
-            page=self.page,
+        last = self._exchanges[-1].response if self._exchanges else None
+        message = self.profile.message(
+            MessageContext(
+                failure.code,
+                url=url,
+                origin=self.origin.serialize(),
+                initial_url=initial,
+                param=failure.param,
+                variant=failure.variant,
+                page=self.page,
+                status=None if last is None else last.status,
+                method=self.request.method,
+            )
         )
         return Result(
             allowed=False,
@@ -376,6 +396,7 @@ class Fetch:
             initial_url=initial or url,
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
+            preflight_cache_hits=tuple(self._cache_hits),
             param=failure.param,
         )
 
@@ -397,6 +418,7 @@ class Fetch:
             initial_url=initial,
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
+            preflight_cache_hits=tuple(self._cache_hits),
         )
 
 
@@ -444,9 +466,10 @@ def run(
     respond: Responder,
     *,
     cache: PreflightCache | None = None,
+    browser: str | Profile = "chromium",
 ) -> Result:
-    """Play one fetch to the end, asking *respond* for each response."""
-    fetch = Fetch(origin, request, cache=cache)
+    """Play one fetch to the end, asking *respond* for each response, as *browser* would."""
+    fetch = Fetch(origin, request, cache=cache, browser=browser)
     event = fetch.start()
     while isinstance(event, SendRequest):
         event = fetch.receive(respond(event.request))
@@ -459,9 +482,10 @@ async def arun(
     respond: AsyncResponder,
     *,
     cache: PreflightCache | None = None,
+    browser: str | Profile = "chromium",
 ) -> Result:
     """:func:`run` for an async *respond*."""
-    fetch = Fetch(origin, request, cache=cache)
+    fetch = Fetch(origin, request, cache=cache, browser=browser)
     event = fetch.start()
     while isinstance(event, SendRequest):
         event = fetch.receive(await respond(event.request))

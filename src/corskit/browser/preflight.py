@@ -13,62 +13,63 @@ from ..spec.safelist import (
     is_forbidden_request_header,
 )
 from .checks import Failure, preflight_cors_check
-from .header_order import chromium_header_order
+from .profiles import Profile
+from .profiles.chromium import CHROMIUM
 from .wire import Response, WireRequest
 
 #: Chromium caps Access-Control-Max-Age at two hours (``preflight_result.cc`` kMaxTimeout).
-MAX_AGE_CAP = 7200
+MAX_AGE_CAP = CHROMIUM.max_age_cap
 #: Max-age used when the header is missing or does not parse (Chromium kDefaultTimeout; Fetch leaves it open).
-MAX_AGE_DEFAULT = 5
-
-#: Chromium 156 still lets ``Access-Control-Allow-Headers: *`` cover ``Authorization`` (the Standard says it never
-#: does) and reports a deprecation issue instead. Set to False to get the Standard's behaviour.
-WILDCARD_COVERS_AUTHORIZATION = True
+MAX_AGE_DEFAULT = CHROMIUM.max_age_default
 
 
-def unsafe_header_names(headers: HeaderList) -> list[str]:
+def unsafe_header_names(headers: HeaderList, profile: Profile = CHROMIUM) -> list[str]:
     """The names that make a request need a preflight: CORS-unsafe and not forbidden, sorted lowercase."""
-    return [n for n in cors_unsafe_request_header_names(headers) if not is_forbidden_request_header(n)]
+    names = cors_unsafe_request_header_names(headers, profile.is_safelisted_request_header)
+    return [n for n in names if not is_forbidden_request_header(n)]
 
 
-def checked_header_names(headers: HeaderList) -> list[str]:
-    """The same names in the order Chromium checks them against a preflight answer: the unsafe ones, then those
-    over the 1024-byte total, each group in Blink's header-map order (which decides the name a message shows)."""
-    unsafe, over = classify_request_headers(headers)
-    order = chromium_header_order(name for name, _ in headers)
+def checked_header_names(headers: HeaderList, profile: Profile = CHROMIUM) -> list[str]:
+    """The same names in the order the browser checks them against a preflight answer: the unsafe ones, then
+    those over the 1024-byte total, each group in the browser's order (which decides the name a message shows)."""
+    unsafe, over = classify_request_headers(headers, profile.is_safelisted_request_header)
+    order = profile.header_check_order(name for name, _ in headers)
     return [n for group in (unsafe, over) for n in order if n in group and not is_forbidden_request_header(n)]
 
 
-def needs_preflight(method: str, headers: HeaderList) -> bool:
+def needs_preflight(method: str, headers: HeaderList, profile: Profile = CHROMIUM) -> bool:
     """Fetch §4.1 main fetch step 12: a non-safelisted method or any CORS-unsafe header."""
-    return method not in SAFELISTED_METHODS or bool(unsafe_header_names(headers))
+    return method not in SAFELISTED_METHODS or bool(unsafe_header_names(headers, profile))
 
 
-def preflight_request(url: str, origin: str, method: str, headers: HeaderList) -> WireRequest:
+def preflight_request(
+    url: str, origin: str, method: str, headers: HeaderList, profile: Profile = CHROMIUM
+) -> WireRequest:
     """Fetch §4.8 "CORS-preflight fetch": OPTIONS, ``Origin``, ``Access-Control-Request-Method``, and the unsafe
     header names lowercased, sorted and joined with "," (no space) in ``Access-Control-Request-Headers``."""
     out = [("Origin", origin), ("Access-Control-Request-Method", method)]
-    names = unsafe_header_names(headers)
+    names = unsafe_header_names(headers, profile)
     if names:
         out.append(("Access-Control-Request-Headers", ",".join(names)))
     return WireRequest("OPTIONS", url, tuple(out), "preflight", credentials=False)
 
 
-def parse_max_age(value: str | None) -> int:
+def parse_max_age(value: str | None, profile: Profile = CHROMIUM) -> int:
     """Seconds a preflight answer may be cached (Chromium ``ParseAccessControlMaxAge``).
 
     The value must be a base-10 64-bit integer, optionally signed once (``base::StringToInt64``); anything else
-    (``5.5``, ``+-5``, an overflow) gives the default 5. Negative gives 0 (not cached); capped at 7200.
+    (``5.5``, ``+-5``, an overflow) gives the profile's default (5 in Chromium). Negative gives 0 (not cached);
+    capped at the profile's cap (7200 in Chromium).
     """
     if value is None:
-        return MAX_AGE_DEFAULT
+        return profile.max_age_default
     digits = value[1:] if value[:1] in ("+", "-") else value
     if not digits or len(digits) > 19 or not digits.isascii() or not digits.isdigit():
-        return MAX_AGE_DEFAULT
+        return profile.max_age_default
     seconds = int(value)
     if not -(2**63) <= seconds < 2**63:
-        return MAX_AGE_DEFAULT
-    return 0 if seconds < 0 else min(seconds, MAX_AGE_CAP)
+        return profile.max_age_default
+    return 0 if seconds < 0 else min(seconds, profile.max_age_cap)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class PreflightResult:
     headers: frozenset[str]  # lowercase
     credentials: bool
     max_age: int
+    #: The browser whose rules judge requests against this answer.
+    profile: Profile = CHROMIUM
 
     def method_failure(self, method: str) -> Failure | None:
         """Fetch §4.8 step 7.5, case-sensitive (Chromium with ``acam_preflight_spec_conformant``)."""
@@ -93,12 +96,12 @@ class PreflightResult:
     ) -> Failure | None:
         """Fetch §4.8 step 7.6-7.7; the first name that is not allowed, in Chromium's order, is reported.
 
-        *wildcard_covers_authorization* defaults to :data:`WILDCARD_COVERS_AUTHORIZATION` (Chromium's check of a
-        fresh preflight answer); a cached answer is always checked with ``False``.
+        *wildcard_covers_authorization* defaults to the profile's rule for a fresh preflight answer (True in
+        Chromium 156); a cached answer is always checked with ``False``.
         """
         if wildcard_covers_authorization is None:
-            wildcard_covers_authorization = WILDCARD_COVERS_AUTHORIZATION
-        names = checked_header_names(headers)
+            wildcard_covers_authorization = self.profile.wildcard_covers_authorization
+        names = checked_header_names(headers, self.profile)
         if not self.credentials and "*" in self.headers:
             if wildcard_covers_authorization or "authorization" not in names or "authorization" in self.headers:
                 return None
@@ -114,7 +117,7 @@ class PreflightResult:
             not self.credentials
             and "*" in self.headers
             and "authorization" not in self.headers
-            and "authorization" in unsafe_header_names(headers)
+            and "authorization" in unsafe_header_names(headers, self.profile)
         )
 
     def allows(self, method: str, headers: HeaderList, *, include_credentials: bool) -> bool:
@@ -131,13 +134,13 @@ class PreflightResult:
 
 
 def check_preflight_response(
-    response: Response, origin: str, *, include_credentials: bool
+    response: Response, origin: str, *, include_credentials: bool, profile: Profile = CHROMIUM
 ) -> PreflightResult | Failure:
     """Judge a preflight response in Chromium's order: CORS check, redirect, status, then header syntax.
 
     Checking the preflight against the actual request's method and headers is left to the caller.
     """
-    failure = preflight_cors_check(response, origin, include_credentials=include_credentials)
+    failure = preflight_cors_check(response, origin, include_credentials=include_credentials, check=profile.cors_check)
     if failure is not None:
         return failure
     if response.location is not None:
@@ -155,5 +158,6 @@ def check_preflight_response(
         methods=frozenset(methods),
         headers=frozenset(lowercase_ascii(h) for h in headers),
         credentials=include_credentials,
-        max_age=parse_max_age(response.header("Access-Control-Max-Age")),
+        max_age=parse_max_age(response.header("Access-Control-Max-Age"), profile),
+        profile=profile,
     )

@@ -20,13 +20,15 @@ from ..spec.safelist import (
     is_no_cors_safelisted_request_header,
     normalize_method,
 )
+from .profiles import Profile
+from .profiles.chromium import CHROMIUM
 
 Credentials = Literal["omit", "same-origin", "include"]
-Mode = Literal["cors", "no-cors", "same-origin"]
+Mode = Literal["cors", "no-cors", "same-origin", "navigate"]
 RedirectMode = Literal["follow", "error", "manual"]
 
 CREDENTIALS: tuple[Credentials, ...] = ("omit", "same-origin", "include")
-MODES: tuple[Mode, ...] = ("cors", "no-cors", "same-origin")
+MODES: tuple[Mode, ...] = ("cors", "no-cors", "same-origin", "navigate")
 REDIRECT_MODES: tuple[RedirectMode, ...] = ("follow", "error", "manual")
 
 
@@ -83,14 +85,18 @@ def combine_headers(headers: HeaderList) -> list[tuple[str, str]]:
     return [(merged[k][0], ", ".join(merged[k][1])) for k in order]
 
 
-def prepare(request: Request) -> PreparedRequest:
-    """Validate and normalise *request* as ``new Request()`` does; raise :class:`Rejected` on a ``TypeError``."""
+def prepare(request: Request, profile: Profile = CHROMIUM) -> PreparedRequest:
+    """Validate and normalise *request* as ``new Request()`` does in *profile*'s browser; raise :class:`Rejected`
+    on a ``TypeError``."""
     # Fetch "new Request()": parse the URL, refuse credentials in it.
     url = parse_url(request.url)
     if url is None:
         raise Rejected(ErrorCode.INVALID_URL, request.url)
     if url.has_credentials:
         raise Rejected(ErrorCode.URL_INCLUDES_CREDENTIALS, request.url)
+    # Fetch "new Request()" step 23: script may not ask for mode "navigate".
+    if request.mode == "navigate":
+        raise Rejected(ErrorCode.NAVIGATE_MODE, request.mode)
     # Fetch "new Request()" step 25: a method must be a token, not forbidden; then it is normalised.
     if not is_token(request.method):
         raise Rejected(ErrorCode.INVALID_METHOD, request.method)
@@ -113,8 +119,8 @@ def prepare(request: Request) -> PreparedRequest:
             raise Rejected(ErrorCode.INVALID_HEADER_NAME, name)
         if not is_valid_header_value(value):
             raise Rejected(ErrorCode.INVALID_HEADER_VALUE, value)
-        # Chromium also ignores a User-Agent set by script (the Standard allows it).
-        if is_forbidden_request_header(name, value) or lowercase_ascii(name) == "user-agent":
+        # A browser may forbid more than the Standard (Chromium ignores a User-Agent set by script).
+        if is_forbidden_request_header(name, value) or lowercase_ascii(name) in profile.extra_forbidden_request_headers:
             dropped.append(name)
             continue
         if request.mode == "no-cors":

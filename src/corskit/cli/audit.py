@@ -18,7 +18,6 @@ from typing import IO, Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
@@ -29,6 +28,7 @@ from ..tools.fixes import STACKS, Stack
 from ..tools.fixes import render as render_config
 from ..tools.network import NetworkOptions
 from .check import parse_header
+from .render import _printable
 
 EXIT_FINDINGS = 1
 EXIT_TARGET_ERRORS = 3
@@ -65,44 +65,65 @@ def _count_lines(path: str) -> int | None:
         return None
 
 
-def _wrap(text: str, width: int) -> str:
-    return textwrap.fill(text, width, initial_indent=_INDENT, subsequent_indent=_INDENT, break_on_hyphens=False)
+def _wrap(text: str, width: int, indent: str = _INDENT) -> str:
+    """*text* made printable and wrapped at word boundaries to *width*; a word longer than a line (a URL, an origin)
+    is never split, so it can still be copied."""
+    return textwrap.fill(
+        _printable(text),
+        max(width, len(indent) + 20),
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _head(marker: Text, target: str, tail: str, width: int) -> Text:
+    """``✗ TARGET  tail``, the tail on its own wrapped lines when the whole does not fit in *width*."""
+    line = Text.assemble(marker, (" " + _printable(target), "bold"))
+    if len(line) + 2 + len(tail) <= width:
+        line.append("  " + tail)
+    elif tail:
+        line.append("\n" + _wrap(tail, width, "    "))
+    return line
 
 
 def render_report(console: Console, report: TargetReport, *, show_info: bool, fix_for: Stack | None = None) -> None:
-    """One target: a status line, the allow-list shape, then each finding with why and fix."""
-    target = escape(report.target)
+    """One target: a status line, the allow-list shape, then each finding with why and fix, wrapped at word
+    boundaries to the console's width."""
+    width = console.width
     shown = [f for f in report.findings if show_info or f.severity != "info"]
     shape = next((f for f in report.findings if f.id == "CORS-SHAPE"), None)
-    shape_text = f"  · allow-list: {shape.evidence.get('shape')}" if shape is not None else ""
-    worst = report.worst
+    shape_text = f"· allow-list: {shape.evidence.get('shape')}" if shape is not None else ""
     above = [f for f in report.findings if f.severity != "info"]
     if report.error is not None and not report.findings:
-        console.print(Text.assemble(("! ", "bold red"), (report.target, "bold"), "  could not be audited"))
-        console.print(Text(f"    {report.error}", style="red"))
+        console.print(_head(Text("!", "bold red"), report.target, "could not be audited", width))
+        console.print(Text(_wrap(report.error, width, "    "), style="red"))
         return
     if above:
         counts = {s: sum(1 for f in above if f.severity == s) for s in reversed(SEVERITIES)}
         summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        style = _STYLE[worst or "info"]
-        console.print(f"[{style}]✗[/] [bold]{target}[/]  {summary}{escape(shape_text)}")
+        marker = Text("✗", _STYLE[report.worst or "info"])
+        console.print(_head(marker, report.target, f"{summary}  {shape_text}".strip(), width))
     else:
-        console.print(f"[green]✓[/] [bold]{target}[/]  no finding above info{escape(shape_text)}")
+        console.print(_head(Text("✓", "green"), report.target, f"no finding above info  {shape_text}".strip(), width))
     if report.error is not None:
-        console.print(Text(f"    ! {report.error}", style="yellow"))
+        console.print(Text(_wrap("! " + report.error, width, "    "), style="yellow"))
     for finding in shown:
         if finding.id == "CORS-SHAPE" and not show_info:
             continue
         style = _STYLE[finding.severity]
-        origin = f"  origin {finding.origin}" if finding.origin else ""
-        console.print(
-            Text.assemble(("    ", ""), (f"{finding.severity.upper():<6}", style), f" {finding.id} ", (origin, "bold"))
-        )
-        width = max(60, console.width)
+        head = Text.assemble(("    ", ""), (f"{finding.severity.upper():<6}", style), f" {finding.id}")
+        if finding.origin:
+            origin = _printable(finding.origin)
+            separator = "   " if len(head) + 3 + len("origin ") + len(origin) <= width else "\n" + _INDENT
+            head.append(f"{separator}origin ")
+            head.append(origin, "bold")
+        console.print(head)
         console.print(Text(_wrap(finding.why, width)))
-        fix = _wrap("fix: " + finding.fix, width)
-        console.print(Text(fix, style="green"))
+        console.print(Text(_wrap("fix: " + finding.fix, width), style="green"))
         if fix_for is not None and finding.config is not None:
+            # Configuration is copied, not read: its lines are never wrapped.
             console.print(Text(f"{_INDENT}{fix_for}:", style="bold"))
             snippet = render_config(finding.config, fix_for)
             console.print(Text("\n".join(_INDENT + line for line in snippet.splitlines()), style="green"))
@@ -319,9 +340,9 @@ def _run(
         counts = ", ".join(f"{summary.by_severity[s]} {s}" for s in reversed(SEVERITIES))
         errors = f"; {summary.errors} could not be (fully) audited" if summary.errors else ""
         stopped = " (interrupted)" if interrupted else ""
-        (out if report_to_stdout and not as_json else err).print(
-            Text(f"Audited {summary.targets} target(s){stopped}: {counts}{errors}.", style="bold")
-        )
+        console = out if report_to_stdout and not as_json else err
+        line = f"Audited {summary.targets} target(s){stopped}: {counts}{errors}."
+        console.print(Text(_wrap(line, console.width, ""), style="bold"))
     if interrupted:
         raise typer.Exit(130)
     return summary

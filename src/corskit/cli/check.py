@@ -13,8 +13,10 @@ from rich.text import Text
 from ..browser.request import CREDENTIALS, Credentials
 from ..spec.origins import OriginError, normalize_origin, parse_url
 from ..tools.check import CheckReport, check
+from ..tools.diagrams import sequence
 from ..tools.fixes import STACKS, Stack
 from ..tools.network import NetworkOptions
+from .diagram import DiagramOption, DiagramOutOption, diagram_format, write_diagrams
 from .render import render_fix, render_result
 
 _LANG = {"nginx": "nginx", "express": "javascript"}
@@ -76,6 +78,8 @@ def check_command(
         str | None, typer.Option("--fix-for", help=f"Show the fix as configuration for: {', '.join(STACKS)}.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    diagram: DiagramOption = None,
+    diagram_out: DiagramOutOption = None,
 ) -> None:
     """Check a live URL as a browser on ORIGIN would fetch it: trace, verdict, Chromium's message and the fix."""
     if credentials not in CREDENTIALS:
@@ -91,6 +95,7 @@ def check_command(
         raise typer.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
     if timeout <= 0:
         raise typer.BadParameter("must be more than 0", param_hint="--timeout")
+    fmt = diagram_format(diagram, diagram_out, as_json=as_json)
     headers = [parse_header(h) for h in header or []]
     options = NetworkOptions(timeout=timeout, verify=not insecure, proxy=proxy, cookie=cookie)
     mode: Credentials = next(c for c in CREDENTIALS if c == credentials)
@@ -98,6 +103,11 @@ def check_command(
     report = check(
         url, origin, method=method, headers=headers, credentials=mode, send_actual=send_actual, options=options
     )
+    if fmt is not None and report.result is not None:
+        picture = sequence(report.origin, report.request, report.result, fix=report.fix)
+        write_diagrams(fmt, diagram_out, [picture], title=picture.title)
+        if diagram_out is None:
+            raise typer.Exit(report.exit_code)
     if as_json:
         print(json.dumps(report.to_json(fix_for=stack), ensure_ascii=False))
     else:

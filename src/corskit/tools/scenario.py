@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..browser.fetch import Result, run
+from ..browser.profiles import Profile
 from ..browser.request import CREDENTIALS, MODES, REDIRECT_MODES, Credentials, Mode, RedirectMode, Request
 from ..browser.wire import Response, WireRequest
 from ..spec.origins import OriginError, normalize_origin, parse_url
@@ -164,11 +165,12 @@ def _choice_redirect(req: Mapping[str, Any]) -> RedirectMode:
     return next(r for r in REDIRECT_MODES if r == value)
 
 
-def play(scenario: Scenario) -> Result:
-    """Run the engine against the scenario's server table."""
-    return run(scenario.origin, scenario.request, scenario.answer)
+def play(scenario: Scenario, browser: str | Profile = "chromium") -> Result:
+    """Run the engine, as *browser*, against the scenario's server table."""
+    return run(scenario.origin, scenario.request, scenario.answer, browser=browser)
 
 
-def evaluate(data: Any) -> dict[str, Any]:
-    """Decoded scenario in, ``corskit explain --json`` object out; :class:`ScenarioError` on a bad scenario."""
-    return play(parse_scenario(data)).to_json()
+def evaluate(data: Any, browser: str | Profile = "chromium") -> dict[str, Any]:
+    """Decoded scenario in, ``corskit explain --json`` object out (as *browser* would do it); :class:`ScenarioError`
+    on a bad scenario."""
+    return play(parse_scenario(data), browser).to_json()

@@ -1352,6 +1352,9 @@ def modes() -> list[Scenario]:
     ):
         out.append(case(f"url-credentials-{label}", [answer(headers=[acao()])], url=url))
     out.append(case("url-invalid-host", [answer(headers=[acao()])], url="http://[bad/r"))
+    # fetch() refuses mode "navigate" with a TypeError in every engine: only the browser navigates.
+    out.append(case("mode-navigate", [answer(headers=[acao()])], mode="navigate"))
+    out.append(case("mode-navigate-same-origin", [answer(APP + "/s")], url=APP + "/s", mode="navigate"))
     for scheme in ("ftp", "ws", "foo"):
         out.append(case(f"url-scheme-{scheme}", [answer(headers=[acao()])], url=f"{scheme}://api.test/r"))
     return out
