@@ -41,7 +41,7 @@ def _store(url: str | None, namespace: str) -> Any:
         raise typer.Exit(2) from None
     target = url or os.environ.get(URL_ENV) or DEFAULT_URL
     try:
-        return RedisOriginStore(target, namespace=namespace, timeout=5.0)
+        return RedisOriginStore(target, namespace=namespace)
     except ConfigError as error:
         raise typer.BadParameter(str(error), param_hint="--redis/--namespace") from None
 

@@ -49,6 +49,8 @@ __all__ = ["RedisOriginStore"]
 #: Errors worth one immediate retry on a new connection: a pooled connection to a Redis that restarted is dead,
 #: and only using it tells. A timeout is never retried: it already cost the whole budget.
 _RECONNECT = (redis.ConnectionError,)
+#: Seconds an administrative operation (add, remove, list) may wait for Redis.
+ADMIN_TIMEOUT = 5.0
 #: Connections to Redis per worker (per event loop) for look-ups; a miss waits for a free one within the timeout.
 MAX_CONNECTIONS = 16
 
@@ -117,6 +119,7 @@ class RedisOriginStore:
         )
         self._outage = Outage(self.where, self.retry_interval)
         self._client: redis.Redis | None = None
+        self._admin_redis: redis.Redis | None = None
         self._aclient: tuple[asyncio.AbstractEventLoop, redis.asyncio.Redis] | None = None
         self._listener = Listener(self._listener_client, self.channel, self._cache, self._outage, self.retry_interval)
         _after_fork.add(self)
@@ -181,6 +184,13 @@ class RedisOriginStore:
             client = self._client = self._new_client(self.timeout)
         return client
 
+    def _admin_client(self) -> redis.Redis:
+        """Administration is not on a request's path: it may wait longer than a look-up."""
+        client = self._admin_redis
+        if client is None:
+            client = self._admin_redis = self._new_client(max(self.timeout, ADMIN_TIMEOUT))
+        return client
+
     def _new_client(self, timeout: float) -> redis.Redis:
         # A bounded pool: a burst of misses while Redis is slow opens at most MAX_CONNECTIONS connections.
         pool = redis.BlockingConnectionPool.from_url(
@@ -226,12 +236,12 @@ class RedisOriginStore:
     def close(self) -> None:
         """Stop the listener (within a second) and drop the connections; look-ups start again."""
         self._listener.stop()
-        self._client = None
+        self._client = self._admin_redis = None
         self._aclient = None
 
     def _forked(self) -> None:
         """In a forked child: nothing of the parent's connections, thread or cache is usable."""
-        self._client = None
+        self._client = self._admin_redis = None
         self._aclient = None
         self._listener.forked()
         self._cache.invalidate()
@@ -242,7 +252,7 @@ class RedisOriginStore:
         """Store *origin* (validated, canonicalised) and tell every worker; :class:`StoreError` if Redis fails."""
         entry = StoredOrigin.create(origin, credentials=credentials, tenant=tenant)
         with self._admin("add"):
-            pipe = self._sync_client().pipeline(transaction=True)
+            pipe = self._admin_client().pipeline(transaction=True)
             pipe.hset(self.key, entry.origin, encode_entry(entry))
             pipe.publish(self.channel, entry.origin)
             pipe.execute()
@@ -252,7 +262,7 @@ class RedisOriginStore:
         """Forget *origin* and tell every worker; ``False`` if it was not stored."""
         canonical = StoredOrigin.create(origin).origin
         with self._admin("remove"):
-            pipe = self._sync_client().pipeline(transaction=True)
+            pipe = self._admin_client().pipeline(transaction=True)
             pipe.hdel(self.key, canonical)
             pipe.publish(self.channel, canonical)
             removed, _ = pipe.execute()
@@ -262,7 +272,7 @@ class RedisOriginStore:
         """Every valid stored origin (malformed values written by hand are logged and skipped), sorted."""
         out: list[StoredOrigin] = []
         with self._admin("list"):
-            for field, value in self._sync_client().hscan_iter(self.key, count=1000):
+            for field, value in self._admin_client().hscan_iter(self.key, count=1000):
                 origin = bytes(field).decode("latin-1")
                 entry = decode_entry(origin, bytes(value))
                 if entry is None:
