@@ -78,6 +78,18 @@ def test_a_cached_origin_costs_no_round_trip(redis_srv: RedisServer, stores: Cal
     assert hget_calls(redis_srv) - before == 2
 
 
+async def test_a_burst_for_one_new_origin_shares_one_round_trip(
+    redis_srv: RedisServer, stores: Callable[..., RedisOriginStore]
+) -> None:
+    store = stores()
+    store.add(SHOP)
+    warm(store)
+    before = hget_calls(redis_srv)
+    answers = await asyncio.gather(*(store.alookup(SHOP) for _ in range(50)))
+    assert answers == [StoredOrigin(SHOP)] * 50
+    assert hget_calls(redis_srv) - before == 1
+
+
 def test_every_worker_sees_a_change_within_one_notification(stores: Callable[..., RedisOriginStore]) -> None:
     admin, *workers = stores(), stores(), stores(), stores()
     for worker in workers:

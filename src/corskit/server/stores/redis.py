@@ -121,6 +121,7 @@ class RedisOriginStore:
         self._client: redis.Redis | None = None
         self._admin_redis: redis.Redis | None = None
         self._aclient: tuple[asyncio.AbstractEventLoop, redis.asyncio.Redis] | None = None
+        self._pending: dict[str, asyncio.Future[StoredOrigin | None]] = {}
         self._listener = Listener(self._listener_client, self.channel, self._cache, self._outage, self.retry_interval)
         _after_fork.add(self)
 
@@ -139,7 +140,7 @@ class RedisOriginStore:
             return hit
         try:
             value = self._sync_client().hget(self.key, origin)
-        except FAILURES as exc:
+        except Exception as exc:  # Redis down or slow, or anything else: refuse, never raise into a request
             return self._failed(origin, exc)
         return self._answer(origin, value, now, generation)
 
@@ -147,11 +148,23 @@ class RedisOriginStore:
         hit, now, generation = self._before_asking(origin)
         if hit is not UNKNOWN:
             return hit
+        # Requests for the same unknown origin that arrive together (a page's first burst) share one round trip.
+        loop = asyncio.get_running_loop()
+        shared = self._pending.get(origin)
+        if shared is not None and shared.get_loop() is loop:
+            return await asyncio.shield(shared)
+        shared = self._pending[origin] = loop.create_future()
+        answer = None
         try:
             value = await asyncio.wait_for(self._async_client().hget(self.key, origin), self.timeout)
-        except FAILURES as exc:
-            return self._failed(origin, exc)
-        return self._answer(origin, value, now, generation)
+            answer = self._answer(origin, value, now, generation)
+        except Exception as exc:
+            answer = self._failed(origin, exc)
+        finally:  # also when this request is cancelled: the others get a refusal, not the cancellation
+            shared.set_result(answer)
+            if self._pending.get(origin) is shared:
+                del self._pending[origin]
+        return answer
 
     def _before_asking(self, origin: str) -> tuple[Peek, float, int]:
         """The cached answer, or the stale one during an outage, or :data:`UNKNOWN`: ask Redis (with the time and
@@ -243,6 +256,7 @@ class RedisOriginStore:
         """In a forked child: nothing of the parent's connections, thread or cache is usable."""
         self._client = self._admin_redis = None
         self._aclient = None
+        self._pending = {}
         self._listener.forked()
         self._cache.invalidate()
 
