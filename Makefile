@@ -38,7 +38,7 @@ test: lint typecheck
 conformance: $(VENV)/.test
 	$(BIN)/python -m tests.conformance
 
-# The pictures in docs/images (the README's diagram), drawn from the examples.
+# The pictures in docs/images: the README's diagram and the playground's screenshots (these need Chromium).
 docs-images: $(VENV)/.test
 	$(BIN)/python scripts/docs_images.py
 

@@ -59,6 +59,10 @@ def test_fail_on_exit_codes(zoo: Zoo, fail_on: str | None, names: list[str], cod
         ["-H", "no colon", "http://x.example"],
         ["-i", "/nonexistent/targets.txt"],
         ["--json"],
+        ["--format", "pdf", "http://x.example"],
+        ["--json", "--format", "html", "http://x.example"],
+        ["--format", "markdown", "--sarif", "-", "http://x.example"],
+        ["-o", "/nonexistent/dir/report.html", "--format", "html", "http://x.example"],
     ],
 )
 def test_bad_usage_exits_2_with_a_reason(args: list[str]) -> None:
@@ -234,21 +238,22 @@ def test_rate_limits_requests_per_second(recording: tuple[Server, dict[str, int]
 
 
 @pytest.mark.parametrize(
-    ("quiet", "as_json", "stderr_tty", "stdout_tty", "total", "shown"),
+    ("quiet", "data_to_stdout", "stderr_tty", "stdout_tty", "total", "shown"),
     [
         (False, False, True, True, 10, True),
         (False, False, True, True, 1, False),  # one target: no bar
         (False, False, True, True, None, True),  # stdin: unknown total
         (True, False, True, True, 10, False),  # --quiet
-        (False, True, True, False, 10, False),  # --json to a pipe
+        (False, True, True, False, 10, False),  # --json (or --format html…) to a pipe
         (False, True, True, True, 10, True),  # --json to a terminal
+        (False, False, True, False, 10, True),  # a report written with -o FILE, stdout piped
         (False, False, False, True, 10, False),  # stderr is not a terminal
     ],
 )
 def test_progress_bar_rules(
     monkeypatch: pytest.MonkeyPatch,
     quiet: bool,
-    as_json: bool,
+    data_to_stdout: bool,
     stderr_tty: bool,
     stdout_tty: bool,
     total: int | None,
@@ -256,7 +261,7 @@ def test_progress_bar_rules(
 ) -> None:
     monkeypatch.setattr("sys.stderr.isatty", lambda: stderr_tty, raising=False)
     monkeypatch.setattr("sys.stdout.isatty", lambda: stdout_tty, raising=False)
-    assert audit_cli._progress_wanted(as_json=as_json, quiet=quiet, total=total) is shown
+    assert audit_cli.progress_wanted(data_to_stdout=data_to_stdout, quiet=quiet, total=total) is shown
 
 
 def test_undecodable_stdin_lines_become_per_line_errors(zoo: Zoo) -> None:
@@ -349,3 +354,17 @@ def test_human_report_never_prints_control_characters_from_the_input(zoo: Zoo) -
     assert "\x1b" not in out
     assert "\\x1b" in out
     assert code == 3
+
+
+def test_format_json_is_json_lines_and_output_goes_to_a_file(zoo: Zoo, tmp_path: Path) -> None:
+    report = tmp_path / "out.jsonl"
+    code, out, err = run_audit(target(zoo, "null"), "--proxy", zoo.proxy, "--format", "json", "-o", str(report))
+    assert out == ""
+    (line,) = jsonl(report.read_text())
+    assert line["findings"][0]["class"] == "null_origin_trusted"
+    assert "Audited 1 target(s)" in err
+    assert code == 0
+    text = tmp_path / "out.txt"
+    run_audit(target(zoo, "null"), "--proxy", zoo.proxy, "-o", str(text))
+    assert "CORS-NULL" in text.read_text()
+    assert "Audited 1 target(s)" in text.read_text()

@@ -92,7 +92,7 @@ async def test_a_bug_on_one_target_is_reported_for_it_and_the_scan_goes_on() -> 
 
 
 def test_progress_bar_path_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(audit_cli, "_progress_wanted", lambda **_: True)
+    monkeypatch.setattr(audit_cli, "progress_wanted", lambda **_: True)
     with serve(lambda seen: (200, [("Access-Control-Allow-Origin", "*")], b"")) as server:
         code, out, _ = run_audit(server.url + "/a", server.url + "/b")
     assert code == 0

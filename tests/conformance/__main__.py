@@ -50,9 +50,17 @@ def _item(o: Observation, *, raw: bool) -> dict[str, Any]:
     return item
 
 
+def record_stem(engine: str, version: str) -> str:
+    """``chromium-156``, ``firefox-153``; WebKitGTK by its major.minor (its major has been 2 for a decade):
+    ``webkitgtk-2.50``."""
+    if engine == "webkit":
+        return "webkitgtk-" + ".".join(version.split(".")[:2])
+    return f"{engine}-{version.split('.')[0]}"
+
+
 def _record(directory: Path, run: harness.Run, raw: bool) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{run.engine}-{run.version.split('.')[0]}.json"
+    path = directory / f"{record_stem(run.engine, run.version)}.json"
     items = ",\n".join(json.dumps(_item(o, raw=raw), ensure_ascii=False) for o in run.observations)
     path.write_text(
         f'{{"{run.engine}": {json.dumps(run.version)},\n "observations": [\n{items}\n]}}\n', encoding="utf-8"

@@ -8,15 +8,16 @@ explains (a suffix match also accepts a subdomain) give one finding, the others 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
-from ..browser import Response, Result
+from ..browser import Request, Response, Result
 from ..spec.headers import parse_token_list
 from ..spec.origins import parse_origin
 from ..tools.fixes import Need
 from . import caching
 from .catalog import Rule, Severity, rule, severity_rank
-from .findings import Finding
+from .findings import Finding, Trace
 from .observe import (
     METHOD_PROBES,
     MIRROR_HEADER,
@@ -127,6 +128,18 @@ def _fix(found: Rule, trusted: str | None, credentialed: bool) -> str:
     return _fill(found.fix, trusted=f'"{trusted or _PLACEHOLDER_ORIGIN}"', credentials=creds)
 
 
+def _trace(outcome: Outcome) -> Trace:
+    """The simple ``fetch()`` of *outcome*, with credentials when that is how it got through."""
+    credentialed = outcome.include.allowed or not outcome.omit.allowed
+    result = outcome.include if credentialed else outcome.omit
+    request = Request(result.initial_url, credentials="include" if credentialed else "omit")
+    return Trace(outcome.probe.origin, request, result)
+
+
+def _with_credentials(request: Request, credentialed: bool) -> Request:
+    return replace(request, credentials="include" if credentialed else "omit")
+
+
 def _config(trusted: str | None, credentialed: bool) -> Need:
     """The configuration that allows only the trusted origin (a placeholder when none is known)."""
     return Need(trusted or _PLACEHOLDER_ORIGIN, (), (), credentialed)
@@ -198,6 +211,7 @@ def origin_findings(obs: Observations, trusted: str | None) -> list[Finding]:
                 _fill(found.why, origin=main.probe.origin, credentials_clause=_credentials_clause(credentialed)),
                 _fix(found, trusted, credentialed),
                 _config(trusted, credentialed),
+                _trace(main),
             )
         )
     return findings
@@ -215,7 +229,8 @@ def wildcard_findings(obs: Observations) -> list[Finding]:
         **exchange_evidence(star.include),
         "browser": {"include": verdict(star.include), "omit": verdict(star.omit)},
     }
-    return [Finding(found.id, found.cls, found.credentialed, star.probe.origin, evidence, found.why, found.fix)]
+    finding = Finding(found.id, found.cls, found.credentialed, star.probe.origin, evidence, found.why, found.fix)
+    return [replace(finding, trace=_trace(star))]
 
 
 def _responses(obs: Observations) -> Iterable[tuple[str | None, Response, Result | None]]:
@@ -396,7 +411,9 @@ def _allowed_group(
     if mirrored:
         why += " It mirrors whatever is asked, even an invented name."
     fix = _fix(found, trusted, credentialed)
-    return [Finding(found.id, cls, severity, main.origin, evidence, why, fix, _config(trusted, credentialed))]
+    result = main.include if credentialed else main.omit
+    trace = Trace(main.origin, _with_credentials(main.request, credentialed), result)
+    return [Finding(found.id, cls, severity, main.origin, evidence, why, fix, _config(trusted, credentialed), trace)]
 
 
 def _wildcard_credentials(outcomes: list[PreflightOutcome]) -> list[Finding]:
@@ -413,7 +430,8 @@ def _wildcard_credentials(outcomes: list[PreflightOutcome]) -> list[Finding]:
         if which:
             evidence = _preflight_evidence(outcome)
             why = _fill(found.why, which=" and ".join(which))
-            return [Finding(found.id, found.cls, "info", outcome.origin, evidence, why, found.fix)]
+            trace = Trace(outcome.origin, _with_credentials(outcome.request, True), outcome.include)
+            return [Finding(found.id, found.cls, "info", outcome.origin, evidence, why, found.fix, trace=trace)]
     return []
 
 
@@ -425,7 +443,8 @@ def _mirror(outcomes: list[PreflightOutcome]) -> list[Finding]:
     asked = f"the invented method {MIRROR_METHOD} with the invented header '{MIRROR_HEADER}'"
     evidence = {"probe": "trusted", **_preflight_evidence(mirrored)}
     why = _fill(found.why, asked=asked)
-    return [Finding(found.id, found.cls, "info", mirrored.origin, evidence, why, found.fix)]
+    trace = Trace(mirrored.origin, _with_credentials(mirrored.request, False), mirrored.omit)
+    return [Finding(found.id, found.cls, "info", mirrored.origin, evidence, why, found.fix, trace=trace)]
 
 
 def pna_findings(outcomes: list[PnaOutcome]) -> list[Finding]:
@@ -476,7 +495,7 @@ def redirect_findings(obs: Observations) -> list[Finding]:
         credentials_clause=_credentials_clause(credentialed),
     )
     fix = _fill(found.fix, destination=redirect.destination)
-    return [Finding(found.id, found.cls, "info", outcome.probe.origin, evidence, why, fix)]
+    return [Finding(found.id, found.cls, "info", outcome.probe.origin, evidence, why, fix, trace=_trace(outcome))]
 
 
 # -- shape -----------------------------------------------------------------------------------------------------------

@@ -25,6 +25,10 @@ class Failure:
     param: str = ""
     url: str | None = None
     variant: str = ""
+    #: The URL a refused redirect pointed to, when a message names it besides ``url``.
+    target: str = ""
+    #: The request header a refusal is about, when ``param`` is its value.
+    header: str = ""
 
 
 def _looks_like_url(value: str) -> bool:
@@ -79,4 +83,5 @@ def preflight_cors_check(
     failure = check(response, origin, include_credentials=include_credentials)
     if failure is None:
         return None
-    return Failure(PREFLIGHT_VARIANT.get(failure.code, failure.code), failure.param, failure.url, failure.variant)
+    code = PREFLIGHT_VARIANT.get(failure.code, failure.code)
+    return Failure(code, failure.param, failure.url, failure.variant, failure.target)

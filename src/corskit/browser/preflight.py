@@ -51,6 +51,8 @@ def preflight_request(
     names = unsafe_header_names(headers, profile)
     if names:
         out.append(("Access-Control-Request-Headers", ",".join(names)))
+    # A browser may send some of script's headers on the preflight too (WebKit: User-Agent).
+    out += [(n, v) for n, v in headers if lowercase_ascii(n) in profile.preflight_copies]
     return WireRequest("OPTIONS", url, tuple(out), "preflight", credentials=False)
 
 
@@ -105,11 +107,15 @@ class PreflightResult:
         if not self.credentials and "*" in self.headers:
             if wildcard_covers_authorization or "authorization" not in names or "authorization" in self.headers:
                 return None
-            return Failure(ErrorCode.HEADER_DISALLOWED_BY_PREFLIGHT_RESPONSE, "authorization")
+            return self._header_failure("authorization", headers)
         for name in names:
             if name not in self.headers:
-                return Failure(ErrorCode.HEADER_DISALLOWED_BY_PREFLIGHT_RESPONSE, name)
+                return self._header_failure(name, headers)
         return None
+
+    def _header_failure(self, name: str, headers: HeaderList) -> Failure:
+        spelled = name if self.profile.header_name is None else self.profile.header_name(name, headers)
+        return Failure(ErrorCode.HEADER_DISALLOWED_BY_PREFLIGHT_RESPONSE, spelled)
 
     def wildcard_covers_authorization(self, headers: HeaderList) -> bool:
         """True when only ``*`` lets ``Authorization`` through (Chromium's deprecation issue)."""
@@ -130,7 +136,8 @@ class PreflightResult:
             return False
         if self.method_failure(method) is not None:
             return False
-        return self.header_failure(headers, wildcard_covers_authorization=False) is None
+        covers = self.profile.cached_wildcard_covers_authorization
+        return self.header_failure(headers, wildcard_covers_authorization=covers) is None
 
 
 def check_preflight_response(
@@ -140,6 +147,8 @@ def check_preflight_response(
 
     Checking the preflight against the actual request's method and headers is left to the caller.
     """
+    if profile.preflight_status_first and not 200 <= response.status <= 299:
+        return Failure(ErrorCode.PREFLIGHT_INVALID_STATUS)  # WebKit: a redirect is just a status that is not ok
     failure = preflight_cors_check(response, origin, include_credentials=include_credentials, check=profile.cors_check)
     if failure is not None:
         return failure
@@ -148,12 +157,14 @@ def check_preflight_response(
         return Failure(ErrorCode.PREFLIGHT_DISALLOWED_REDIRECT)
     if not 200 <= response.status <= 299:
         return Failure(ErrorCode.PREFLIGHT_INVALID_STATUS)
-    methods = parse_token_list(response.header("Access-Control-Allow-Methods"))
+    allow_methods = response.header("Access-Control-Allow-Methods")
+    methods = parse_token_list(allow_methods)
     if methods is None:
-        return Failure(ErrorCode.INVALID_ALLOW_METHODS_PREFLIGHT_RESPONSE)
-    headers = parse_token_list(response.header("Access-Control-Allow-Headers"))
+        return Failure(ErrorCode.INVALID_ALLOW_METHODS_PREFLIGHT_RESPONSE, allow_methods or "")
+    allow_headers = response.header("Access-Control-Allow-Headers")
+    headers = parse_token_list(allow_headers)
     if headers is None:
-        return Failure(ErrorCode.INVALID_ALLOW_HEADERS_PREFLIGHT_RESPONSE)
+        return Failure(ErrorCode.INVALID_ALLOW_HEADERS_PREFLIGHT_RESPONSE, allow_headers or "")
     return PreflightResult(
         methods=frozenset(methods),
         headers=frozenset(lowercase_ascii(h) for h in headers),

@@ -65,10 +65,12 @@ class PreparedRequest:
 class Rejected(Exception):
     """``fetch()`` throws before any network access."""
 
-    def __init__(self, code: ErrorCode, param: str = "") -> None:
+    def __init__(self, code: ErrorCode, param: str = "", *, header: str = "") -> None:
         super().__init__(code.value, param)
         self.code = code
         self.param = param
+        #: The header the refusal is about, when *param* is its value.
+        self.header = header
 
 
 def combine_headers(headers: HeaderList) -> list[tuple[str, str]]:
@@ -118,7 +120,7 @@ def prepare(request: Request, profile: Profile = CHROMIUM) -> PreparedRequest:
         if not is_token(name):
             raise Rejected(ErrorCode.INVALID_HEADER_NAME, name)
         if not is_valid_header_value(value):
-            raise Rejected(ErrorCode.INVALID_HEADER_VALUE, value)
+            raise Rejected(ErrorCode.INVALID_HEADER_VALUE, value, header=name)
         # A browser may forbid more than the Standard (Chromium ignores a User-Agent set by script).
         if is_forbidden_request_header(name, value) or lowercase_ascii(name) in profile.extra_forbidden_request_headers:
             dropped.append(name)

@@ -20,7 +20,7 @@ def _missing_extra() -> int:
 
 def build_app() -> typer.Typer:
     """The typer application with every subcommand registered."""
-    from . import audit, check, demo, explain, origins
+    from . import audit, check, demo, explain, origins, playground
 
     app = typer.Typer(
         name="corskit",
@@ -40,6 +40,7 @@ def build_app() -> typer.Typer:
     demo.register(app)
     audit.register(app)
     origins.register(app)
+    playground.register(app)
     return app
 
 

@@ -24,7 +24,7 @@ from ..browser.fetch import Result, run
 from ..browser.profiles import Profile
 from ..browser.request import CREDENTIALS, MODES, REDIRECT_MODES, Credentials, Mode, RedirectMode, Request
 from ..browser.wire import Response, WireRequest
-from ..spec.origins import OriginError, normalize_origin, parse_url
+from ..spec.origins import URL, OriginError, normalize_origin, parse_url
 
 #: Keys a scenario may carry for people and tools; the engine ignores them.
 ANNOTATION_KEYS = frozenset({"name", "category", "note", "description", "tags", "expect", "id"})
@@ -63,7 +63,11 @@ class Scenario:
 
 def _canonical(url: str) -> str:
     parsed = parse_url(url)
-    return parsed.without_fragment().serialize() if parsed else url
+    if parsed is None:
+        return url
+    # What identifies the resource: credentials in the URL (a browser may follow such a Location) do not.
+    bare = URL(parsed.scheme, "", "", parsed.host, parsed.port, parsed.path, parsed.query, None)
+    return bare.serialize()
 
 
 def _expect(cond: bool, path: str, what: str) -> None:

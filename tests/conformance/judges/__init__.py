@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -79,6 +79,13 @@ class Judge(Protocol):
     compared: tuple[str, ...]
 
     def play(self, plays: Sequence[Play]) -> list[Observation]: ...
+
+
+def play_by_origin(plays: Sequence[Play], play_one: Callable[[Play], Observation]) -> list[Observation]:
+    """Play cases grouped by the page's origin (so a judge's page moves rarely); observations in *plays*' order."""
+    ordered = sorted(plays, key=lambda p: (p.scenario["origin"], p.index))
+    done = {p.index: play_one(p) for p in ordered}
+    return [done[p.index] for p in plays]
 
 
 def require_env(engine: str) -> str:

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from tests._chromium import ChromiumUnavailable, launch_chromium
 
 from ..server import PAGE_PATH, Router, ScenarioServer, Seen
-from . import FIELDS, JudgeUnavailable, Observation, Play
+from . import FIELDS, JudgeUnavailable, Observation, Play, play_by_origin
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage
@@ -246,11 +246,9 @@ class ChromiumJudge:
     def play(self, plays: Sequence[Play]) -> list[Observation]:
         runner = ChromiumRunner(self.browser, self.server.proxy, self.server.router)
         try:
-            ordered = sorted(plays, key=lambda p: (p.scenario["origin"], p.index))
-            done = {p.index: runner.run(p.category, p.name, p.scenario, p.marker) for p in ordered}
+            return play_by_origin(plays, lambda p: runner.run(p.category, p.name, p.scenario, p.marker))
         finally:
             runner.close()
-        return [done[p.index] for p in plays]
 
 
 @contextmanager

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from ...spec.errors import ErrorCode
 
 if TYPE_CHECKING:
+    from ...spec.headers import HeaderList
+    from ...spec.origins import URL, Origin
     from ..checks import Failure
     from ..wire import Response
 
@@ -33,6 +35,37 @@ class CorsCheck(Protocol):
     """Fetch "CORS check" on one response: ``None`` when it passes, else the failure as the browser names it."""
 
     def __call__(self, response: Response, origin: str, *, include_credentials: bool) -> Failure | None: ...
+
+
+@dataclass(frozen=True)
+class Hop:
+    """A redirect about to be followed, as a browser's redirect rules see it (see :class:`RedirectCheck`).
+
+    ``location`` is the raw ``Location`` value the browser took, ``target`` its resolution against ``current``
+    (``None`` when it does not parse); ``origin`` is the serialized Origin of the request being redirected
+    (``null`` once tainted) and ``page`` the page's origin.
+    """
+
+    response: Response
+    location: str
+    target: URL | None
+    current: URL
+    page: Origin
+    origin: str
+    mode: str
+    redirect: str
+    #: The request's response tainting so far (``cors`` once a hop went cross-origin in mode "cors").
+    tainting: str
+    tainted: bool
+    redirects: int
+    include_credentials: bool
+
+
+class RedirectCheck(Protocol):
+    """Whether the browser follows *hop*: a :class:`~corskit.browser.checks.Failure`, ``"manual"`` (hand script an
+    opaque-redirect response) or ``None`` (follow it)."""
+
+    def __call__(self, hop: Hop) -> Failure | Literal["manual"] | None: ...
 
 
 @dataclass(frozen=True)
@@ -53,6 +86,12 @@ class MessageContext:
     page: str = ""
     status: int | None = None
     method: str = "GET"
+    #: The Origin the failing request carried (``null`` once a redirect tainted it); empty when none was sent.
+    request_origin: str = ""
+    #: The URL a refused redirect pointed to (its Location, resolved).
+    target: str = ""
+    #: The request header a refusal is about, when ``param`` is its value.
+    header: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +124,33 @@ class Profile:
     message: Callable[[MessageContext], str | None]
     #: The browser's own name for a failure, when it has one (Firefox's reason keys, e.g. ``CORSMissingAllowOrigin``).
     reason: Callable[[ErrorCode], str | None]
+
+    # -- hooks where a browser's network stack departs from Chromium's (``None``/``False``: Chromium's rule) --------
+    #: Judge a preflight response's status before its CORS check (WebKit) instead of after it (Chromium).
+    preflight_status_first: bool = False
+    #: Whether a *cached* ``Access-Control-Allow-Headers: *`` still covers ``Authorization`` (Chromium: never).
+    cached_wildcard_covers_authorization: bool = False
+    #: How a message spells a request header the preflight answer did not allow: (lowercase name, the request's
+    #: headers) → name. ``None``: lowercase (Chromium).
+    header_name: Callable[[str, HeaderList], str] | None = None
+    #: The ``Location`` a redirect response points to (``None``: not followed as a redirect); ``None`` hook: the
+    #: first non-empty line, and two different lines are a network error (Chromium).
+    location: Callable[[Response], str | None] | None = None
+    #: The redirect rules (limit, CORS check of the redirect, credentials and schemes in the Location…).
+    check_redirect: RedirectCheck | None = None
+    #: The method after a redirect: (status, method, whether the redirect leaves the current origin) → method.
+    #: ``None``: Fetch §4.4 step 12 (301/302 turn POST into GET, 303 anything but GET/HEAD).
+    redirect_method: Callable[[int, str, bool], str] | None = None
+    #: Once a fetch was preflighted, preflight every later CORS hop again, listing the headers script set
+    #: (WebKit's NetworkLoadChecker); Chromium preflights a hop only when its own method and headers need it.
+    preflight_after_redirect: bool = False
+    #: Keep the ``Origin`` header on a request a redirect turned into a GET (WebKit).
+    keeps_origin_after_redirect: bool = False
+    #: Script-set headers (lowercase names) the browser also sends on its preflight (WebKit: ``user-agent``).
+    preflight_copies: frozenset[str] = frozenset()
+    #: A script-set header value as it goes on the wire: (name, value) → value. ``None``: Chromium's (a single
+    #: Range re-serialised, values sent as Latin-1).
+    wire_value: Callable[[str, str], str] | None = None
 
     def __repr__(self) -> str:
         return f"<Profile {self.name}>"
