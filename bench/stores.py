@@ -49,20 +49,27 @@ class Row:
     ratio: float | None = None
 
 
-def best_of(calls: dict[str, Callable[[], object]], *, batch: int, rounds: int) -> dict[str, float]:
-    """Nanoseconds per call, the best batch of each, the cases interleaved round by round."""
+def best_of(
+    calls: dict[str, Callable[[], object]], *, batch: int, rounds: int, traffic: Callable[[bool], None] | None = None
+) -> dict[str, float]:
+    """Nanoseconds per call, the best batch of each, the cases interleaved round by round. Cases whose name says
+    "invalidations" run with *traffic* on, the others with it off (it is switched twice a round)."""
     best = dict.fromkeys(calls, float("inf"))
     for _ in range(rounds):
         gc.collect()
         gc.disable()  # as timeit does: a collection must not land in one batch and not another
         try:
             for name, call in calls.items():
+                if traffic is not None:
+                    traffic("invalidations" in name)
                 start = time.perf_counter()
                 for _ in range(batch):
                     call()
                 best[name] = min(best[name], (time.perf_counter() - start) / batch * 1e9)
         finally:
             gc.enable()
+    if traffic is not None:
+        traffic(False)
     return best
 
 
@@ -138,25 +145,33 @@ def redis_server() -> Iterator[str | None]:
 _PUBLISHER = """
 import sys, time, redis
 client, channel, rate = redis.Redis.from_url(sys.argv[1]), sys.argv[2], float(sys.argv[3])
-i, start = 0, time.perf_counter()
+i = 0
 while True:
-    i += 1
-    client.publish(channel, f"https://other-{i}.example")
-    pause = start + i / rate - time.perf_counter()
-    if pause > 0:
-        time.sleep(pause)
+    for _ in range(int(rate / 100)):
+        i += 1
+        client.publish(channel, f"https://other-{i}.example")
+    time.sleep(0.01)
 """
 
 
 @contextmanager
-def invalidation_traffic(url: str, channel: str, rate: float) -> Iterator[None]:
-    """Another process publishing invalidations of other origins at *rate* a second."""
+def invalidation_traffic(url: str, channel: str, rate: float) -> Iterator[Callable[[bool], None]]:
+    """Another process publishing invalidations of other origins at about *rate* a second, while switched on."""
     process = subprocess.Popen([sys.executable, "-c", _PUBLISHER, url, channel, str(rate)])
+    state = {"on": True}
+
+    def switch(on: bool) -> None:
+        if on != state["on"]:
+            process.send_signal(signal.SIGCONT if on else signal.SIGSTOP)
+            state["on"] = on
+            time.sleep(0.02)  # let the listener drain (or start receiving) before the batch is timed
+
     try:
-        time.sleep(0.3)
-        yield
+        time.sleep(0.5)  # started and publishing
+        yield switch
     finally:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signal.SIGCONT)
+        process.terminate()
         process.wait()
 
 
@@ -191,10 +206,12 @@ def run(*, batch: int, rounds: int, rate: float, misses: int) -> list[Row]:
         shared = Policy(allow_origins=[STATIC], origin_store=store)
         shared.actual(STORED)
         cases["Redis store, warm"] = decision_calls(shared, STORED)
-        figures = best_per_kind(cases, batch, rounds)
-        with invalidation_traffic(url, store.channel, rate):
-            busy = best_per_kind({"Redis store, warm, invalidations": decision_calls(shared, STORED)}, batch, rounds)
-        figures.update(busy)
+        cases["Redis store, warm, invalidations"] = decision_calls(shared, STORED)
+        received = store._cache.generation
+        with invalidation_traffic(url, store.channel, rate) as traffic:
+            figures = best_per_kind(cases, batch, rounds, traffic)
+        received = store._cache.generation - received
+        print(f"bench/stores.py: the worker received {received:,} invalidations during the run", file=sys.stderr)
 
         # Round trips: never-seen origins, and the stored origin invalidated before each request.
         counter = iter(range(10**9))
@@ -225,9 +242,14 @@ async def _amisses(policy: Policy, count: int) -> float:
     return (time.perf_counter() - start) / count * 1e6
 
 
-def best_per_kind(cases: dict[str, dict[str, Callable[[], object]]], batch: int, rounds: int) -> dict[str, float]:
+def best_per_kind(
+    cases: dict[str, dict[str, Callable[[], object]]],
+    batch: int,
+    rounds: int,
+    traffic: Callable[[bool], None] | None = None,
+) -> dict[str, float]:
     calls = {f"{kind}|{case}": call for case, kinds in cases.items() for kind, call in kinds.items()}
-    return best_of(calls, batch=batch, rounds=rounds)
+    return best_of(calls, batch=batch, rounds=rounds, traffic=traffic)
 
 
 def _rows(figures: dict[str, float], extra: list[Row]) -> list[Row]:
@@ -255,7 +277,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=2000.0, help="invalidations a second during the busy row")
     parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
     args = parser.parse_args()
-    batch, rounds, misses = (2000, 5, 200) if args.quick else (20000, 15, 2000)
+    batch, rounds, misses = (1000, 10, 200) if args.quick else (2000, 100, 2000)
     print(
         f"bench/stores.py: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
         f"{rounds} rounds of {batch:,} decisions, invalidations at {args.rate:,.0f}/s",
