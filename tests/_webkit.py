@@ -37,7 +37,8 @@ from tests._webdriver import WebDriver, WebDriverError
 #: Debian's Python: the one python3-gi and gir1.2-webkit2-4.1 install into.
 SYSTEM_PYTHON = "/usr/bin/python3"
 LAUNCHER = Path(__file__).parent / "conformance" / "webkit_launcher.py"
-PACKAGES = "webkit2gtk-driver xvfb python3-gi gir1.2-webkit2-4.1"
+#: libgl1-mesa-dri is only recommended by libwebkit2gtk, but its web process aborts without an EGL driver.
+PACKAGES = "webkit2gtk-driver xvfb python3-gi gir1.2-webkit2-4.1 libgl1-mesa-dri"
 _BINDINGS_PROBE = (
     "import gi; gi.require_version('Gtk', '3.0'); gi.require_version('WebKit2', '4.1'); "
     "from gi.repository import WebKit2"
@@ -92,6 +93,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         pass
     if process.poll() is None:
         process.wait(5.0)
+
+
+def _last_words(path: Path) -> str:
+    """The browser's last line of output (its reason to abort), for an error message."""
+    lines = [ln.strip() for ln in path.read_text(errors="replace").splitlines() if ln.strip()]
+    return f" (the browser said: {lines[-1][:200]!r})" if lines else ""
 
 
 class Console:
@@ -212,9 +219,13 @@ class WebKit:
             }
             try:
                 granted = driver.new_session(capabilities)
+                driver.navigate("about:blank")  # the web process starts here (and aborts without EGL)
             except (OSError, WebDriverError) as err:
                 driver.close()
-                raise WebKitUnavailable(f"WebKitWebDriver could not start the browser: {err}") from None
+                raise WebKitUnavailable(
+                    f"WebKitWebDriver could not start the browser: {err}{_last_words(console_path)}; "
+                    f"the packages it needs: {PACKAGES}"
+                ) from None
             try:
                 yield Session(driver, Console(console_path), str(granted.get("browserVersion", "")))
             finally:

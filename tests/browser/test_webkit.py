@@ -33,6 +33,8 @@ def lines(result: Result) -> list[str]:
         ("bytes=007-009", True),
         ("bytes=0-18446744073709551615", True),
         ("bytes=9223372036854775808-", True),
+        ("bytes=" + "0" * 100 + "1-2", True),
+        ("bytes=1-" + "9" * 5000, False),
         ("bytes=0-18446744073709551616", False),
         ("bytes=-5", False),
         ("bytes=5-1", False),

@@ -23,6 +23,11 @@ def main(profile: str, console: str) -> None:
     os.dup2(out, 2)
     os.close(out)
 
+    # Nothing is drawn that matters: no GPU, no compositing, so no GL driver is needed (Mesa's DRI drivers are only
+    # recommended by Debian's libwebkit2gtk, and .ci/run installs without recommends).
+    os.environ["WEBKIT_DISABLE_DMABUF_RENDERER"] = "1"
+    os.environ["WEBKIT_DISABLE_COMPOSITING_MODE"] = "1"
+
     import gi
 
     gi.require_version("Gtk", "3.0")
@@ -34,7 +39,10 @@ def main(profile: str, console: str) -> None:
     )
     context = WebKit2.WebContext.new_with_website_data_manager(manager)
     context.set_automation_allowed(True)
-    settings = WebKit2.Settings(enable_write_console_messages_to_stdout=True)
+    settings = WebKit2.Settings(
+        enable_write_console_messages_to_stdout=True,
+        hardware_acceleration_policy=WebKit2.HardwareAccelerationPolicy.NEVER,
+    )
 
     def create_web_view(_session: object) -> object:
         view = WebKit2.WebView(web_context=context, settings=settings, is_controlled_by_automation=True)

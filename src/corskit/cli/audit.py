@@ -22,6 +22,7 @@ from ..audit.catalog import Severity
 from ..audit.html import HtmlWriter
 from ..audit.markdown import MarkdownWriter
 from ..spec.origins import OriginError, normalize_origin
+from ..tools.diagrams.evidence import html_block, markdown_block
 from ..tools.fixes import STACKS, Stack
 from ..tools.network import NetworkOptions
 from .audit_output import (
@@ -193,9 +194,9 @@ def audit_command(
         elif fmt == "json":
             writers.append(JsonLinesWriter(report_stream, fix_for=fix_stack))
         elif fmt == "html":
-            writers.append(HtmlWriter(report_stream, fix_for=fix_stack))
+            writers.append(HtmlWriter(report_stream, fix_for=fix_stack, extra_evidence=[html_block]))
         else:
-            writers.append(MarkdownWriter(report_stream, fix_for=fix_stack))
+            writers.append(MarkdownWriter(report_stream, fix_for=fix_stack, extra_evidence=[markdown_block]))
         if sarif is not None:
             writers.append(SarifWriter(sys.stdout if sarif == "-" else _open_for_writing(stack, sarif, "--sarif")))
         data_to_stdout = output is None and (fmt != "text" or sarif == "-")

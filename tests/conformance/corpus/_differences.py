@@ -54,6 +54,7 @@ def safelist() -> list[Scenario]:
         ("space-after-equals", "bytes= 0-1"),
         ("leading-zero-end", "bytes=0-01"),
         ("hex", "bytes=0x1-2"),
+        ("long-leading-zeros", "bytes=" + "0" * 100 + "1-2"),
     ):
         out.append(sentinel(f"fork-range-{label}", headers=[h("Range", value)]))
     out.append(permissive("fork-range-wire-leading-zeros", headers=[h("Range", "bytes=01-02"), h("X-A", "1")]))
@@ -257,6 +258,15 @@ def cache_keys() -> list[Scenario]:
         preflight(r, headers=[acao("null"), acam("PUT")]),
     ]
     out.append(case("fork-cache-origin-becomes-null", server, method="PUT"))
+    # The fragment: part of Chromium's cache key, not of WebKit's.
+    pf = [acao(), acam("PUT"), h("Access-Control-Max-Age", "60")]
+    server = [
+        preflight(r, headers=pf),
+        preflight(b, headers=pf),
+        answer(r, method="PUT", status=307, headers=[acao(), loc(b)]),
+        answer(b, method="PUT", status=307, headers=[acao(), loc(r + "#z")]),
+    ]
+    out.append(case("fork-cache-key-fragment", server, url=r + "#a", method="PUT"))
     for value in ("601", "86400", "1e3", "0x10", "5,10", "5, 5"):
         pf = [acao(), acam("PUT"), h("Access-Control-Max-Age", value)]
         server = [

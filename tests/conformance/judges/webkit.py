@@ -9,8 +9,8 @@ WebKit's console lines do not always name the URL ("Origin http://app.test is no
 Access-Control-Allow-Origin. Status code: 200"), so they are attributed by order: after each fetch settles the
 page logs ``corskit-done <marker>``, and the lines printed since the previous case's marker are this case's.
 
-What WebKit shows is compared: whether the fetch resolved, the console text (every line of the case, joined with
-``\n``; the TypeError message when ``fetch()`` throws before any request), the requests on the wire and the
+What WebKit shows is compared: whether the fetch resolved, the console text (every line of the case, joined with a
+newline; the TypeError message when ``fetch()`` throws before any request), the requests on the wire and the
 response script reads. WebKit has no error codes to compare (no DevTools here), so ``error`` is not.
 """
 

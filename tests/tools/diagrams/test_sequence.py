@@ -98,6 +98,18 @@ def test_the_header_the_check_failed_on_is_red(data: dict[str, Any], culprit: st
     assert culprit in texts(failing[0])
 
 
+@pytest.mark.parametrize(("redirect", "location"), [("error", "/b"), ("follow", "ftp://x.test/")])
+def test_a_refused_redirect_has_its_location_in_red(redirect: str, location: str) -> None:
+    data = {
+        "origin": APP,
+        "request": {"url": API, "redirect": redirect},
+        "server": [
+            {"url": API, "status": 302, "headers": [["Access-Control-Allow-Origin", "*"], ["Location", location]]}
+        ],
+    }
+    assert red(diagram_of(data))[0] == f"Location: {location}"
+
+
 def test_a_preflight_with_a_bad_status_has_its_status_in_red() -> None:
     data = preflighted(ACAO)
     data["server"][0]["status"] = 401

@@ -142,7 +142,10 @@ def _uint64(text: str) -> int | None:
     """WTF ``parseInteger<uint64_t>``: ASCII digits after an optional ``+``, at most 2^64-1."""
     if not text.isascii() or not _UINT64.fullmatch(text):
         return None
-    value = int(text)
+    digits = text.lstrip("+").lstrip("0") or "0"
+    if len(digits) > 20:  # leading zeros are fine, more than 20 digits never fits (and int() of them is slow)
+        return None
+    value = int(digits)
     return value if value < 2**64 else None
 
 

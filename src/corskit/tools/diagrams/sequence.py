@@ -90,21 +90,52 @@ class Diagram:
 
 
 # Which response header each failure is about: the line drawn in red on the failing answer.
-_CULPRIT: dict[ErrorCode, str] = {}
-for _code in ErrorCode:
-    _name = _code.value
-    if "allow_origin" in _name or "wildcard_origin" in _name:
-        _CULPRIT[_code] = "access-control-allow-origin"
-    elif "allow_credentials" in _name:
-        _CULPRIT[_code] = "access-control-allow-credentials"
-    elif "allow_methods" in _name or _name == "method_disallowed_by_preflight_response":
-        _CULPRIT[_code] = "access-control-allow-methods"
-    elif "allow_headers" in _name or _name == "header_disallowed_by_preflight_response":
-        _CULPRIT[_code] = "access-control-allow-headers"
-    elif "redirect" in _name or _code in (ErrorCode.UNKNOWN_URL_SCHEME, ErrorCode.BLOCKED_ORIGIN):
-        _CULPRIT[_code] = "location"
-    elif _name.startswith("response_headers_multiple_"):
-        _CULPRIT[_code] = _name.removeprefix("response_headers_multiple_").replace("_", "-")
+_E = ErrorCode
+_CULPRITS: tuple[tuple[str, tuple[ErrorCode, ...]], ...] = (
+    (
+        "access-control-allow-origin",
+        (
+            _E.MISSING_ALLOW_ORIGIN_HEADER,
+            _E.WILDCARD_ORIGIN_NOT_ALLOWED,
+            _E.MULTIPLE_ALLOW_ORIGIN_VALUES,
+            _E.INVALID_ALLOW_ORIGIN_VALUE,
+            _E.ALLOW_ORIGIN_MISMATCH,
+            _E.PREFLIGHT_MISSING_ALLOW_ORIGIN_HEADER,
+            _E.PREFLIGHT_WILDCARD_ORIGIN_NOT_ALLOWED,
+            _E.PREFLIGHT_MULTIPLE_ALLOW_ORIGIN_VALUES,
+            _E.PREFLIGHT_INVALID_ALLOW_ORIGIN_VALUE,
+            _E.PREFLIGHT_ALLOW_ORIGIN_MISMATCH,
+        ),
+    ),
+    ("access-control-allow-credentials", (_E.INVALID_ALLOW_CREDENTIALS, _E.PREFLIGHT_INVALID_ALLOW_CREDENTIALS)),
+    (
+        "access-control-allow-methods",
+        (_E.INVALID_ALLOW_METHODS_PREFLIGHT_RESPONSE, _E.METHOD_DISALLOWED_BY_PREFLIGHT_RESPONSE),
+    ),
+    (
+        "access-control-allow-headers",
+        (_E.INVALID_ALLOW_HEADERS_PREFLIGHT_RESPONSE, _E.HEADER_DISALLOWED_BY_PREFLIGHT_RESPONSE),
+    ),
+    (
+        "location",
+        (
+            _E.PREFLIGHT_DISALLOWED_REDIRECT,
+            _E.REDIRECT_CONTAINS_CREDENTIALS,
+            _E.TOO_MANY_REDIRECTS,
+            _E.UNSAFE_REDIRECT,
+            _E.INVALID_REDIRECT,
+            _E.UNKNOWN_URL_SCHEME,
+            _E.CORS_DISABLED_SCHEME,
+            _E.REDIRECT_MODE_ERROR,
+            _E.NO_CORS_REDIRECT_MODE_NOT_FOLLOW,
+            _E.BLOCKED_ORIGIN,
+            _E.RESPONSE_HEADERS_MULTIPLE_LOCATION,
+        ),
+    ),
+    ("content-length", (_E.RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH,)),
+    ("content-disposition", (_E.RESPONSE_HEADERS_MULTIPLE_CONTENT_DISPOSITION,)),
+)
+_CULPRIT = {code: header for header, codes in _CULPRITS for code in codes}
 
 # Response headers an arrow shows: the CORS ones and those that steer redirects and caches.
 _SHOWN_PREFIX = "access-control-"

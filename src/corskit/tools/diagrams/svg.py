@@ -9,6 +9,7 @@ spaced for the widest label between them and nothing overlaps or leaves the canv
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
 from .sequence import Arrow, Diagram, Line, Note, Step
@@ -24,12 +25,16 @@ MIN_GAP = 140  # between lifelines
 HEAD = 10  # arrowhead length
 STEP_GAP = 10
 
-STYLE = """
+_LIGHT = """
 .ck{--bg:#ffffff;--fg:#1f2328;--dim:#59636e;--life:#8c959f;--req:#0969da;--res:#8250df;--good:#1a7f37;
 --bad:#cf222e;--warn:#9a6700;--box:#f6f8fa;--box-good:#dafbe1;--box-bad:#ffebe9;--box-warn:#fff8c5}
+""".strip()
+_DARK = """
 @media (prefers-color-scheme: dark){.ck{--bg:#0d1117;--fg:#e6edf3;--dim:#9198a1;--life:#656c76;--req:#58a6ff;
 --res:#d2a8ff;--good:#3fb950;--bad:#ff7b72;--warn:#d29922;--box:#161b22;--box-good:#12261e;--box-bad:#2d1214;
 --box-warn:#272115}}
+""".strip()
+_SHAPES = """
 .ck text{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono",monospace;
 font-size:12px;fill:var(--fg);white-space:pre}
 .ck .ck-bg{fill:var(--bg)}
@@ -55,6 +60,10 @@ font-size:12px;fill:var(--fg);white-space:pre}
 .ck .ck-note.ck-tone-bad rect{fill:var(--box-bad);stroke:var(--bad);stroke-width:1.5}
 .ck .ck-note.ck-tone-warn rect{fill:var(--box-warn);stroke:var(--warn)}
 """.strip()
+#: The style sheet: light colours, dark ones after the reader's preference, and the shapes.
+STYLE = "\n".join((_LIGHT, _DARK, _SHAPES))
+#: The same, light only: for pages that are light only (a dark diagram would clash).
+LIGHT_STYLE = "\n".join((_LIGHT, _SHAPES))
 
 
 def text_width(text: str) -> float:
@@ -132,8 +141,9 @@ def _text(x: float, y: float, line: Line, extra: str = "") -> str:
     return f'<text x="{x:.1f}" y="{y:.1f}"{attr}>{escape(line.text)}</text>'
 
 
-def to_svg(diagram: Diagram) -> str:
-    """The diagram as an SVG document (UTF-8 text, no XML declaration so it can be inlined in HTML)."""
+def to_svg(diagram: Diagram, *, scheme: Literal["auto", "light"] = "auto") -> str:
+    """The diagram as an SVG document (UTF-8 text, no XML declaration so it can be inlined in HTML). *scheme*
+    ``"auto"`` follows the reader's ``prefers-color-scheme``; ``"light"`` stays light (for a light-only page)."""
     layout = _layout(diagram)
     xs = layout.xs
     top = MARGIN + LINE + PAD  # below the title
@@ -148,7 +158,7 @@ def to_svg(diagram: Diagram) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="ck" viewBox="0 0 {layout.width:.0f} {height:.0f}"'
         f' width="{layout.width:.0f}" height="{height:.0f}" role="img" aria-label={quoteattr(diagram.title)}>',
         f"<title>{escape(diagram.title)}</title>",
-        f"<style>{STYLE}</style>",
+        f"<style>{STYLE if scheme == 'auto' else LIGHT_STYLE}</style>",
         f'<rect class="ck-bg" width="{layout.width:.0f}" height="{height:.0f}" rx="8"/>',
         _text(MARGIN, MARGIN + FONT_SIZE, Line(diagram.title, "bad" if diagram.failed else "good"), "ck-title"),
     ]
