@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test conformance bench lint typecheck clean docs-images package
+.PHONY: demo test conformance bench lint typecheck clean docs-images package fuzz load soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 
 $(VENV)/.bench: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[cli,testing,redis]' --group bench
+	@touch $@ $(VENV)/.test $(VENV)/.cli
+
+$(VENV)/.fuzz: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[cli,testing,redis]' --group fuzz
 	@touch $@ $(VENV)/.test $(VENV)/.cli
 
 demo: $(VENV)/.cli
@@ -43,6 +47,23 @@ conformance: $(VENV)/.test
 docs-images: $(VENV)/.test
 	$(BIN)/python scripts/docs_images.py
 
+# Coverage-guided fuzzing (atheris) of the parsers, Policy decisions and the scenario loader, for FUZZ_SECONDS.
+# The corpus it grows is kept in .fuzz/corpus; a crash is saved as .fuzz/crash-* with the input that caused it.
+# (The hypothesis fuzz tests in tests/fuzz run in `make test`; CORSKIT_FUZZ=long pytest tests/fuzz tries harder.)
+FUZZ_SECONDS ?= 60
+fuzz: $(VENV)/.fuzz
+	@mkdir -p .fuzz/corpus
+	$(BIN)/python -m tests.fuzz.atheris_target -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=.fuzz/ \
+		.fuzz/corpus tests/fuzz/seeds
+
+# Real servers (uvicorn, waitress) under wrk: bare app, the peers' middleware, corskit's; exits 1 on any error.
+load: $(VENV)/.bench
+	$(BIN)/python bench/load.py run
+
+# One minute of never-seen origins (100,000 in rotation) against corskit; prints the server's RSS before and after.
+soak: $(VENV)/.bench
+	$(BIN)/python bench/load.py soak --seconds 60 --origins 100000
+
 bench: $(VENV)/.bench
 	$(BIN)/python bench/middleware.py
 	$(BIN)/python bench/stores.py
@@ -56,4 +77,4 @@ package: $(VENV)/.test
 	bash scripts/smoke_wheel.sh $(PYTHON) dist
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist .fuzz

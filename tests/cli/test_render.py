@@ -138,3 +138,60 @@ def test_held_back_request_says_it_was_not_checked() -> None:
         assert "ALLOWED" not in text
         seen.add(partial.preflighted)
     assert seen == {True, False}
+
+
+# --- arbitrary scenarios: whatever parses renders, printable, in any encoding ----------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from corskit.tools.scenario import ScenarioError, play_all  # noqa: E402
+
+_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
+    ["http://app.test", "http://api.test/r", "GET", "PUT", "*", "Access-Control-Allow-Origin", "\x1b[2J", "\u202e"]
+)
+_NAMES = st.sampled_from(
+    [f"Access-Control-{n}" for n in ("Allow-Origin", "Allow-Methods", "Allow-Headers", "Allow-Credentials")]
+    + ["Access-Control-Expose-Headers", "Access-Control-Max-Age", "Location", "Vary", "X-A"]
+)
+_VALUES = st.sampled_from(["http://app.test", "*", "true", "PUT", "x-a", "600", "http://api.test/r", "null"]) | _TEXT
+_HEADERS = st.lists(st.tuples(_NAMES | _TEXT, _VALUES).map(list), max_size=4)
+_REQUEST = st.fixed_dictionaries(
+    {"url": st.sampled_from(["http://api.test/r", "http://app.test/r", "data:,x"])},
+    optional={"method": _TEXT, "headers": _HEADERS, "credentials": st.sampled_from(["omit", "include"])},
+)
+_ENTRY = st.fixed_dictionaries(
+    {"url": st.sampled_from(["http://api.test/r", "http://app.test/r"])},
+    optional={
+        "method": st.sampled_from(["*", "OPTIONS", "GET", "PUT"]),
+        "status": st.integers(200, 599),
+        "headers": _HEADERS,
+    },
+)
+_FALLBACK = [{"url": "http://api.test/r"}, {"url": "http://app.test/r"}]  # so that most requests get an answer
+_SCENARIO = st.builds(
+    lambda origin, fetch, entries, name: {"origin": origin, **fetch, "server": [*entries, *_FALLBACK], "name": name},
+    st.one_of(st.sampled_from(["http://app.test", "https://app.test", "null"]), st.just("http://app.test"), _TEXT),
+    st.builds(lambda r: {"request": r}, _REQUEST)
+    | st.builds(lambda rs: {"requests": rs}, st.lists(_REQUEST, min_size=1, max_size=3)),
+    st.lists(_ENTRY, max_size=4),
+    _TEXT,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_SCENARIO, st.sampled_from(["utf-8", "ascii"]))
+def test_any_scenario_that_parses_renders_printably(data: dict[str, object], encoding: str) -> None:
+    try:
+        scenario = parse_scenario(data)
+        results = play_all(scenario)
+    except ScenarioError:
+        return
+    out, raw = output(encoding)
+    for result in results:
+        render_result(out, result, title=f"Scenario: {data.get('name', '')}")
+        fix = suggest(result, normalize_origin(scenario.origin).serialize(), scenario.request)
+        if fix is not None:
+            render_fix(out, fix, snippet=True)
+    text = raw.getvalue().decode(encoding)
+    assert all(line.isprintable() for line in text.split("\n"))

@@ -89,36 +89,47 @@ class Output:
 
     def line(self, *parts: Part) -> None:
         """One line, never wrapped (the terminal folds it for display; copying gives it back whole)."""
-        self.console.print(self.text(*parts), soft_wrap=True)
+        self._write([self.text(*parts)])
 
     def prose(self, *parts: Part, indent: int = 0, hang: int | None = None) -> None:
         """Text wrapped at word boundaries: the first line indented by *indent*, the others by *hang*."""
-        hang = indent if hang is None else hang
-        text = self.text(*parts)
-        width = max(self.width - max(indent, hang), 20)
-        for number, piece in enumerate(text.wrap(self.console, width, overflow="fold")):
-            piece.rstrip()
-            self.console.print(Text(" " * (hang if number else indent)) + piece, soft_wrap=True)
+        self._write(self._prose(self.text(*parts), indent, indent if hang is None else hang))
 
     def clipped(self, *parts: Part, indent: int = 0) -> None:
         """One line cut to the width, with an ellipsis: for excerpts (a body) where the rest does not matter."""
-        text = self.text(*parts)
+        self._write([self._clipped(self.text(*parts), indent)])
+
+    def emit(self, lines: Iterable[Line]) -> None:
+        """Lay out trace lines as each asks: whole, wrapped at words, or clipped (printed in one write)."""
+        out: list[Text] = []
+        for line in lines:
+            text = self.text(*line.parts)
+            if line.wrap == "words":
+                out += self._prose(text, line.indent, line.hang)
+            elif line.wrap == "clip":
+                out.append(self._clipped(text, line.indent))
+            else:
+                out.append(Text(" " * line.indent) + text)
+        self._write(out)
+
+    def _prose(self, text: Text, indent: int, hang: int) -> list[Text]:
+        width = max(self.width - max(indent, hang), 20)
+        pieces = text.wrap(self.console, width, overflow="fold")
+        for piece in pieces:
+            piece.rstrip()
+        return [Text(" " * (hang if number else indent)) + piece for number, piece in enumerate(pieces)]
+
+    def _clipped(self, text: Text, indent: int) -> Text:
         room = max(self.width - indent, 20)
         if text.cell_len > room:
             more = self.glyphs.more
             text.truncate(room - len(more))
             text.append(more)
-        self.console.print(Text(" " * indent) + text, soft_wrap=True)
+        return Text(" " * indent) + text
 
-    def emit(self, lines: Iterable[Line]) -> None:
-        """Lay out trace lines as each asks: whole, wrapped at words, or clipped."""
-        for line in lines:
-            if line.wrap == "words":
-                self.prose(*line.parts, indent=line.indent, hang=line.hang)
-            elif line.wrap == "clip":
-                self.clipped(*line.parts, indent=line.indent)
-            else:
-                self.line(" " * line.indent, *line.parts)
+    def _write(self, lines: list[Text]) -> None:
+        if lines:  # one print for many lines: rich's per-call cost dominates long batches
+            self.console.print(Text("\n").join(lines), soft_wrap=True)
 
     def blank(self) -> None:
         self.console.print()
