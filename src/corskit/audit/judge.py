@@ -529,7 +529,18 @@ def shape_finding(obs: Observations, inference: Inference) -> Finding:
         evidence["classes_tried"]["preflight_over_budget"] = list(obs.preflight_skipped)
     if obs.redirect is not None:
         evidence["redirects_to"] = obs.redirect.destination
-    return Finding(found.id, found.cls, "info", None, evidence, inference.summary, _SHAPE_FIX[inference.shape])
+    return Finding(found.id, found.cls, "info", None, evidence, _shape_why(obs, inference), _SHAPE_FIX[inference.shape])
+
+
+def _shape_why(obs: Observations, inference: Inference) -> str:
+    """The inferred shape, then which origin classes the preflights were tried from (and which passed)."""
+    tried = [kind.replace("_", "-") for kind in obs.preflight_tried]
+    text = f"{inference.summary} Preflights were tried from {len(tried)} origin class(es): {', '.join(tried)}"
+    accepted = [kind.replace("_", "-") for kind in obs.preflight_accepted]
+    text += f"; accepted: {', '.join(accepted)}." if accepted else "; none was accepted."
+    if obs.preflight_skipped:
+        text += f" Left out by the request budget: {', '.join(obs.preflight_skipped)}."
+    return text
 
 
 # -- all -------------------------------------------------------------------------------------------------------------
