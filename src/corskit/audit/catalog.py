@@ -276,7 +276,6 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 RULES_BY_CLASS: dict[str, Rule] = {rule.cls: rule for rule in RULES}
 
 
