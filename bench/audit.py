@@ -1,6 +1,9 @@
 """CORS scanners on the same loopback zoo, in one run: corskit audit against CORScanner, at equal concurrency.
 
-    .venv/bin/python bench/audit.py [--concurrency 10] [--json FILE]
+    .venv/bin/python bench/audit.py [--concurrency 10] [--json FILE] [--update-docs]
+
+With --update-docs the results replace the generated block of docs/audit.md ("Benchmark"), the one place these
+figures are quoted.
 
 The zoo (tests/audit/zoo.py) runs in its own process on 127.0.0.1 and serves every exhibit as a proxy: both
 scanners reach it through a proxy setting (corskit: --proxy; CORScanner: HTTP(S)_PROXY, which requests honours),
@@ -23,6 +26,7 @@ import argparse
 import importlib.util
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -33,7 +37,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+DOCS = ROOT / "docs" / "audit.md"
+BEGIN, END = "<!-- begin: bench/audit.py --update-docs -->", "<!-- end: bench/audit.py -->"
 
+from bench._docs import replace_block  # noqa: E402
 from tests.audit.zoo import Exhibit, exhibits  # noqa: E402
 
 #: CORScanner's check names → corskit's finding classes.
@@ -174,10 +181,48 @@ def _cell(found: dict[str, str], exhibit: Exhibit) -> str:
     return ", ".join(parts)
 
 
+def markdown(outcomes: list[Outcome], scores: dict[str, Score], zoo: list[Exhibit], concurrency: int) -> str:
+    """The block quoted in docs/audit.md: how it was run, the score table, and every exhibit's findings."""
+    expected = sum(len(e.expected) for e in zoo)
+    ran = [o for o in outcomes if o.ran]
+    python = platform.python_version()
+    lines = [
+        f"One run of `.venv/bin/python bench/audit.py --update-docs` (concurrency {concurrency} for both tools,"
+        f" {os.cpu_count()} CPUs, Python {python}): {len(zoo)} exhibits, {expected} true findings to make.",
+        "",
+        "| tool | true findings | missed | false positives | wrong severity | wall time |",
+        "|---|---|---|---|---|---|",
+    ]
+    for outcome in outcomes:
+        if not outcome.ran:
+            lines.append(f"| {outcome.tool} | did not run: {outcome.note.strip()} | | | | |")
+            continue
+        sc = scores[outcome.tool]
+        severity = str(sc.wrong_severity) if outcome.tool == "corskit audit" else "n/a"
+        lines.append(
+            f"| {outcome.tool} | {sc.true}/{expected} | {sc.missed} | {sc.false_positives} | {severity}"
+            f" | {outcome.wall:.2f} s |"
+        )
+    lines += ["", "| exhibit | expected | " + " | ".join(o.tool for o in ran) + " |", "|---" * (len(ran) + 2) + "|"]
+    for exhibit in zoo:
+        wanted = ", ".join(f"{c}:{s}" for c, s in exhibit.expected.items()) or "nothing above info"
+        cells = [_cell(o.found.get(exhibit.url, {}), exhibit) for o in ran]
+        lines.append(f"| {exhibit.name} | {wanted} | " + " | ".join(cells) + " |")
+    fps = [f"{n} ({c})" for o in ran if o.tool != "corskit audit" for n, c in scores[o.tool].fp_pairs]
+    if fps:
+        lines += ["", "Other tools' false positives: " + ", ".join(fps) + "."]
+    return "\n".join(lines)
+
+
+def update_docs(block: str) -> None:
+    replace_block(DOCS, BEGIN, END, block)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--concurrency", type=int, default=10, help="requests in flight for both tools")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--update-docs", action="store_true", help="write the results into docs/audit.md")
     args = parser.parse_args()
 
     process, proxy, urls = start_zoo()
@@ -226,13 +271,11 @@ def main() -> None:
         print("".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     if "corskit audit" in scores and "CORScanner" in scores:
         ours, theirs = scores["corskit audit"], scores["CORScanner"]
-        wall = {o.tool: o.wall for o in outcomes}
         covered = theirs.true_pairs <= ours.true_pairs
         superset = "every one of CORScanner's included" if covered else "NOT a superset of CORScanner's"
         print(
             f"\ncorskit: {ours.true} true findings vs {theirs.true} ({superset}), "
-            f"{ours.false_positives} false positives vs {theirs.false_positives}, "
-            f"{wall['CORScanner'] / wall['corskit audit']:.1f}x the speed (wall time, process start included)."
+            f"{ours.false_positives} false positives vs {theirs.false_positives}."
         )
         if theirs.fp_pairs:
             print("CORScanner's false positives: " + ", ".join(f"{n} ({c})" for n, c in theirs.fp_pairs))
@@ -242,6 +285,8 @@ def main() -> None:
     if args.json:
         data = {o.tool: {"ran": o.ran, "wall": o.wall, "found": o.found, "note": o.note} for o in outcomes}
         Path(args.json).write_text(json.dumps(data, indent=2))
+    if args.update_docs:
+        update_docs(markdown(outcomes, scores, zoo, args.concurrency))
 
 
 if __name__ == "__main__":

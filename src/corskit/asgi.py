@@ -100,8 +100,8 @@ class CORSMiddleware:
     def __init__(self, app: ASGIApp, policy: Policy | PathPolicies | None = None, **policy_kwargs: Any) -> None:
         self.app = app
         self.policy = build_policy(policy, policy_kwargs)
-        # The common case: one policy, no async predicate to await.
-        self._single = self.policy if isinstance(self.policy, Policy) and not self.policy.is_async else None
+        # The common case: one policy whose decisions never wait (no async predicate, no origin store).
+        self._single = self.policy if isinstance(self.policy, Policy) and not self.policy.awaits else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         policy = self._single
@@ -123,7 +123,7 @@ class CORSMiddleware:
                         answer = policy.actual(origin, scope["path"])
                         break
         else:
-            # Everything else: other scopes, OPTIONS, per-path policies, async predicates.
+            # Everything else: other scopes, OPTIONS, per-path policies, async predicates, origin stores.
             if scope["type"] != "http":
                 return await self.app(scope, receive, send)
             policy = self.policy.for_path(scope["path"])
@@ -132,13 +132,13 @@ class CORSMiddleware:
             origin, method, request_headers, private = read_cors_headers(scope["headers"])
             if is_preflight(scope["method"], origin, method):
                 args = (origin, method, request_headers, private, scope["path"])
-                decision = await policy.apreflight(*args) if policy.is_async else policy.preflight(*args)
+                decision = await policy.apreflight(*args) if policy.awaits else policy.preflight(*args)
                 await send(
                     {"type": "http.response.start", "status": decision.status, "headers": BYTES.fields(decision)}
                 )
                 return await send({"type": "http.response.body", "body": decision.body})
             # OPTIONS without Access-Control-Request-Method is the app's to answer, as any other request.
-            if policy.is_async:
+            if policy.awaits:
                 answer = await policy.aactual(origin, scope["path"])
             else:
                 answer = policy.actual(origin, scope["path"])

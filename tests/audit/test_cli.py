@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from corskit.audit.catalog import RULES
+from corskit.audit.targets import normalize_target
 from corskit.cli import audit as audit_cli
 from tests.audit.conftest import jsonl, run_audit
 from tests.audit.zoo import Zoo
@@ -58,6 +59,10 @@ def test_fail_on_exit_codes(zoo: Zoo, fail_on: str | None, names: list[str], cod
         ["-H", "no colon", "http://x.example"],
         ["-i", "/nonexistent/targets.txt"],
         ["--json"],
+        ["--format", "pdf", "http://x.example"],
+        ["--json", "--format", "html", "http://x.example"],
+        ["--format", "markdown", "--sarif", "-", "http://x.example"],
+        ["-o", "/nonexistent/dir/report.html", "--format", "html", "http://x.example"],
     ],
 )
 def test_bad_usage_exits_2_with_a_reason(args: list[str]) -> None:
@@ -72,7 +77,8 @@ def test_json_lines_schema(zoo_scan: dict[str, dict]) -> None:
         assert list(line) == ["target", "error", "findings"]
         assert line["error"] is None or isinstance(line["error"], str)
         for finding in line["findings"]:
-            assert list(finding) == ["id", "class", "severity", "origin", "evidence", "why", "fix"]
+            assert list(finding) == ["id", "class", "severity", "origin", "evidence", "why", "fix", "browsers"]
+            assert set(finding["browsers"]) <= {"chromium", "firefox", "webkit"}
             assert finding["id"] in ids
             assert ids[finding["id"]].cls == finding["class"]
             assert finding["severity"] in SEVERITY_ORDER
@@ -233,21 +239,22 @@ def test_rate_limits_requests_per_second(recording: tuple[Server, dict[str, int]
 
 
 @pytest.mark.parametrize(
-    ("quiet", "as_json", "stderr_tty", "stdout_tty", "total", "shown"),
+    ("quiet", "data_to_stdout", "stderr_tty", "stdout_tty", "total", "shown"),
     [
         (False, False, True, True, 10, True),
         (False, False, True, True, 1, False),  # one target: no bar
         (False, False, True, True, None, True),  # stdin: unknown total
         (True, False, True, True, 10, False),  # --quiet
-        (False, True, True, False, 10, False),  # --json to a pipe
+        (False, True, True, False, 10, False),  # --json (or --format html…) to a pipe
         (False, True, True, True, 10, True),  # --json to a terminal
+        (False, False, True, False, 10, True),  # a report written with -o FILE, stdout piped
         (False, False, False, True, 10, False),  # stderr is not a terminal
     ],
 )
 def test_progress_bar_rules(
     monkeypatch: pytest.MonkeyPatch,
     quiet: bool,
-    as_json: bool,
+    data_to_stdout: bool,
     stderr_tty: bool,
     stdout_tty: bool,
     total: int | None,
@@ -255,7 +262,7 @@ def test_progress_bar_rules(
 ) -> None:
     monkeypatch.setattr("sys.stderr.isatty", lambda: stderr_tty, raising=False)
     monkeypatch.setattr("sys.stdout.isatty", lambda: stdout_tty, raising=False)
-    assert audit_cli._progress_wanted(as_json=as_json, quiet=quiet, total=total) is shown
+    assert audit_cli.progress_wanted(data_to_stdout=data_to_stdout, quiet=quiet, total=total) is shown
 
 
 def test_undecodable_stdin_lines_become_per_line_errors(zoo: Zoo) -> None:
@@ -289,3 +296,91 @@ def test_fix_for_a_stack_prints_its_configuration(zoo: Zoo) -> None:
     assert line["findings"][0]["fix"].endswith("CORS_ALLOW_CREDENTIALS = True")
     code, _, _ = run_audit(target(zoo, "null"), "--fix-for", "iis")
     assert code == 2
+
+
+@pytest.mark.parametrize("spelling", ["127.0.0.1:{port}", "127.0.0.1:{port}/api/me", "localhost:{port}/api/me"])
+def test_a_bare_local_host_is_audited_over_http(spelling: str) -> None:
+    def reflect(seen: Seen) -> tuple[int, list[tuple[str, str]], bytes]:
+        origin = seen.headers.get("origin")
+        return 200, ([("Access-Control-Allow-Origin", origin), ("Vary", "Origin")] if origin else []), b"{}"
+
+    with serve(reflect) as server:
+        port = server.url.rsplit(":", 1)[1]
+        code, out, _ = run_audit(spelling.format(port=port), "--json", "--fail-on", "low")
+    (line,) = jsonl(out)
+    assert line["target"] == "http://" + spelling.format(port=port)
+    assert line["error"] is None
+    assert line["findings"][0]["class"] == "arbitrary_origin_reflected"
+    assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "url"),
+    [
+        ("api.example.com", "https://api.example.com"),
+        ("api.example.com:8443/v1?x=1", "https://api.example.com:8443/v1?x=1"),
+        ("[::1]:8000", "http://[::1]:8000"),
+        ("10.0.0.5/status", "http://10.0.0.5/status"),
+        ("intranet", "http://intranet"),
+        ("http://api.example.com", "http://api.example.com"),
+        ("mailto:someone", "mailto:someone"),  # left alone: refused later as not http(s)
+    ],
+)
+def test_bare_targets_get_the_scheme_an_address_bar_would_pick(line: str, url: str) -> None:
+    assert normalize_target(line) == url
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_human_report_wraps_at_word_boundaries_within_the_terminal_width(
+    zoo: Zoo, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    names = ["preflight-mirror", "unescaped-dot", "post-domain", "vary-rejected"]
+    args = [*(target(zoo, n) for n in names), "http://127.0.0.1:1/", "--proxy", zoo.proxy, "--retries", "0"]
+    _, human, _ = run_audit(*args, "--show-info")
+    _, as_json, _ = run_audit(*args, "--json")
+    for line in human.splitlines():
+        # Only a single unbreakable word (a URL, an origin) may overflow, alone on its line.
+        assert len(line) <= width or len(line.split()) <= 2, line
+    flowing = " ".join(human.split())
+    for report in jsonl(as_json):
+        assert report["target"] in human.split()  # never split: people copy it
+        for finding in report["findings"]:
+            assert " ".join(finding["why"].split()) in flowing  # no word was cut in two
+            assert " ".join(finding["fix"].split()) in flowing
+
+
+def test_human_report_never_prints_control_characters_from_the_input(zoo: Zoo) -> None:
+    code, out, _ = run_audit("http://evil\x1b[2J.example/", "--proxy", zoo.proxy, "--retries", "0")
+    assert "\x1b" not in out
+    assert "\\x1b" in out
+    assert code == 3
+
+
+def test_format_json_is_json_lines_and_output_goes_to_a_file(zoo: Zoo, tmp_path: Path) -> None:
+    report = tmp_path / "out.jsonl"
+    code, out, err = run_audit(target(zoo, "null"), "--proxy", zoo.proxy, "--format", "json", "-o", str(report))
+    assert out == ""
+    (line,) = jsonl(report.read_text())
+    assert line["findings"][0]["class"] == "null_origin_trusted"
+    assert "Audited 1 target(s)" in err
+    assert code == 0
+    text = tmp_path / "out.txt"
+    run_audit(target(zoo, "null"), "--proxy", zoo.proxy, "-o", str(text))
+    assert "CORS-NULL" in text.read_text()
+    assert "Audited 1 target(s)" in text.read_text()
+
+
+def test_an_ascii_terminal_gets_ascii_glyphs(zoo: Zoo) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "80"}
+    command = [sys.executable, "-m", "corskit", "audit", target(zoo, "null"), target(zoo, "public-api")]
+    done = subprocess.run([*command, "--proxy", zoo.proxy], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"x {target(zoo, 'null')}" in done.stdout
+    assert f"+ {target(zoo, 'public-api')}" in done.stdout
+    assert done.stdout.isascii()

@@ -252,3 +252,58 @@ def test_cacheability(headers: list[tuple[str, str]], expected: str) -> None:
 )
 def test_varies_on_origin(vary: str, expected: bool) -> None:
     assert varies_on_origin(Response(200, [("Vary", vary)])) is expected
+
+
+def strict_get_lax_preflight(trusts: Callable[[str], bool]) -> App:
+    """GET answers nobody; the OPTIONS handler lets *trusts* send PUT and DELETE with cookies."""
+
+    def app(wire: WireRequest) -> Response:
+        origin = wire.header("Origin")
+        if wire.method != "OPTIONS" or origin is None or not trusts(origin):
+            return Response(200, [("Vary", "Origin")])
+        return Response(
+            204,
+            [
+                ("Access-Control-Allow-Origin", origin),
+                ("Access-Control-Allow-Credentials", "true"),
+                ("Access-Control-Allow-Methods", "PUT, DELETE"),
+            ],
+        )
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("trusts", "origin", "severity"),
+    [
+        (lambda o: o == "null", "null", "high"),
+        (lambda o: o.endswith("example.com") and "api." not in o, "https://attackerexample.com", "high"),
+        (lambda o: o.startswith(("https://localhost", "http://localhost")), "http://localhost", "medium"),
+        (lambda o: o.startswith("http://") and o.endswith("example.com"), "http://api.example.com", "low"),
+        (lambda o: o.startswith("chrome-extension://"), "chrome-extension://", "low"),
+    ],
+)
+async def test_preflight_severity_is_capped_by_how_obtainable_the_origin_is(
+    trusts: Callable[[str], bool], origin: str, severity: str
+) -> None:
+    findings, sent = await audit(strict_get_lax_preflight(trusts))
+    found = by_class(findings)["untrusted_methods_allowed"]
+    assert found.origin is not None
+    assert found.origin.startswith(origin)
+    assert found.severity == severity
+    # Only preflights: a state-changing request never leaves.
+    assert not [w for w in sent if w.method in ("PUT", "DELETE")]
+
+
+async def test_own_origin_echoed_without_vary_on_a_cacheable_answer() -> None:
+    def app(wire: WireRequest) -> Response:
+        headers = [("Cache-Control", "max-age=60")]
+        if wire.header("Origin") == "https://api.example.com":
+            headers.append(("Access-Control-Allow-Origin", "https://api.example.com"))
+        return Response(200, headers)
+
+    findings, sent = await audit(app)
+    vary = by_class(findings)["missing_vary_origin"]
+    assert vary.severity == "medium"
+    assert vary.origin == "https://api.example.com"
+    assert sum(1 for w in sent if w.header("Origin") == "https://api.example.com") == 1

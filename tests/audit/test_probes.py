@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from corskit.audit.observe import Outcome, preflight_candidates
 from corskit.audit.probes import (
+    Probe,
     Site,
     attacker_probes,
+    extension_probes,
     host_mutations,
+    own_probe,
     registrable_domain,
     site_probes,
     substring_probes,
@@ -44,7 +48,7 @@ def test_registrable_domain_guess(host: str, domain: str | None) -> None:
 @pytest.mark.parametrize("url", ["https://api.example.com/x", "http://127.0.0.1:8080/", "https://a.b.example.co.uk/"])
 def test_every_probe_is_an_origin_a_browser_can_send(url: str) -> None:
     s = site(url)
-    probes = [*attacker_probes(s), *trusted_candidates(s), *site_probes(s)]
+    probes = [*attacker_probes(s), *trusted_candidates(s), *site_probes(s), *extension_probes()]
     probes += trusted_variants("https://app.example.com", s)
     for probe in probes:
         parsed = parse_origin(probe.origin)
@@ -95,3 +99,54 @@ def test_trusted_candidates_put_the_users_first_and_never_the_target_itself() ->
     s = site("https://app.example.com/api")
     origins = [p.origin for p in trusted_candidates(s, ("https://spa.example.org",))]
     assert origins == ["https://spa.example.org", "https://www.example.com", "https://example.com"]
+
+
+def test_siblings_include_the_parent_domain_and_the_own_origin_is_its_own_probe() -> None:
+    s = site("https://api.shop.example.com/v1")
+    origins = [p.origin for p in trusted_candidates(s)]
+    assert origins == [
+        "https://app.example.com",
+        "https://www.example.com",
+        "https://example.com",
+        "https://app.shop.example.com",
+        "https://www.shop.example.com",
+        "https://shop.example.com",
+    ]
+    assert own_probe(s) == Probe("https://api.shop.example.com", "own", "site")
+    assert trusted_candidates(site("http://127.0.0.1:8000/")) == []
+
+
+def test_extension_probes_use_ids_no_extension_has_in_each_engines_format() -> None:
+    origins = [p.origin for p in extension_probes()]
+    assert [o.split("://")[0] for o in origins] == ["chrome-extension", "moz-extension", "safari-web-extension"]
+    chrome_id = origins[0].split("://")[1]
+    assert len(chrome_id) == 32
+    assert set(chrome_id) <= set("abcdefghijklmnop")  # Chromium's id alphabet: a pattern check must accept it
+
+
+class _Verdict:
+    def __init__(self, allowed: bool) -> None:
+        self.allowed = allowed
+
+
+def _outcome(origin: str, kind: str, base: str = "", allowed: bool = False) -> Outcome:
+    verdict = _Verdict(allowed)
+    return Outcome(Probe(origin, kind, base), verdict, verdict)  # type: ignore[arg-type]
+
+
+def test_preflight_candidates_take_one_origin_per_class_preferring_what_the_get_allowed() -> None:
+    outcomes = [
+        _outcome("https://attacker.example", "attacker"),
+        _outcome("null", "null"),
+        _outcome("https://app.example.com", "trusted", "site", allowed=True),
+        _outcome("https://corskit-audit.api.example.com", "subdomain", "api.example.com"),
+        _outcome("https://corskit-audit.app.example.com", "subdomain", "app.example.com"),
+        _outcome("https://attackerexample.com", "pre_domain", "example.com"),
+        _outcome("https://api.example.com.attacker.example", "post_domain", "api.example.com", allowed=True),
+        _outcome("https://app.example.com.attacker.example", "post_domain", "app.example.com"),
+        _outcome("https://app.example.com:8443", "port_variant", "https://app.example.com"),
+    ]
+    chosen = {p.kind: p.origin for p in preflight_candidates(outcomes)}
+    assert list(chosen) == ["null", "pre_domain", "post_domain", "subdomain", "port_variant"]
+    assert chosen["post_domain"] == "https://api.example.com.attacker.example"  # the GET let it through
+    assert chosen["subdomain"] == "https://corskit-audit.app.example.com"  # derived from the allowed app origin

@@ -45,7 +45,7 @@ def test_the_zoo_covers_every_probe_class() -> None:
         "unescaped_dot_trusted", "substring_trusted", "special_characters_trusted", "third_party_origin_trusted",
         "dev_origin_trusted", "any_subdomain_trusted", "http_origin_trusted", "missing_vary_origin",
         "untrusted_methods_allowed", "untrusted_headers_allowed", "authorization_allowed_untrusted",
-        "private_network_allowed_untrusted",
+        "private_network_allowed_untrusted", "extension_origin_trusted",
     }  # fmt: skip
     if not TLS:
         probe_classes.discard("http_origin_trusted")
@@ -64,6 +64,7 @@ def test_the_zoo_covers_every_probe_class() -> None:
         ("preflight-wildcard-credentials", "preflight_wildcard_with_credentials"),
         ("preflight-wildcard-credentials", "preflight_mirrors_request"),
         ("preflight-mirror", "preflight_mirrors_request"),
+        ("redirect", "redirect_to_permissive_origin"),
     ],
 )
 def test_informational_findings(name: str, info_class: str, zoo_scan: dict[str, dict]) -> None:
@@ -92,6 +93,8 @@ def test_informational_findings(name: str, info_class: str, zoo_scan: dict[str, 
         ("third-party", "exact", {"third_party"}),
         ("null", "exact", {"null"}),
         ("no-cors", "unknown", set()),
+        ("own-origin", "exact", {"own_origin"}),
+        ("extension", "exact", {"extension"}),
     ],
 )
 def test_allow_list_shape_is_inferred(name: str, shape: str, traits: set[str], zoo_scan: dict[str, dict]) -> None:
@@ -149,3 +152,39 @@ def test_vary_evidence_names_the_responses_without_it(zoo_scan: dict[str, dict])
     assert evidence["allowed"]["without_vary_origin"] == 0
     assert evidence["rejected"]["without_vary_origin"] == evidence["rejected"]["responses"] > 0
     assert evidence["origin_less"]["example"]["cacheability"] == "shared"
+
+
+def test_redirect_names_its_destination_and_blames_nothing_else(zoo_scan: dict[str, dict]) -> None:
+    line = zoo_scan[next(e.url for e in ALL if e.name == "redirect")]
+    finding = next(f for f in line["findings"] if f["class"] == "redirect_to_permissive_origin")
+    destination = next(e.url for e in ALL if e.name == "reflect-credentials")
+    assert finding["evidence"]["destination"] == destination
+    assert destination in finding["why"]
+    assert finding["evidence"]["credentials"] == "include"
+    clean = zoo_scan[next(e.url for e in ALL if e.name == "redirect-clean")]
+    assert "redirect_to_permissive_origin" not in classes(clean)
+    shape = next(f for f in clean["findings"] if f["id"] == "CORS-SHAPE")
+    assert shape["evidence"]["redirects_to"].startswith("http://static-origin.")
+
+
+def test_preflights_are_tried_from_every_untrusted_class(zoo_scan: dict[str, dict]) -> None:
+    line = zoo_scan[next(e.url for e in ALL if e.name == "corskit-strict")]
+    tried = next(f for f in line["findings"] if f["id"] == "CORS-SHAPE")["evidence"]["classes_tried"]
+    expected = {"attacker", "null", "pre_domain", "post_domain", "unescaped_dot", "special_characters", "subdomain"}
+    assert expected | {"third_party", "dev", "extension", "port_variant"} <= set(tried["preflight"])
+    assert {"own", "trusted", "extension"} <= set(tried["simple"])
+    assert tried["preflight_accepted"] == []
+    # A reflecting preflight explains every other class: only the attacker's is tried.
+    line = zoo_scan[next(e.url for e in ALL if e.name == "preflight-mirror")]
+    tried = next(f for f in line["findings"] if f["id"] == "CORS-SHAPE")["evidence"]["classes_tried"]
+    assert tried["preflight"] == ["attacker"]
+
+
+def test_a_preflight_hole_names_the_origin_class_that_got_through(zoo_scan: dict[str, dict]) -> None:
+    line = zoo_scan[next(e.url for e in ALL if e.name == "preflight-lookalike")]
+    methods = next(f for f in line["findings"] if f["class"] == "untrusted_methods_allowed")
+    assert methods["origin"] == "http://attackerexample.com"
+    assert methods["evidence"]["probe"] == "pre_domain"
+    assert methods["evidence"]["request"]["method"] == "OPTIONS"
+    assert ["Origin", "http://attackerexample.com"] in methods["evidence"]["request"]["headers"]
+    assert methods["evidence"]["browser"]["include"]["allowed"] is True

@@ -194,6 +194,43 @@ def pna_for_all(req: Req) -> list[tuple[str, str]]:
     return headers
 
 
+def preflight_trusts(check: Callable[[str], bool]) -> Callable[[Req], list[tuple[str, str]]]:
+    """A separate ``OPTIONS`` handler whose origin check is laxer than the GET's: PUT and DELETE with cookies."""
+
+    def answer(req: Req) -> list[tuple[str, str]]:
+        if req.origin is None or not (req.origin == APP or check(req.origin)):
+            return [("Vary", "Origin")]
+        return [
+            ("Access-Control-Allow-Origin", req.origin),
+            ("Access-Control-Allow-Credentials", "true"),
+            ("Access-Control-Allow-Methods", "GET, PUT, DELETE"),
+            ("Access-Control-Allow-Headers", "X-Requested-With"),
+            ("Vary", "Origin"),
+        ]
+
+    return answer
+
+
+def dynamic_no_vary(*trusted: str, vary: bool = False) -> App:
+    """Echo only the listed origins (the site's own, its front-end's), publicly cacheable, without ``Vary: Origin``
+    unless *vary*: every untrusted probe sees the same absent header, so the answer looks static."""
+
+    def app(req: Req) -> Answer:
+        headers: list[tuple[str, str]] = [("Cache-Control", "public, max-age=600")]
+        if vary:
+            headers.append(("Vary", "Origin"))
+        if req.origin in trusted:
+            headers += [("Access-Control-Allow-Origin", req.origin or ""), ("Access-Control-Allow-Credentials", "true")]
+        return _ok(headers)
+
+    return app
+
+
+def redirect_to(location: str) -> App:
+    """A ``302`` to another origin, with no CORS headers of its own."""
+    return lambda req: (302, [("Location", location), ("Content-Type", "text/plain")], b"moved")
+
+
 def static(headers: list[tuple[str, str]]) -> App:
     """The same headers whatever the request."""
     return lambda req: _ok(list(headers), status=204 if req.preflight else 200)
@@ -451,6 +488,48 @@ def exhibits(*, with_asgi: bool = True, tls: bool = True) -> list[Exhibit]:
             {"private_network_allowed_untrusted": "medium"},
             note="answers Access-Control-Allow-Private-Network: true to any origin",
         ),
+        Exhibit(
+            "preflight-null",
+            strict_get(preflight_trusts(lambda o: o == "null")),
+            {"untrusted_methods_allowed": "high", "untrusted_headers_allowed": "medium"},
+            note="GET strict; OPTIONS also trusts 'null' (sandboxed iframes send PUT and DELETE with cookies)",
+        ),
+        Exhibit(
+            "preflight-lookalike",
+            strict_get(preflight_trusts(lambda o: o.endswith("example.com"))),
+            {"untrusted_methods_allowed": "high", "untrusted_headers_allowed": "medium"},
+            note="GET strict; OPTIONS trusts origin.endswith('example.com'), so attackerexample.com may PUT",
+        ),
+        Exhibit(
+            "preflight-subdomain",
+            strict_get(preflight_trusts(lambda o: _host_of(o).endswith(".example.com"))),
+            {"untrusted_methods_allowed": "low", "untrusted_headers_allowed": "low"},
+            note="GET strict; OPTIONS trusts every *.example.com (needs a foothold on a subdomain)",
+        ),
+        Exhibit(
+            "own-origin",
+            dynamic_no_vary(f"http://own-origin.{DOMAIN}"),
+            {"missing_vary_origin": "medium"},
+            note="echoes only its own origin, publicly cacheable, without Vary: Origin",
+        ),
+        Exhibit(
+            "front-end",
+            dynamic_no_vary(f"http://www.{DOMAIN}"),
+            {"missing_vary_origin": "medium"},
+            note="echoes only its front-end (a sibling, www. of its parent domain), cacheable, no Vary: Origin",
+        ),
+        Exhibit(
+            "extension",
+            allow_if(lambda o: o == APP or o.startswith(("chrome-extension://", "moz-extension://"))),
+            {"extension_origin_trusted": "low"},
+            note="trusts every browser extension, with credentials",
+        ),
+        Exhibit(
+            "redirect",
+            redirect_to(f"http://reflect-credentials.{DOMAIN}/api/data"),
+            {},
+            note="redirects to another origin that reflects any Origin with credentials (info, naming it)",
+        ),
         # Baits: a string matcher calls these vulnerable, a browser refuses them.
         Exhibit(
             "bait-trailing-slash",
@@ -486,6 +565,24 @@ def exhibits(*, with_asgi: bool = True, tls: bool = True) -> list[Exhibit]:
             note="one fixed trusted origin, whatever the request",
         ),
         Exhibit("no-cors", no_cors, correct=True, note="no CORS headers at all"),
+        Exhibit(
+            "own-origin-vary",
+            dynamic_no_vary(f"http://own-origin-vary.{DOMAIN}", APP, vary=True),
+            correct=True,
+            note="echoes its own and its front-end's origin, cacheable, with Vary: Origin",
+        ),
+        Exhibit(
+            "extension-pinned",
+            allow_if(exact(APP, "chrome-extension://abcdefghijklmnopabcdefghijklmnop")),
+            correct=True,
+            note="trusts one extension by its id: a deliberate choice, not a finding",
+        ),
+        Exhibit(
+            "redirect-clean",
+            redirect_to(f"http://static-origin.{DOMAIN}/api/data"),
+            correct=True,
+            note="redirects to another origin that is configured correctly",
+        ),
     ]
     if tls:
         out.append(

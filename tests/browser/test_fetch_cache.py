@@ -39,6 +39,15 @@ def test_second_fetch_within_max_age_skips_the_preflight() -> None:
     assert methods(put(cache, server)) == ["OPTIONS", "PUT"]
 
 
+def test_result_records_which_requests_the_cache_spared_a_preflight() -> None:
+    cache = PreflightCache(clock=Clock())
+    server = preflight_server(("Access-Control-Max-Age", "60"))
+    assert put(cache, server).preflight_cache_hits == ()
+    assert put(cache, server).preflight_cache_hits == (0,)
+    # A request that needs no preflight is no cache hit.
+    assert fetch(Request(URL), server, cache=cache).preflight_cache_hits == ()
+
+
 @pytest.mark.parametrize(
     ("max_age", "still_cached_at", "expired_at"),
     [(None, 4.9, 5), ("abc", 4.9, 5), ("86400", 7199, 7200), ("7200", 7199, 7200), ("1", 0.5, 1)],

@@ -37,6 +37,7 @@ BROWSER_REQUEST_HEADERS = frozenset(
         "user-agent",
     }
 )
+FIELDS = ("allowed", "error", "message", "sent", "response")
 _CORS_REQUEST_HEADERS = ("origin", "access-control-request-method", "access-control-request-headers")
 #: Response headers an HTTP stack adds for framing; ignored in Chromium's response only when the scenario's own
 #: answer did not set them (our server adds none, this guards against stacks that do).
@@ -84,41 +85,46 @@ def _answers(scenario: dict[str, Any]) -> list[dict[str, Any]]:
     return list(scenario.get("server", []))
 
 
-def project(result: dict[str, Any], scenario: dict[str, Any], *, chromium: bool) -> dict[str, Any]:
-    """The comparable form of an engine result or of a Chromium observation's ``result``."""
+def project(
+    result: dict[str, Any], scenario: dict[str, Any], *, observed: bool, fields: tuple[str, ...] = FIELDS
+) -> dict[str, Any]:
+    """The comparable form of an engine result or of a browser observation's ``result`` (*observed*), reduced to
+    *fields* (what the judge can vouch for)."""
     authors = author_values(scenario)
     response = result.get("response")
     if response is not None:
         headers = [list(h) for h in response.get("headers", [])]
-        if chromium:
+        if observed:
             declared = {n.lower() for entry in _answers(scenario) for n, _ in entry.get("headers", [])}
             headers = [h for h in headers if h[0] not in FRAMING_HEADERS or h[0] in declared]
         response = {"type": response.get("type"), "status": response.get("status"), "headers": headers}
-    return {
+    full = {
         "allowed": result.get("allowed"),
         "error": result.get("error"),
         "message": result.get("message"),
         "sent": [project_request(r, authors) for r in result.get("sent", [])],
         "response": response,
     }
+    return {key: full[key] for key in fields}
 
 
 def _lines(value: Any) -> list[str]:
     return json.dumps(value, indent=1, ensure_ascii=False).splitlines()
 
 
-def diff(chromium: dict[str, Any], engine: dict[str, Any]) -> list[str]:
-    """Short unified diffs per differing field (``-`` Chromium, ``+`` engine); empty when they agree."""
+def diff(browser: dict[str, Any], engine: dict[str, Any], name: str = "chromium") -> list[str]:
+    """Short unified diffs per differing field (``-`` the browser called *name*, ``+`` engine); empty when they
+    agree."""
     out: list[str] = []
-    for key in ("allowed", "error", "message", "sent", "response"):
-        a, b = chromium.get(key), engine.get(key)
+    for key in FIELDS:
+        a, b = browser.get(key), engine.get(key)
         if a == b:
             continue
         if key in ("allowed", "error", "message"):
-            out += [f"  {key}:", f"    - chromium: {json.dumps(a, ensure_ascii=False)}"]
-            out += [f"    + engine:   {json.dumps(b, ensure_ascii=False)}"]
+            out += [f"  {key}:", f"    - {name + ':':9} {json.dumps(a, ensure_ascii=False)}"]
+            out += [f"    + {'engine:':9} {json.dumps(b, ensure_ascii=False)}"]
             continue
         out.append(f"  {key}:")
-        lines = difflib.unified_diff(_lines(a), _lines(b), "chromium", "engine", n=1, lineterm="")
+        lines = difflib.unified_diff(_lines(a), _lines(b), name, "engine", n=1, lineterm="")
         out += [f"    {line}" for line in list(lines)[2:]]
     return out

@@ -26,6 +26,8 @@ from urllib.parse import urlsplit, urlunsplit
 #: start with their marker segment).
 PAGE_PATH = "/"
 PAGE_HTML = b'<!doctype html><meta charset=utf-8><link rel=icon href="data:,"><title>corskit conformance</title>'
+#: ``PAGE_PATH?null`` is the page sandboxed into an opaque origin (``Content-Security-Policy: sandbox``).
+NULL_QUERY = "null"
 UNMATCHED_STATUS = 599
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
@@ -148,7 +150,13 @@ class _Handler(socketserver.StreamRequestHandler):
         router = self.server.router
         if urlsplit(target).path == PAGE_PATH:
             router.record(Seen(method, target, tuple(headers), body, True, time.monotonic()))
-            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nCache-Control: no-store\r\n\r\n")
+            # The page with an opaque origin (Origin: null) for browsers that will not run a data: URL page.
+            sandbox = (
+                b"Content-Security-Policy: sandbox allow-scripts\r\n" if urlsplit(target).query == NULL_QUERY else b""
+            )
+            self.wfile.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nCache-Control: no-store\r\n" + sandbox + b"\r\n"
+            )
             self.wfile.write(PAGE_HTML)
             return
         route = router.answer(method, target)

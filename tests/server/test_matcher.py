@@ -65,6 +65,10 @@ origin = st.builds(
 @example(value="http://localhost:65535")
 @example(value="https://x.preview.example.org:443")
 @example(value="https://x.preview.example.org:80")
+@example(value="https://0")  # a host ending in a number is an IPv4 address to parse (WHATWG)
+@example(value="https://a.0x1f")
+@example(value="http://1.2.3:8080")
+@example(value="https://a.example.com.")
 def test_the_fast_path_agrees_with_the_parser(name: str, value: str) -> None:
     matcher = MATCHERS[name]
     fast = matcher.match(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from corskit.browser.profiles.chromium import is_safelisted as chromium_safelist
 from corskit.spec.safelist import (
     FORBIDDEN_RESPONSE_HEADERS,
     MAX_SAFELISTED_TOTAL,
@@ -291,14 +292,17 @@ def test_range_over_128_bytes_is_not_safelisted() -> None:
     ],
 )
 def test_chromium_client_hint_safelist(name: str, value: str, safelisted: bool) -> None:
-    assert is_safelisted_request_header(name, value) is safelisted
+    assert chromium_safelist(name, value) is safelisted
+    # The Standard's list has no client hints: they are Chromium's own.
+    assert not is_safelisted_request_header(name, value)
 
 
 @pytest.mark.parametrize(
     ("name", "value"), [("RTT", "50"), ("downlink", "1.5"), ("ECT", "4g"), ("ect", "slow-2g"), ("Intervention", "x")]
 )
 def test_chromium_also_safelists_network_hints_and_intervention(name: str, value: str) -> None:
-    assert is_safelisted_request_header(name, value)
+    assert chromium_safelist(name, value)
+    assert not is_safelisted_request_header(name, value)
 
 
 @pytest.mark.parametrize(("name", "value"), [("rtt", "5.5"), ("downlink", "fast"), ("ect", "5g"), ("ect", "4G")])

@@ -160,6 +160,17 @@ RULES: tuple[Rule, ...] = (
         "Trust only https:// origins. " + _ALLOW_LIST_FIX,
     ),
     Rule(
+        "CORS-EXTENSION",
+        "extension_origin_trusted",
+        "Every browser extension's origin is trusted",
+        "low",
+        "info",
+        "{origin}, an extension id no real extension has, was let through: any installed extension (one the"
+        " attacker published and the visitor installed) can read this response{credentials_clause}. It needs that"
+        " extension on the visitor's browser, hence the low severity.",
+        "Trust extensions by their exact id (chrome-extension://<id>), never by scheme or pattern. " + _ALLOW_LIST_FIX,
+    ),
+    Rule(
         "CORS-WILDCARD",
         "wildcard_origin",
         "Access-Control-Allow-Origin: * (public, without credentials)",
@@ -266,6 +277,17 @@ RULES: tuple[Rule, ...] = (
         "Answer 'Access-Control-Allow-Private-Network: true' only to the exact origins that need to reach the device.",
     ),
     Rule(
+        "CORS-REDIRECT",
+        "redirect_to_permissive_origin",
+        "The target redirects to another origin that lets any site read it",
+        "info",
+        "info",
+        "This URL redirects ({hops}) to {destination}, another origin, whose answer a page on {origin} can read"
+        "{credentials_clause}. The redirect itself is not the flaw, and this target's findings do not cover the"
+        " destination: audit it on its own.",
+        "Audit the destination (corskit audit {destination}) and fix its configuration there.",
+    ),
+    Rule(
         "CORS-SHAPE",
         "allow_list_shape",
         "The inferred shape of the origin allow-list",
@@ -276,6 +298,7 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 RULES_BY_CLASS: dict[str, Rule] = {rule.cls: rule for rule in RULES}
 
 

@@ -5,8 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..browser import Request, Result
 from ..tools.fixes import Need
 from .catalog import Severity, severity_rank
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The ``fetch()`` behind a finding, as the engine played it: the page's origin, the request and the result
+    (every exchange on the wire). For renderers that show the whole exchange (a sequence diagram); not in JSON."""
+
+    origin: str
+    request: Request
+    result: Result
 
 
 @dataclass(frozen=True)
@@ -24,6 +35,11 @@ class Finding:
     #: What a correct configuration allows (the trusted origin, credentials), for framework snippets
     #: (:func:`corskit.tools.fixes.render`); not part of the JSON.
     config: Need | None = field(default=None, compare=False)
+    #: The fetch that shows the problem (``None`` for findings about the target as a whole); not part of the JSON.
+    trace: Trace | None = field(default=None, compare=False)
+    #: The browsers whose engine reaches the same verdict on the recorded answers (all of them for findings
+    #: about the target as a whole).
+    browsers: tuple[str, ...] = ("chromium", "firefox", "webkit")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -34,6 +50,7 @@ class Finding:
             "evidence": self.evidence,
             "why": self.why,
             "fix": self.fix,
+            "browsers": list(self.browsers),
         }
 
 

@@ -8,15 +8,17 @@ explains (a suffix match also accepts a subdomain) give one finding, the others 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
-from ..browser import Response, Result
+from ..browser import Request, Response, Result
 from ..spec.headers import parse_token_list
 from ..spec.origins import parse_origin
 from ..tools.fixes import Need
 from . import caching
 from .catalog import Rule, Severity, rule, severity_rank
-from .findings import Finding
+from .engines import affected_browsers
+from .findings import Finding, Trace
 from .observe import (
     METHOD_PROBES,
     MIRROR_HEADER,
@@ -27,7 +29,7 @@ from .observe import (
     PnaOutcome,
     PreflightOutcome,
 )
-from .probes import ProbeKind
+from .probes import UNTRUSTED_KINDS, ProbeKind
 from .shape import Inference, infer
 
 #: The finding class of each untrusted probe kind.
@@ -43,6 +45,7 @@ CLASS_OF_KIND: dict[ProbeKind, str] = {
     "dev": "dev_origin_trusted",
     "subdomain": "any_subdomain_trusted",
     "http_origin": "http_origin_trusted",
+    "extension": "extension_origin_trusted",
 }
 
 _RELEVANT_PREFIX = "access-control-"
@@ -105,6 +108,16 @@ def _severity(found: Rule, *, credentialed: bool, response: Response | None = No
     return found.uncredentialed
 
 
+def capped(severity: Severity, kind: str) -> Severity:
+    """A request an origin may send is only as dangerous as that origin is easy to obtain: a rule's severity is
+    capped by the probe origin's class (any subdomain, http:// and extensions: low; shared hosting and localhost:
+    medium; the attacker's own domain, ``null`` and look-alikes: no cap)."""
+    cls = CLASS_OF_KIND.get(kind)  # type: ignore[call-overload]
+    if cls is None:
+        return severity
+    return min(severity, rule(cls).credentialed, key=severity_rank)
+
+
 def _credentials_clause(credentialed: bool) -> str:
     if credentialed:
         return " with the visitor's cookies, as the visitor"
@@ -114,6 +127,18 @@ def _credentials_clause(credentialed: bool) -> str:
 def _fix(found: Rule, trusted: str | None, credentialed: bool) -> str:
     creds = ", allow_credentials=True" if credentialed else ""
     return _fill(found.fix, trusted=f'"{trusted or _PLACEHOLDER_ORIGIN}"', credentials=creds)
+
+
+def _trace(outcome: Outcome) -> Trace:
+    """The simple ``fetch()`` of *outcome*, with credentials when that is how it got through."""
+    credentialed = outcome.include.allowed or not outcome.omit.allowed
+    result = outcome.include if credentialed else outcome.omit
+    request = Request(result.initial_url, credentials="include" if credentialed else "omit")
+    return Trace(outcome.probe.origin, request, result)
+
+
+def _with_credentials(request: Request, credentialed: bool) -> Request:
+    return replace(request, credentials="include" if credentialed else "omit")
 
 
 def _config(trusted: str | None, credentialed: bool) -> Need:
@@ -134,7 +159,7 @@ def _explained(outcome: Outcome, by: Outcome) -> bool:
     if by is outcome or (outcome.include.allowed and not by.include.allowed):
         return False
     host = _host(outcome.probe.origin)
-    if host is None or outcome.probe.kind in ("attacker", "null", "third_party", "dev"):
+    if host is None or outcome.probe.kind in ("attacker", "null", "third_party", "dev", "extension"):
         return False
     if by.probe.kind == "pre_domain":
         return host.endswith(by.probe.base)
@@ -187,6 +212,7 @@ def origin_findings(obs: Observations, trusted: str | None) -> list[Finding]:
                 _fill(found.why, origin=main.probe.origin, credentials_clause=_credentials_clause(credentialed)),
                 _fix(found, trusted, credentialed),
                 _config(trusted, credentialed),
+                _trace(main),
             )
         )
     return findings
@@ -204,7 +230,8 @@ def wildcard_findings(obs: Observations) -> list[Finding]:
         **exchange_evidence(star.include),
         "browser": {"include": verdict(star.include), "omit": verdict(star.omit)},
     }
-    return [Finding(found.id, found.cls, found.credentialed, star.probe.origin, evidence, found.why, found.fix)]
+    finding = Finding(found.id, found.cls, found.credentialed, star.probe.origin, evidence, found.why, found.fix)
+    return [replace(finding, trace=_trace(star))]
 
 
 def _responses(obs: Observations) -> Iterable[tuple[str | None, Response, Result | None]]:
@@ -250,6 +277,8 @@ def vary_findings(obs: Observations) -> list[Finding]:
     for outcome in obs.outcomes:
         if outcome.response is not None:
             groups["allowed" if outcome.allowed else "rejected"].append((outcome.probe.origin, outcome.response))
+    if obs.own is not None:
+        groups["allowed" if obs.own.allowed else "rejected"].append((obs.own.origin, obs.own.response))
     acaos = {r.header("Access-Control-Allow-Origin") for group in groups.values() for _, r in group}
     if len(acaos) < 2:
         return []  # static: one answer whatever the Origin, nothing to key on
@@ -312,17 +341,17 @@ def preflight_findings(obs: Observations, trusted: str | None) -> list[Finding]:
     """Methods, headers and Authorization that untrusted origins get through a real preflight; ``*`` taken
     literally with credentials; requests mirrored back."""
     findings: list[Finding] = []
-    untrusted = [p for p in obs.preflights if p.kind != "trusted" and not _public(p)]
+    untrusted = [p for p in obs.preflights if p.kind in UNTRUSTED_KINDS and not _public(p)]
     findings += _allowed_group(
         untrusted,
-        list(METHOD_PROBES),
+        [*METHOD_PROBES, *obs.app_methods],
         "untrusted_methods_allowed",
         trusted,
         lambda labels: {"methods": " and ".join(labels)},
     )
     findings += _allowed_group(
         untrusted,
-        ["x-requested-with", MIRROR_HEADER],
+        ["x-requested-with", MIRROR_HEADER, *([obs.app_headers] if obs.app_headers else [])],
         "untrusted_headers_allowed",
         trusted,
         lambda labels: {"headers": " and ".join(f"'{label}'" for label in labels)},
@@ -341,48 +370,51 @@ def _allowed_group(
     trusted: str | None,
     words: Callable[[list[str]], dict[str, str]],
 ) -> list[Finding]:
-    """The first origin (credentialed first) that passes a preflight for one of *labels*, as one finding."""
+    """The origin that passes a preflight for one of *labels* with the worst consequence (the rule's severity
+    with or without credentials, capped by the origin's class), as one finding naming the others."""
     found = rule(cls)
-    for credentialed in (True, False):
-        for origin in dict.fromkeys(p.origin for p in outcomes):
-            passed = [
-                p
-                for p in outcomes
-                if p.origin == origin and p.label in labels and (p.include if credentialed else p.omit).allowed
-            ]
-            if not passed:
-                continue
-            main = passed[0]
-            evidence: dict[str, Any] = {"probe": main.kind, "credentials": "include" if credentialed else "omit"}
-            evidence["allowed"] = [p.label for p in passed]
-            mirrored = any(p.label in (MIRROR_METHOD, MIRROR_HEADER) for p in passed)
-            if mirrored:
-                evidence["mirrored"] = True
-            evidence.update(_preflight_evidence(main))
-            wildcard_note = ""
-            if any(
-                w.code == "authorization_covered_by_wildcard"
-                for p in passed
-                for w in p.include.warnings + p.omit.warnings
-            ):
-                wildcard_note = (
-                    ", only because 'Access-Control-Allow-Headers: *' covers it in Chromium today (the Fetch"
-                    " Standard says it must not, and Chromium is changing)"
-                )
-            shown = [p.label for p in passed if p.label not in (MIRROR_METHOD, MIRROR_HEADER)] or [passed[0].label]
-            why = _fill(
-                found.why,
-                origin=origin,
-                credentials_clause=_credentials_clause(credentialed),
-                wildcard_note=wildcard_note,
-                **words(shown),
-            )
-            if mirrored:
-                why += " It mirrors whatever is asked, even an invented name."
-            severity = found.credentialed if credentialed else found.uncredentialed
-            fix = _fix(found, trusted, credentialed)
-            return [Finding(found.id, cls, severity, origin, evidence, why, fix, _config(trusted, credentialed))]
-    return []
+    candidates: list[tuple[Severity, bool, list[PreflightOutcome]]] = []
+    for origin in dict.fromkeys(p.origin for p in outcomes):
+        mine = [p for p in outcomes if p.origin == origin and p.label in labels]
+        for credentialed in (True, False):
+            passed = [p for p in mine if (p.include if credentialed else p.omit).allowed]
+            if passed:
+                base = found.credentialed if credentialed else found.uncredentialed
+                candidates.append((capped(base, passed[0].kind), credentialed, passed))
+                break
+    if not candidates:
+        return []
+    severity, credentialed, passed = max(candidates, key=lambda c: (severity_rank(c[0]), c[1]))
+    main = passed[0]
+    evidence: dict[str, Any] = {"probe": main.kind, "credentials": "include" if credentialed else "omit"}
+    evidence["allowed"] = [p.label for p in passed]
+    others = [c[2][0].origin for c in candidates if c[2][0].origin != main.origin]
+    if others:
+        evidence["also_allowed"] = others
+    mirrored = any(p.label in (MIRROR_METHOD, MIRROR_HEADER) for p in passed)
+    if mirrored:
+        evidence["mirrored"] = True
+    evidence.update(_preflight_evidence(main))
+    wildcard_note = ""
+    if any(w.code == "authorization_covered_by_wildcard" for p in passed for w in p.include.warnings + p.omit.warnings):
+        wildcard_note = (
+            ", only because 'Access-Control-Allow-Headers: *' covers it in Chromium today (the Fetch"
+            " Standard says it must not, and Chromium is changing)"
+        )
+    shown = [p.label for p in passed if p.label not in (MIRROR_METHOD, MIRROR_HEADER)] or [main.label]
+    why = _fill(
+        found.why,
+        origin=main.origin,
+        credentials_clause=_credentials_clause(credentialed),
+        wildcard_note=wildcard_note,
+        **words(shown),
+    )
+    if mirrored:
+        why += " It mirrors whatever is asked, even an invented name."
+    fix = _fix(found, trusted, credentialed)
+    result = main.include if credentialed else main.omit
+    trace = Trace(main.origin, _with_credentials(main.request, credentialed), result)
+    return [Finding(found.id, cls, severity, main.origin, evidence, why, fix, _config(trusted, credentialed), trace)]
 
 
 def _wildcard_credentials(outcomes: list[PreflightOutcome]) -> list[Finding]:
@@ -399,7 +431,8 @@ def _wildcard_credentials(outcomes: list[PreflightOutcome]) -> list[Finding]:
         if which:
             evidence = _preflight_evidence(outcome)
             why = _fill(found.why, which=" and ".join(which))
-            return [Finding(found.id, found.cls, "info", outcome.origin, evidence, why, found.fix)]
+            trace = Trace(outcome.origin, _with_credentials(outcome.request, True), outcome.include)
+            return [Finding(found.id, found.cls, "info", outcome.origin, evidence, why, found.fix, trace=trace)]
     return []
 
 
@@ -411,7 +444,8 @@ def _mirror(outcomes: list[PreflightOutcome]) -> list[Finding]:
     asked = f"the invented method {MIRROR_METHOD} with the invented header '{MIRROR_HEADER}'"
     evidence = {"probe": "trusted", **_preflight_evidence(mirrored)}
     why = _fill(found.why, asked=asked)
-    return [Finding(found.id, found.cls, "info", mirrored.origin, evidence, why, found.fix)]
+    trace = Trace(mirrored.origin, _with_credentials(mirrored.request, False), mirrored.omit)
+    return [Finding(found.id, found.cls, "info", mirrored.origin, evidence, why, found.fix, trace=trace)]
 
 
 def pna_findings(outcomes: list[PnaOutcome]) -> list[Finding]:
@@ -431,9 +465,38 @@ def pna_findings(outcomes: list[PnaOutcome]) -> list[Finding]:
             "response": {"status": outcome.response.status, "headers": relevant_headers(outcome.response)},
         }
         why = _fill(found.why, origin=outcome.origin, credentials_clause=_credentials_clause(outcome.include))
-        severity = found.credentialed if outcome.include else found.uncredentialed
+        severity = capped(found.credentialed if outcome.include else found.uncredentialed, outcome.kind)
         return [Finding(found.id, found.cls, severity, outcome.origin, evidence, why, found.fix)]
     return []
+
+
+# -- redirects ------------------------------------------------------------------------------------------------------
+
+
+def redirect_findings(obs: Observations) -> list[Finding]:
+    """The target redirects to another origin whose answer the attacker's page can read (not merely ``*``)."""
+    redirect = obs.redirect
+    if redirect is None or not redirect.outcome.allowed or redirect.outcome.acao == "*":
+        return []
+    found = rule("redirect_to_permissive_origin")
+    outcome = redirect.outcome
+    credentialed = outcome.include.allowed
+    evidence: dict[str, Any] = {
+        "destination": redirect.destination,
+        "hops": redirect.hops,
+        "credentials": "include" if credentialed else "omit",
+        **exchange_evidence(outcome.include),
+        "browser": {"include": verdict(outcome.include), "omit": verdict(outcome.omit)},
+    }
+    why = _fill(
+        found.why,
+        hops="one hop" if redirect.hops == 1 else f"{redirect.hops} hops",
+        destination=redirect.destination,
+        origin=outcome.probe.origin,
+        credentials_clause=_credentials_clause(credentialed),
+    )
+    fix = _fill(found.fix, destination=redirect.destination)
+    return [Finding(found.id, found.cls, "info", outcome.probe.origin, evidence, why, fix, trace=_trace(outcome))]
 
 
 # -- shape -----------------------------------------------------------------------------------------------------------
@@ -451,12 +514,21 @@ _SHAPE_FIX = {
 
 def shape_finding(obs: Observations, inference: Inference) -> Finding:
     found = rule("allow_list_shape")
-    evidence = {
+    evidence: dict[str, Any] = {
         "shape": inference.shape,
         "traits": list(inference.traits),
         "allowed": list(inference.allowed[:20]),
         "probes": inference.probes,
+        "classes_tried": {
+            "simple": list(dict.fromkeys(o.probe.kind for o in obs.outcomes)) + (["own"] if obs.own else []),
+            "preflight": list(obs.preflight_tried),
+            "preflight_accepted": list(obs.preflight_accepted),
+        },
     }
+    if obs.preflight_skipped:
+        evidence["classes_tried"]["preflight_over_budget"] = list(obs.preflight_skipped)
+    if obs.redirect is not None:
+        evidence["redirects_to"] = obs.redirect.destination
     return Finding(found.id, found.cls, "info", None, evidence, inference.summary, _SHAPE_FIX[inference.shape])
 
 
@@ -477,7 +549,9 @@ def judge(obs: Observations) -> list[Finding]:
         *wildcard_findings(obs),
         *invalid_acao_findings(obs),
         *vary_findings(obs),
-        shape_finding(obs, infer(obs.outcomes)),
+        *redirect_findings(obs),
+        shape_finding(obs, infer(obs.outcomes, obs.own.origin if obs.own and obs.own.allowed else None)),
     ]
+    findings = [f if f.trace is None else replace(f, browsers=affected_browsers(f.trace)) for f in findings]
     findings.sort(key=lambda f: -severity_rank(f.severity))
     return findings

@@ -30,6 +30,13 @@ THIRD_PARTY_ORIGINS = (
 )
 #: Origins of a developer's machine.
 DEV_ORIGINS = ("http://localhost", "http://localhost:3000", "http://localhost:5173", "http://127.0.0.1")
+#: Browser extensions' origins, with ids no real extension has: only a check that trusts every extension (a scheme
+#: prefix, a pattern) lets them through. Chromium's ids are 32 letters a-p; Firefox and Safari use a UUID.
+EXTENSION_ORIGINS = (
+    "chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba",
+    "moz-extension://c0a5c17a-a0d1-4e5a-8b0e-000000000001",
+    "safari-web-extension://c0a5c17a-a0d1-4e5a-8b0e-000000000002",
+)
 
 #: Characters tried after a trusted host (``app.example.com_.attacker.example``); only those a browser can send
 #: survive :func:`parse_origin`: ``_`` in Chromium and Firefox (``-`` is sendable too, but it is an ordinary
@@ -51,6 +58,8 @@ ProbeKind = Literal[
     "dev",
     "port_variant",
     "scheme_variant",
+    "extension",
+    "own",
 ]
 
 #: Probe kinds whose origins an attacker controls or can obtain: an allowed one is a finding.
@@ -67,6 +76,7 @@ UNTRUSTED_KINDS: frozenset[ProbeKind] = frozenset(
         "http_origin",
         "third_party",
         "dev",
+        "extension",
     }
 )
 
@@ -129,20 +139,42 @@ def attacker_probes(site: Site) -> list[Probe]:
 
 
 def trusted_candidates(site: Site, extra: tuple[str, ...] = ()) -> list[Probe]:
-    """Origins the site probably trusts (its apex, ``www.`` and ``app.``) plus the ones the user named.
+    """Origins the site probably trusts, the ones the user named first: the ``app.``, ``www.`` and apex origins of
+    its registrable domain and of its parent domain (``shop.example.com`` for ``api.shop.example.com``).
 
-    The target's own origin is left out: a browser never makes a CORS request from it (it is same-origin).
+    The target's own origin is left out: a browser never makes a CORS request from it (see :func:`own_probe`).
     """
     out: dict[str, Probe] = {}
     for text in extra:
         parsed = parse_origin(text)
         if parsed is not None:
             _add(out, parsed.serialize(), "trusted", "user")
-    if site.registrable is not None:
+    for domain in _sibling_domains(site):
         for prefix in ("app.", "www.", ""):
-            _add(out, _origin(site.scheme, prefix + site.registrable), "trusted", "site")
+            _add(out, _origin(site.scheme, prefix + domain), "trusted", "site")
     out.pop(site.origin.serialize(), None)
     return list(out.values())
+
+
+def _sibling_domains(site: Site) -> list[str]:
+    """The registrable domain, then the parent of the host when it lies strictly between the two."""
+    if site.registrable is None:
+        return []
+    parent = site.host.split(".", 1)[1] if "." in site.host else ""
+    if parent.endswith("." + site.registrable):
+        return [site.registrable, parent]
+    return [site.registrable]
+
+
+def own_probe(site: Site) -> Probe:
+    """The target's own origin, which browsers send on same-origin ``POST``s: a server that echoes it has a
+    dynamic allow-list even when every other probe sees the same (absent) header."""
+    return Probe(site.origin.serialize(), "own", "site")
+
+
+def extension_probes() -> list[Probe]:
+    """An extension origin per engine (Chromium, Firefox, Safari), with an id no real extension has."""
+    return [Probe(origin, "extension", "") for origin in EXTENSION_ORIGINS]
 
 
 def _attacker_registrable(host: str, site_domain: str | None, *, truncated: bool = False) -> bool:

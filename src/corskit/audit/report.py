@@ -31,11 +31,12 @@ def jsonl_line(report: TargetReport) -> str:
     return json.dumps(report.to_json(), ensure_ascii=True)
 
 
-def _version() -> str:
+def version() -> str:
+    """corskit's installed version, for the reports' provenance."""
     try:
-        from importlib.metadata import version
+        from importlib import metadata
 
-        return version("corskit")
+        return metadata.version("corskit")
     except Exception:  # pragma: no cover - only when corskit is not installed
         return "0"
 
@@ -58,6 +59,8 @@ def _generic(template: str) -> str:
         "cacheability": "",
         "summary": "The shape of the allow-list inferred from the probes.",
         "fix": "Keep the list exact.",
+        "destination": "the other origin",
+        "hops": "one or more hops",
     }
 
     class _Fields(dict[str, str]):
@@ -146,7 +149,7 @@ class SarifWriter:
         driver = {
             "name": "corskit audit",
             "informationUri": INFORMATION_URI,
-            "version": _version(),
+            "version": version(),
             "rules": [sarif_rule(r) for r in RULES],
         }
         head = json.dumps({"tool": {"driver": driver}}, ensure_ascii=True)[1:-1]

@@ -3,7 +3,8 @@
 The shape is one of ``reflect_any``, ``wildcard``, ``regex_like``, ``subdomain_suffix``, ``exact`` or ``unknown``
 (nothing allowed), the most permissive that fits, plus traits: how a regex-like check fails (``unanchored_start``,
 ``unanchored_end``, ``unescaped_dot``, ``substring``, ``lax_parser``), ``scheme_insensitive``,
-``port_insensitive``, ``null``, ``third_party``, ``dev``, ``static`` (one fixed value whatever the Origin).
+``port_insensitive``, ``null``, ``third_party``, ``dev``, ``extension``, ``own_origin`` (it echoes the target's own
+origin), ``static`` (one fixed value whatever the Origin).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _TRAIT_OF_KIND = {
     "null": "null",
     "third_party": "third_party",
     "dev": "dev",
+    "extension": "extension",
 }
 _REGEX_TRAITS = frozenset({"unanchored_start", "unanchored_end", "unescaped_dot", "substring", "lax_parser"})
 
@@ -59,11 +61,12 @@ class Inference:
         return f"{text}. Inferred from {self.probes} probe origins; allowed: {', '.join(self.allowed) or 'none'}."
 
 
-def infer(outcomes: list[Outcome]) -> Inference:
-    """The most permissive shape consistent with *outcomes*, and its traits."""
+def infer(outcomes: list[Outcome], own: str | None = None) -> Inference:
+    """The most permissive shape consistent with *outcomes*, and its traits; *own* is the target's own origin when
+    the server echoes it."""
     allowed = [o for o in outcomes if o.allowed]
     acaos = {o.acao for o in outcomes}
-    traits: list[str] = []
+    traits: list[str] = ["own_origin"] if own is not None else []
     for outcome in allowed:
         trait = _TRAIT_OF_KIND.get(outcome.probe.kind)
         if trait is not None and trait not in traits:
@@ -79,10 +82,11 @@ def infer(outcomes: list[Outcome]) -> Inference:
         shape = "regex_like"
     elif "subdomain_suffix" in traits:
         shape = "subdomain_suffix"
-    elif allowed:
+    elif allowed or own is not None:
         shape = "exact"
     else:
         shape = "unknown"
     if shape in ("wildcard", "reflect_any"):
         traits = [t for t in traits if t in ("null", "static")]
-    return Inference(shape, tuple(traits), tuple(dict.fromkeys(o.probe.origin for o in allowed)), len(outcomes))
+    origins = [o.probe.origin for o in allowed] + ([own] if own is not None else [])
+    return Inference(shape, tuple(traits), tuple(dict.fromkeys(origins)), len(outcomes) + (own is not None))

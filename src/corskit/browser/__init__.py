@@ -1,4 +1,5 @@
-"""The browser's side: a sans-I/O engine that does what Chromium does with a ``fetch()``.
+"""The browser's side: a sans-I/O engine that does what a browser does with a ``fetch()``: Chromium by default,
+Firefox or WebKit with ``browser=`` (see :mod:`corskit.browser.profiles`).
 
 >>> from corskit.browser import Request, Response, run
 >>> result = run("http://app.test", Request("http://api.test/r"),
@@ -13,14 +14,18 @@ from .cache import PreflightCache
 from .fetch import Fetch, Result, SendRequest, Warning, arun, run
 from .filtering import ScriptResponse
 from .preflight import PreflightResult
+from .profiles import BROWSERS, BrowserName, Profile, profile
 from .request import Request
 from .wire import Exchange, Response, WireRequest
 
 __all__ = [
+    "BROWSERS",
+    "BrowserName",
     "Exchange",
     "Fetch",
     "PreflightCache",
     "PreflightResult",
+    "Profile",
     "Request",
     "Response",
     "Result",
@@ -29,5 +34,6 @@ __all__ = [
     "Warning",
     "WireRequest",
     "arun",
+    "profile",
     "run",
 ]

@@ -3,7 +3,7 @@
 Chromium keeps one entry per (origin, URL): the latest successful preflight answer. An entry made with credentials
 also serves requests without them, not the reverse. Entries expire after their max-age (default 5 s, at most
 7200 s); an answer with max-age 0 or less is never stored. The cache holds at most 1024 entries and skips URLs of
-1024 characters or more.
+1024 characters or more. Other browsers' limits come from their profile (:mod:`corskit.browser.profiles`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from ..spec.headers import HeaderList
 from .preflight import PreflightResult
 
-MAX_ENTRIES = 1024
+MAX_ENTRIES = 1024  # Chromium's; a cache made by a fetch takes its profile's capacity
 MAX_URL_LENGTH = 1024
 
 
@@ -32,7 +32,7 @@ class PreflightCache:
 
     def store(self, origin: str, url: str, result: PreflightResult) -> None:
         """Remember a successful preflight answer for (origin, url)."""
-        if result.max_age <= 0 or len(url) >= MAX_URL_LENGTH:
+        if result.max_age <= 0 or len(url) >= result.profile.cache_max_url_length:
             return
         key = (origin, url)
         self._entries.pop(key, None)

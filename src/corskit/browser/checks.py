@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..spec.errors import PREFLIGHT_VARIANT, ErrorCode
 from ..spec.origins import parse_url
 from .wire import Response
+
+if TYPE_CHECKING:
+    from .profiles import CorsCheck
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,10 @@ class Failure:
     param: str = ""
     url: str | None = None
     variant: str = ""
+    #: The URL a refused redirect pointed to, when a message names it besides ``url``.
+    target: str = ""
+    #: The request header a refusal is about, when ``param`` is its value.
+    header: str = ""
 
 
 def _looks_like_url(value: str) -> bool:
@@ -65,12 +73,15 @@ def cors_check(response: Response, origin: str, *, include_credentials: bool) ->
     return None
 
 
-def preflight_cors_check(response: Response, origin: str, *, include_credentials: bool) -> Failure | None:
+def preflight_cors_check(
+    response: Response, origin: str, *, include_credentials: bool, check: CorsCheck = cors_check
+) -> Failure | None:
     """The CORS check on a preflight response: same rules, ``preflight_`` error codes.
 
-    Fetch §4.8 step 7: the check uses the *actual* request's credentials mode.
+    Fetch §4.8 step 7: the check uses the *actual* request's credentials mode. *check* is the browser's CORS check.
     """
-    failure = cors_check(response, origin, include_credentials=include_credentials)
+    failure = check(response, origin, include_credentials=include_credentials)
     if failure is None:
         return None
-    return Failure(PREFLIGHT_VARIANT[failure.code], failure.param)
+    code = PREFLIGHT_VARIANT.get(failure.code, failure.code)
+    return Failure(code, failure.param, failure.url, failure.variant, failure.target)

@@ -20,15 +20,16 @@ from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..spec.errors import CORSError, ErrorCode, format_message
+from ..spec.errors import CORSError, ErrorCode
 from ..spec.headers import canonical_range, lowercase_ascii
 from ..spec.origins import URL, Origin, normalize_origin, parse_url
 from .cache import PreflightCache
-from .checks import Failure, cors_check
+from .checks import Failure
 from .filtering import ResponseType, ScriptResponse, script_view
 from .preflight import PreflightResult, check_preflight_response, needs_preflight, preflight_request
-from .request import PreparedRequest, Rejected, Request, prepare
-from .wire import Exchange, Response, WireRequest, conflicting_header
+from .profiles import Hop, MessageContext, Profile, profile
+from .request import PreparedRequest, Rejected, Request, merge_request_lines, prepare
+from .wire import REDIRECT_STATUSES, Exchange, Response, WireRequest, conflicting_header
 
 #: Fetch §4.4 step 5: a request may be redirected at most 20 times.
 MAX_REDIRECTS = 20
@@ -82,6 +83,9 @@ class Result:
     dropped_headers: tuple[str, ...] = ()
     #: The failed parameter behind ``message`` (a header value or name, a method).
     param: str = ""
+    #: Indices into ``exchanges`` of the actual requests sent without a preflight because the preflight cache
+    #: covered them (a preflight would have been needed otherwise).
+    preflight_cache_hits: tuple[int, ...] = ()
 
     @property
     def sent(self) -> tuple[WireRequest, ...]:
@@ -128,6 +132,8 @@ class Fetch:
 
     ``cache`` is the preflight cache to consult and fill; share one between fetches to model a browser tab (by
     default each fetch has its own). ``page`` is the page's URL, named in a few of Chromium's messages.
+    ``browser`` is the engine to behave as: ``"chromium"`` (the default), ``"firefox"``, ``"webkit"`` or a
+    :class:`~corskit.browser.profiles.Profile`.
     """
 
     def __init__(
@@ -137,15 +143,22 @@ class Fetch:
         *,
         cache: PreflightCache | None = None,
         page: str | None = None,
+        browser: str | Profile = "chromium",
     ) -> None:
         self.origin = origin if isinstance(origin, Origin) else normalize_origin(origin)
         self.request = request
+        self.profile = profile(browser)
         # A fetch always has a cache: redirect hops back to a preflighted URL reuse its answer, as in Chromium.
-        self.cache = cache if cache is not None else PreflightCache()
+        self.cache = cache if cache is not None else PreflightCache(max_entries=self.profile.cache_max_entries)
         #: The page's URL (Chromium names it in a few messages); its origin's root by default.
         self.page = page or f"{self.origin.serialize()}/"
         self._exchanges: list[Exchange] = []
         self._warnings: list[Warning] = []
+        self._cache_hits: list[int] = []
+        #: The Origin header of the request the fetch is on ("" when it sends none); messages name it.
+        self._origin_sent = ""
+        #: Whether the current hop is a CORS request (for the messages of browsers that say so).
+        self._cors = True
         self._steps = self._run()
         self._started = False
         self._result: Result | None = None
@@ -189,6 +202,7 @@ class Fetch:
             initial_url=exchanges[0].request.url if exchanges else last,
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
+            preflight_cache_hits=tuple(i for i in self._cache_hits if i < len(exchanges)),
         )
         return self._result
 
@@ -205,10 +219,11 @@ class Fetch:
 
     def _run(self) -> Generator[WireRequest, Response, Result]:
         try:
-            req = prepare(self.request)
+            req = prepare(self.request, self.profile)
             self._dropped_names = req.dropped
         except Rejected as rejected:
-            return self._finish(Failure(rejected.code, rejected.param), url=self.request.url, initial=None)
+            refusal = Failure(rejected.code, rejected.param, header=rejected.header)
+            return self._finish(refusal, url=self.request.url, initial=None)
         initial = req.url.serialize()
         if not req.url.is_http:
             # Chromium: fetch() of a non-HTTP(S) URL fails in Blink before any network access.
@@ -217,7 +232,9 @@ class Fetch:
 
         state = _State(req)
         while True:
-            url = state.url.serialize(fragment=False)  # what goes on the wire and keys the cache
+            # What goes on the wire and keys the cache: no fragment (and in Firefox no credentials either).
+            on_wire = state.url.without_credentials() if self.profile.strips_url_credentials else state.url
+            url = on_wire.serialize(fragment=False)
             shown = state.url.serialize()  # what Chromium prints: the fragment stays
             cross_origin = not self.origin.same_origin(state.url.origin)
             # Fetch §4.1 main fetch step 12: pick how this hop is fetched.
@@ -234,59 +251,91 @@ class Fetch:
                 state.tainting = "cors"
 
             origin = "null" if state.tainted else self.origin.serialize()
+            self._cors = state.tainting == "cors"
             include = state.include_credentials
+            self._origin_sent = origin
 
             # Fetch §4.8: a preflight, unless the cache covers this method and these headers.
-            if state.tainting == "cors" and needs_preflight(state.method, state.headers):
+            asked = state.headers
+            if self.profile.preflight_after_redirect:
+                # WebKit decides (and lists) with the headers script set, and once preflighted, always preflights.
+                asked = list(req.headers)
+                needed = state.preflighted or needs_preflight(state.method, asked, self.profile)
+            else:
+                # Firefox preflights every hop of a request that needed a preflight once.
+                needed = needs_preflight(state.method, asked, self.profile) or (
+                    state.preflighted and self.profile.repreflights_redirects
+                )
+            # Firefox: a preflight keeps the page's origin after a tainting redirect.
+            asking = self.origin.serialize() if self.profile.preflight_uses_page_origin else origin
+            if state.tainting == "cors" and needed:
+                state.preflighted = True
                 # Chromium keys its preflight cache on the URL with its fragment.
-                covered = self.cache.covers(origin, shown, state.method, state.headers, include_credentials=include)
-                if not covered:
-                    preflight = preflight_request(url, origin, state.method, state.headers)
+                covered = self.cache.covers(asking, shown, state.method, asked, include_credentials=include)
+                if covered:
+                    self._cache_hits.append(len(self._exchanges))
+                else:
+                    preflight = preflight_request(url, asking, state.method, asked, self.profile)
                     answer = yield preflight
-                    verdict = _refused_by_network(answer) or self._judge_preflight(answer, origin, state)
+                    verdict = self._refused_by_network(answer) or self._judge_preflight(answer, asking, state, asked)
                     if isinstance(verdict, Failure):
                         return self._finish(verdict, shown, initial)
-                    self.cache.store(origin, shown, verdict)
+                    self.cache.store(asking, shown, verdict)
 
-            # Fetch §3.1 "append a request Origin header": on CORS requests and on non-GET/HEAD ones.
-            send_origin = state.tainting == "cors" or state.method not in ("GET", "HEAD")
-            wire_headers = ((("Origin", origin),) if send_origin else ()) + tuple(_on_the_wire(state.headers))
+            # Fetch §3.1 "append a request Origin header": on CORS requests and on non-GET/HEAD ones (WebKit keeps
+            # it on a request a redirect turned into a GET).
+            send_origin = state.tainting == "cors" or state.method not in ("GET", "HEAD") or state.sent_origin
+            state.sent_origin = send_origin and self.profile.keeps_origin_after_redirect
+            self._origin_sent = origin if send_origin else ""
+            wire_headers = ((("Origin", origin),) if send_origin else ()) + tuple(self._on_the_wire(state.headers))
             credentials = include or (req.credentials == "same-origin" and state.tainting == "basic")
             response = yield WireRequest(state.method, url, wire_headers, "actual", credentials)
-            refused = _refused_by_network(response)
+            refused = self._refused_by_network(response)
             if refused is not None:
                 return self._finish(refused, shown, initial)
 
-            location = response.location
+            location = response.location if self.profile.location is None else self.profile.location(response)
             if location is None:
                 # Fetch §4.3 step 4.4: the CORS check on the final response.
                 if state.tainting == "cors":
-                    failure = cors_check(response, origin, include_credentials=include)
+                    failure = self.profile.cors_check(response, origin, include_credentials=include)
                     if failure is not None:
                         return self._finish(failure, shown, initial)
+                if req.redirect == "manual" and response.status in REDIRECT_STATUSES:
+                    # Fetch §4.3 step 4.6: any redirect status, even without a Location to follow.
+                    return self._opaque_redirect(response, state, url, initial)
                 return self._finish_ok(response, state, url, initial)
 
             outcome = self._follow(response, location, state, origin)
             if isinstance(outcome, Failure):
+                if (
+                    req.mode == "no-cors"
+                    and outcome.target.split(":", 1)[0] in self.profile.refetches_before_external_schemes
+                ):
+                    # Firefox hands the Location to its external-protocol handler, which loads the URL once more.
+                    yield WireRequest(state.method, url, wire_headers, "actual", credentials)
                 return self._finish(outcome, shown, initial)
             if outcome == "manual":
-                # Fetch §4.3 step 4.6: redirect mode "manual" hands script an opaque-redirect response.
-                view = script_view(response, "opaqueredirect", url=url, include_credentials=include, redirected=False)
-                return self._result_ok(view, url, initial)
+                return self._opaque_redirect(response, state, url, initial)
 
-    def _judge_preflight(self, answer: Response, origin: str, state: _State) -> PreflightResult | Failure:
-        verdict = check_preflight_response(answer, origin, include_credentials=state.include_credentials)
+    def _judge_preflight(
+        self, answer: Response, origin: str, state: _State, headers: list[tuple[str, str]]
+    ) -> PreflightResult | Failure:
+        verdict = check_preflight_response(
+            answer, origin, include_credentials=state.include_credentials, profile=self.profile, method=state.method
+        )
         if isinstance(verdict, Failure):
             return verdict
-        failure = verdict.method_failure(state.method) or verdict.header_failure(state.headers)
+        failure = verdict.method_failure(state.method) or verdict.header_failure(headers)
         if failure is not None:
             return failure
-        if verdict.wildcard_covers_authorization(state.headers):
+        if verdict.wildcard_covers_authorization(headers):
             self._warnings.append(
                 Warning(
                     "authorization_covered_by_wildcard",
-                    "Access-Control-Allow-Headers: * let the Authorization header through. Chromium still allows "
-                    "this but will stop, as the Fetch Standard requires: list 'Authorization' explicitly.",
+                    "Access-Control-Allow-Headers: * let the Authorization header through. "
+                    f"{self.profile.title} still allows this but will stop, as the Fetch Standard requires: list "
+                    "'Authorization' explicitly.",
                 )
             )
         return verdict
@@ -294,51 +343,37 @@ class Fetch:
     def _follow(
         self, response: Response, location: str, state: _State, origin: str
     ) -> Failure | Literal["manual", "followed"]:
-        """Fetch §4.4 "HTTP-redirect fetch", in Chromium's order: updates *state* to the new hop, or says why not."""
+        """Fetch §4.4 "HTTP-redirect fetch": updates *state* to the new hop, or says why not (the browser's own
+        checks come from its profile; Chromium's are :meth:`_chromium_redirect_check`)."""
         req = state.request
         new = parse_url(location, base=state.url)
-        # Chromium's net stack (URLRequestJob::CanFollowRedirect) first: limit, validity, unsafe schemes.
-        if state.redirects >= MAX_REDIRECTS:
-            return Failure(ErrorCode.TOO_MANY_REDIRECTS)
-        if new is None:
-            return Failure(ErrorCode.INVALID_REDIRECT)
-        if new.scheme in _UNSAFE_REDIRECT_SCHEMES:
-            return Failure(ErrorCode.UNSAFE_REDIRECT)
-        # Then CORS (CorsURLLoader::OnReceiveRedirect). Fetch §4.3 step 4.4: a redirect is CORS-checked too, even
-        # one that redirect mode "manual" hands to script.
-        if state.tainting == "cors":
-            failure = cors_check(response, origin, include_credentials=state.include_credentials)
-            if failure is not None:
-                return failure
-        if req.redirect == "manual":
-            return "manual"
-        if req.redirect == "error":
-            return Failure(ErrorCode.REDIRECT_MODE_ERROR)
-        # Fetch §4.4 steps 7-8 (Chromium CheckRedirectLocation): no credentials in a cross-origin Location.
-        if new.has_credentials and (
-            (req.mode == "cors" and (state.tainted or not self.origin.same_origin(new.origin)))
-            or state.tainting == "cors"
-        ):
-            return Failure(ErrorCode.REDIRECT_CONTAINS_CREDENTIALS)
-        # Then Blink: it never follows a redirect to a URL with credentials, nor one leaving the page's origin in
-        # mode "same-origin" (Chromium; the Standard lets main fetch fail the next hop with a network error).
-        if new.has_credentials:
-            return Failure(ErrorCode.BLOCKED_ORIGIN)
-        if req.mode == "same-origin" and not self.origin.same_origin(new.origin):
-            return Failure(ErrorCode.BLOCKED_ORIGIN, url=new.serialize(), variant="same-origin-mode")
-        # Then the new hop's scheme (CorsURLLoader::FollowRedirect): CORS only knows http(s).
-        if not new.is_http:
-            if req.mode == "cors" and new.scheme not in ("ws", "wss"):
-                return Failure(ErrorCode.CORS_DISABLED_SCHEME, _CORS_SCHEMES, url=new.serialize())
-            return Failure(ErrorCode.UNKNOWN_URL_SCHEME)
+        hop = Hop(
+            response=response,
+            location=location,
+            target=new,
+            current=state.url,
+            page=self.origin,
+            origin=origin,
+            mode=req.mode,
+            redirect=req.redirect,
+            tainting=state.tainting,
+            tainted=state.tainted,
+            redirects=state.redirects,
+            include_credentials=state.include_credentials,
+        )
+        verdict = (self.profile.check_redirect or self._chromium_redirect_check)(hop)
+        if verdict is not None:
+            return verdict
+        assert new is not None  # every browser's check refuses a Location that does not parse
         state.redirects += 1
-        # Fetch §4.4 step 12: 301/302 turn POST into GET, 303 turns anything but GET/HEAD into GET.
-        if (response.status in (301, 302) and state.method == "POST") or (
-            response.status == 303 and state.method not in ("GET", "HEAD")
-        ):
-            state.method = "GET"
-            state.headers = [(n, v) for n, v in state.headers if lowercase_ascii(n) not in _BODY_HEADERS]
         leaving = not state.url.origin.same_origin(new.origin)
+        # Fetch §4.4 step 12: the Standard's rewrite drops the body and its headers; a browser may rewrite more
+        # (WebKit: a DELETE leaving its origin becomes a GET), keeping the headers.
+        if _redirect_method(response.status, state.method, leaving) != state.method:
+            state.headers = [(n, v) for n, v in state.headers if lowercase_ascii(n) not in _BODY_HEADERS]
+        state.method = (self.profile.redirect_method or _redirect_method)(response.status, state.method, leaving)
+        if leaving:
+            state.sent_origin = False  # WebKit keeps Origin on a GET only while the redirects stay on one origin
         # Fetch §4.4 step 13: a cross-origin redirect drops Authorization.
         if leaving:
             state.headers = [(n, v) for n, v in state.headers if lowercase_ascii(n) != "authorization"]
@@ -353,18 +388,84 @@ class Fetch:
         state.url = new
         return "followed"
 
+    def _on_the_wire(self, headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Author headers as the browser writes them on the wire (Firefox merges repeated names only here)."""
+        lines = headers if self.profile.merge_request_headers else merge_request_lines(headers)
+        wire_value = self.profile.wire_value or _chromium_wire_value
+        return [(n, wire_value(n, v)) for n, v in lines]
+
+    def _refused_by_network(self, response: Response) -> Failure | None:
+        """Chromium's net stack rejects some responses before CORS sees them (e.g. two different Locations); a
+        browser with its own Location rule (WebKit joins the lines) only refuses the other duplicates."""
+        code = conflicting_header(response)
+        if code is ErrorCode.RESPONSE_HEADERS_MULTIPLE_LOCATION and self.profile.joins_location_lines:
+            return None
+        return None if code is None else Failure(code)
+
+    def _chromium_redirect_check(self, hop: Hop) -> Failure | Literal["manual"] | None:
+        """Chromium's order: its net stack (limit, validity, unsafe schemes), then CORS, then Blink."""
+        new, req_mode, redirect = hop.target, hop.mode, hop.redirect
+        # Chromium's net stack (URLRequestJob::CanFollowRedirect) first: limit, validity, unsafe schemes.
+        if hop.redirects >= MAX_REDIRECTS:
+            return Failure(ErrorCode.TOO_MANY_REDIRECTS)
+        if new is None:
+            return Failure(ErrorCode.INVALID_REDIRECT)
+        if new.scheme in _UNSAFE_REDIRECT_SCHEMES:
+            return Failure(ErrorCode.UNSAFE_REDIRECT, target=new.serialize())
+        # Then CORS (CorsURLLoader::OnReceiveRedirect). Fetch §4.3 step 4.4: a redirect is CORS-checked too, even
+        # one that redirect mode "manual" hands to script.
+        if hop.tainting == "cors":
+            failure = self.profile.cors_check(hop.response, hop.origin, include_credentials=hop.include_credentials)
+            if failure is not None:
+                return failure
+        if redirect == "manual":
+            return "manual"
+        if redirect == "error":
+            return Failure(ErrorCode.REDIRECT_MODE_ERROR)
+        # Fetch §4.4 steps 7-8 (Chromium CheckRedirectLocation): no credentials in a cross-origin Location.
+        if new.has_credentials and (
+            (req_mode == "cors" and (hop.tainted or not hop.page.same_origin(new.origin))) or hop.tainting == "cors"
+        ):
+            return Failure(ErrorCode.REDIRECT_CONTAINS_CREDENTIALS)
+        # Then Blink: it never follows a redirect to a URL with credentials, nor one leaving the page's origin in
+        # mode "same-origin" (Chromium; the Standard lets main fetch fail the next hop with a network error).
+        if new.has_credentials and self.profile.refuses_credentialed_redirects:
+            return Failure(ErrorCode.BLOCKED_ORIGIN)
+        if req_mode == "same-origin" and not hop.page.same_origin(new.origin):
+            return Failure(ErrorCode.BLOCKED_ORIGIN, url=new.serialize(), variant="same-origin-mode")
+        # Then the new hop's scheme (CorsURLLoader::FollowRedirect): CORS only knows http(s).
+        if not new.is_http:
+            if req_mode == "cors" and new.scheme not in ("ws", "wss"):
+                return Failure(
+                    ErrorCode.CORS_DISABLED_SCHEME, _CORS_SCHEMES, url=new.serialize(), target=new.serialize()
+                )
+            return Failure(ErrorCode.UNKNOWN_URL_SCHEME, target=new.serialize())
+        return None
+
     # -- results -------------------------------------------------------------------------------------------------
 
     def _finish(self, failure: Failure, url: str, initial: str | None) -> Result:
+        hop = url
         url = failure.url or url
-        message = format_message(
-            failure.code,
-            url=url,
-            origin=self.origin.serialize(),
-            initial_url=initial,
-            param=failure.param,
-            variant=failure.variant,
-            page=self.page,
+        last = self._exchanges[-1].response if self._exchanges else None
+        message = self.profile.message(
+            MessageContext(
+                failure.code,
+                url=url,
+                origin=self.origin.serialize(),
+                initial_url=initial,
+                param=failure.param,
+                variant=failure.variant,
+                page=self.page,
+                status=None if last is None else last.status,
+                method=self.request.method,
+                mode=self.request.mode,
+                hop=hop,
+                cors=self._cors,
+                request_origin=self._origin_sent,
+                target=failure.target,
+                header=failure.header,
+            )
         )
         return Result(
             allowed=False,
@@ -376,13 +477,25 @@ class Fetch:
             initial_url=initial or url,
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
+            preflight_cache_hits=tuple(self._cache_hits),
             param=failure.param,
         )
+
+    def _opaque_redirect(self, response: Response, state: _State, url: str, initial: str) -> Result:
+        """Fetch §4.3 step 4.6: redirect mode "manual" hands script an opaque-redirect response."""
+        include = state.include_credentials
+        view = script_view(response, "opaqueredirect", url=url, include_credentials=include, redirected=False)
+        return self._result_ok(view, url, initial)
 
     def _finish_ok(self, response: Response, state: _State, url: str, initial: str) -> Result:
         kind: ResponseType = state.tainting  # type: ignore[assignment]
         view = script_view(
-            response, kind, url=url, include_credentials=state.include_credentials, redirected=state.redirects > 0
+            response,
+            kind,
+            url=url,
+            include_credentials=state.include_credentials,
+            redirected=state.redirects > 0,
+            comma_joined=self.profile.comma_joined_response_headers,
         )
         return self._result_ok(view, url, initial)
 
@@ -397,19 +510,21 @@ class Fetch:
             initial_url=initial,
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
+            preflight_cache_hits=tuple(self._cache_hits),
         )
 
 
-def _on_the_wire(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Author headers as Chromium's network stack writes them: a single Range is re-serialised (``bytes=007-``
+def _chromium_wire_value(name: str, value: str) -> str:
+    """An author header as Chromium's network stack writes it: a single Range is re-serialised (``bytes=007-``
     → ``bytes=7-``) after every CORS decision was made on the value script wrote."""
-    return [(n, canonical_range(v) if lowercase_ascii(n) == "range" else v) for n, v in headers]
+    return canonical_range(value) if lowercase_ascii(name) == "range" else value
 
 
-def _refused_by_network(response: Response) -> Failure | None:
-    """Chromium's net stack rejects some responses before CORS sees them (e.g. two different Locations)."""
-    code = conflicting_header(response)
-    return None if code is None else Failure(code)
+def _redirect_method(status: int, method: str, leaving: bool) -> str:
+    """Fetch §4.4 step 12: 301/302 turn POST into GET, 303 turns anything but GET/HEAD into GET."""
+    if (status in (301, 302) and method == "POST") or (status == 303 and method not in ("GET", "HEAD")):
+        return "GET"
+    return method
 
 
 @dataclass
@@ -423,6 +538,10 @@ class _State:
     tainting: str = "basic"
     tainted: bool = False
     redirects: int = 0
+    #: A preflight was needed on some hop (WebKit then preflights every later CORS hop).
+    preflighted: bool = False
+    #: The previous request carried Origin and the browser keeps it across redirects (WebKit).
+    sent_origin: bool = False
 
     def __post_init__(self) -> None:
         self.url = self.request.url
@@ -444,9 +563,10 @@ def run(
     respond: Responder,
     *,
     cache: PreflightCache | None = None,
+    browser: str | Profile = "chromium",
 ) -> Result:
-    """Play one fetch to the end, asking *respond* for each response."""
-    fetch = Fetch(origin, request, cache=cache)
+    """Play one fetch to the end, asking *respond* for each response, as *browser* would."""
+    fetch = Fetch(origin, request, cache=cache, browser=browser)
     event = fetch.start()
     while isinstance(event, SendRequest):
         event = fetch.receive(respond(event.request))
@@ -459,9 +579,10 @@ async def arun(
     respond: AsyncResponder,
     *,
     cache: PreflightCache | None = None,
+    browser: str | Profile = "chromium",
 ) -> Result:
     """:func:`run` for an async *respond*."""
-    fetch = Fetch(origin, request, cache=cache)
+    fetch = Fetch(origin, request, cache=cache, browser=browser)
     event = fetch.start()
     while isinstance(event, SendRequest):
         event = fetch.receive(await respond(event.request))

@@ -20,13 +20,15 @@ from ..spec.safelist import (
     is_no_cors_safelisted_request_header,
     normalize_method,
 )
+from .profiles import Profile
+from .profiles.chromium import CHROMIUM
 
 Credentials = Literal["omit", "same-origin", "include"]
-Mode = Literal["cors", "no-cors", "same-origin"]
+Mode = Literal["cors", "no-cors", "same-origin", "navigate"]
 RedirectMode = Literal["follow", "error", "manual"]
 
 CREDENTIALS: tuple[Credentials, ...] = ("omit", "same-origin", "include")
-MODES: tuple[Mode, ...] = ("cors", "no-cors", "same-origin")
+MODES: tuple[Mode, ...] = ("cors", "no-cors", "same-origin", "navigate")
 REDIRECT_MODES: tuple[RedirectMode, ...] = ("follow", "error", "manual")
 
 
@@ -63,10 +65,12 @@ class PreparedRequest:
 class Rejected(Exception):
     """``fetch()`` throws before any network access."""
 
-    def __init__(self, code: ErrorCode, param: str = "") -> None:
+    def __init__(self, code: ErrorCode, param: str = "", *, header: str = "") -> None:
         super().__init__(code.value, param)
         self.code = code
         self.param = param
+        #: The header the refusal is about, when *param* is its value.
+        self.header = header
 
 
 def combine_headers(headers: HeaderList) -> list[tuple[str, str]]:
@@ -83,14 +87,30 @@ def combine_headers(headers: HeaderList) -> list[tuple[str, str]]:
     return [(merged[k][0], ", ".join(merged[k][1])) for k in order]
 
 
-def prepare(request: Request) -> PreparedRequest:
-    """Validate and normalise *request* as ``new Request()`` does; raise :class:`Rejected` on a ``TypeError``."""
+#: Request headers a browser keeps one line of when script sets them twice (the last one wins).
+_SINGLETON_REQUEST_HEADERS = frozenset({"content-type"})
+
+
+def merge_request_lines(headers: HeaderList) -> list[tuple[str, str]]:
+    """Firefox's header array: repeated names merge with ", " (first spelling, first position), except
+    ``Content-Type``, whose last value replaces the others."""
+    merged = combine_headers(headers)
+    last = {lowercase_ascii(n): v for n, v in headers}
+    return [(n, last[k]) if (k := lowercase_ascii(n)) in _SINGLETON_REQUEST_HEADERS else (n, v) for n, v in merged]
+
+
+def prepare(request: Request, profile: Profile = CHROMIUM) -> PreparedRequest:
+    """Validate and normalise *request* as ``new Request()`` does in *profile*'s browser; raise :class:`Rejected`
+    on a ``TypeError``."""
     # Fetch "new Request()": parse the URL, refuse credentials in it.
     url = parse_url(request.url)
     if url is None:
         raise Rejected(ErrorCode.INVALID_URL, request.url)
     if url.has_credentials:
         raise Rejected(ErrorCode.URL_INCLUDES_CREDENTIALS, request.url)
+    # Fetch "new Request()" step 23: script may not ask for mode "navigate".
+    if request.mode == "navigate":
+        raise Rejected(ErrorCode.NAVIGATE_MODE, request.mode)
     # Fetch "new Request()" step 25: a method must be a token, not forbidden; then it is normalised.
     if not is_token(request.method):
         raise Rejected(ErrorCode.INVALID_METHOD, request.method)
@@ -102,8 +122,9 @@ def prepare(request: Request) -> PreparedRequest:
         raise Rejected(ErrorCode.METHOD_NOT_ALLOWED_IN_NO_CORS, method)
 
     # WebIDL converts every name and value to a ByteString before fetch() looks at any of them.
-    if any(ord(c) > 0xFF for pair in request.headers for c in "".join(pair)):
-        raise Rejected(ErrorCode.NON_LATIN1_HEADER)
+    wide = next((text for pair in request.headers for text in pair if any(ord(c) > 0xFF for c in text)), None)
+    if wide is not None:
+        raise Rejected(ErrorCode.NON_LATIN1_HEADER, wide)
     kept: list[tuple[str, str]] = []
     dropped: list[str] = []
     for name, raw_value in request.headers:
@@ -112,9 +133,9 @@ def prepare(request: Request) -> PreparedRequest:
         if not is_token(name):
             raise Rejected(ErrorCode.INVALID_HEADER_NAME, name)
         if not is_valid_header_value(value):
-            raise Rejected(ErrorCode.INVALID_HEADER_VALUE, value)
-        # Chromium also ignores a User-Agent set by script (the Standard allows it).
-        if is_forbidden_request_header(name, value) or lowercase_ascii(name) == "user-agent":
+            raise Rejected(ErrorCode.INVALID_HEADER_VALUE, value, header=name)
+        # A browser may forbid more than the Standard (Chromium ignores a User-Agent set by script).
+        if is_forbidden_request_header(name, value) or lowercase_ascii(name) in profile.extra_forbidden_request_headers:
             dropped.append(name)
             continue
         if request.mode == "no-cors":
@@ -128,7 +149,7 @@ def prepare(request: Request) -> PreparedRequest:
     return PreparedRequest(
         url=url,
         method=method,
-        headers=tuple(combine_headers(kept)),
+        headers=tuple(combine_headers(kept) if profile.merge_request_headers else kept),
         credentials=request.credentials,
         mode=request.mode,
         redirect=request.redirect,

@@ -6,49 +6,53 @@ Exit codes: 0 nothing at or above ``--fail-on`` (and every target audited), 1 a 
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
 import sys
-import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
-from dataclasses import replace
-from typing import IO, Annotated
+from typing import IO, Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from ..audit import AuditOptions, SarifWriter, Summary, TargetReport, jsonl_line, parse_severity, scan
-from ..audit.catalog import SEVERITIES, Severity
+from ..audit import AuditOptions, SarifWriter, parse_severity
+from ..audit.catalog import Severity
+from ..audit.html import HtmlWriter
+from ..audit.imports import FORMATS as IMPORT_FORMATS
+from ..audit.imports import ImportFailed, detect
+from ..audit.imports import read as read_capture
+from ..audit.markdown import MarkdownWriter
+from ..audit.targets import Target
 from ..spec.origins import OriginError, normalize_origin
+from ..tools.diagrams.evidence import html_block, markdown_block
 from ..tools.fixes import STACKS, Stack
-from ..tools.fixes import render as render_config
 from ..tools.network import NetworkOptions
+from .audit_output import (
+    FORMATS,
+    Format,
+    JsonLinesWriter,
+    TextWriter,
+    Writer,
+    _wrap,
+    progress_wanted,
+    render_report,
+    run,
+    summary_line,
+)
+from .browsers import BrowserChoice, BrowserOption, browsers_of
 from .check import parse_header
+from .output import console as make_console
+from .output import fail
 
 EXIT_FINDINGS = 1
 EXIT_TARGET_ERRORS = 3
-
-_INDENT = " " * 11
-_STYLE: dict[str, str] = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
 def _iter_lines(stream: IO[str]) -> Iterator[str]:
     for line in stream:
         yield line.rstrip("\r\n")
-
-
-def _stdin() -> IO[str]:
-    """Standard input, decoded leniently: a stray byte becomes U+FFFD on its line (then a per-line error), never a
-    crash halfway through a scan."""
-    buffer = getattr(sys.stdin, "buffer", None)
-    if buffer is None:
-        return sys.stdin
-    return io.TextIOWrapper(buffer, encoding="utf-8", errors="replace")
 
 
 def _count_lines(path: str) -> int | None:
@@ -65,59 +69,36 @@ def _count_lines(path: str) -> int | None:
         return None
 
 
-def _wrap(text: str, width: int) -> str:
-    return textwrap.fill(text, width, initial_indent=_INDENT, subsequent_indent=_INDENT, break_on_hyphens=False)
-
-
-def render_report(console: Console, report: TargetReport, *, show_info: bool, fix_for: Stack | None = None) -> None:
-    """One target: a status line, the allow-list shape, then each finding with why and fix."""
-    target = escape(report.target)
-    shown = [f for f in report.findings if show_info or f.severity != "info"]
-    shape = next((f for f in report.findings if f.id == "CORS-SHAPE"), None)
-    shape_text = f"  · allow-list: {shape.evidence.get('shape')}" if shape is not None else ""
-    worst = report.worst
-    above = [f for f in report.findings if f.severity != "info"]
-    if report.error is not None and not report.findings:
-        console.print(Text.assemble(("! ", "bold red"), (report.target, "bold"), "  could not be audited"))
-        console.print(Text(f"    {report.error}", style="red"))
-        return
-    if above:
-        counts = {s: sum(1 for f in above if f.severity == s) for s in reversed(SEVERITIES)}
-        summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        style = _STYLE[worst or "info"]
-        console.print(f"[{style}]✗[/] [bold]{target}[/]  {summary}{escape(shape_text)}")
-    else:
-        console.print(f"[green]✓[/] [bold]{target}[/]  no finding above info{escape(shape_text)}")
-    if report.error is not None:
-        console.print(Text(f"    ! {report.error}", style="yellow"))
-    for finding in shown:
-        if finding.id == "CORS-SHAPE" and not show_info:
-            continue
-        style = _STYLE[finding.severity]
-        origin = f"  origin {finding.origin}" if finding.origin else ""
-        console.print(
-            Text.assemble(("    ", ""), (f"{finding.severity.upper():<6}", style), f" {finding.id} ", (origin, "bold"))
-        )
-        width = max(60, console.width)
-        console.print(Text(_wrap(finding.why, width)))
-        fix = _wrap("fix: " + finding.fix, width)
-        console.print(Text(fix, style="green"))
-        if fix_for is not None and finding.config is not None:
-            console.print(Text(f"{_INDENT}{fix_for}:", style="bold"))
-            snippet = render_config(finding.config, fix_for)
-            console.print(Text("\n".join(_INDENT + line for line in snippet.splitlines()), style="green"))
-
-
 def audit_command(
     urls: Annotated[
         list[str] | None, typer.Argument(help="URLs to audit (https://host/path).", show_default=False)
     ] = None,
     input_file: Annotated[
-        str | None, typer.Option("--input", "-i", help="Read URLs from FILE, one per line ('-' for stdin).")
+        str | None,
+        typer.Option(
+            "--input",
+            "-i",
+            help="Read targets from FILE ('-' for stdin): URLs one per line, a HAR file, a Burp or a ZAP export.",
+        ),
     ] = None,
+    input_format: Annotated[
+        str,
+        typer.Option("--input-format", help="What -i holds: auto (recognised by its content), lines, har, burp, zap."),
+    ] = "auto",
     as_json: Annotated[
         bool, typer.Option("--json", help="Write JSON Lines: one object per target, as each one finishes.")
     ] = False,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Report as text, json (JSON Lines, like --json), html or markdown (self-contained documents).",
+        ),
+    ] = "text",
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write the report to FILE instead of stdout.")
+    ] = None,
     sarif: Annotated[str | None, typer.Option("--sarif", help="Also write a SARIF 2.1.0 log to FILE.")] = None,
     concurrency: Annotated[
         int, typer.Option("--concurrency", "-c", help="Requests in flight (and targets in progress) at once.")
@@ -148,6 +129,7 @@ def audit_command(
     ] = None,
     show_info: Annotated[bool, typer.Option("--show-info", help="Also print informational findings.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    browser: BrowserOption = BrowserChoice.all,
 ) -> None:
     """Audit URLs for CORS misconfigurations, judged by what a browser would actually allow."""
     threshold: Severity | None = None
@@ -155,26 +137,32 @@ def audit_command(
         try:
             threshold = parse_severity(fail_on)
         except ValueError as error:
-            raise typer.BadParameter(str(error), param_hint="--fail-on") from None
+            _usage("--fail-on", str(error))
     if fix_for is not None and fix_for not in STACKS:
-        raise typer.BadParameter(f"must be one of {', '.join(STACKS)}", param_hint="--fix-for")
+        _usage("--fix-for", f"must be one of {', '.join(STACKS)}")
     fix_stack: Stack | None = next((s for s in STACKS if s == fix_for), None)
     if not 1 <= concurrency <= 1000:
-        raise typer.BadParameter("must be between 1 and 1000", param_hint="--concurrency")
+        _usage("--concurrency", "must be between 1 and 1000")
     if timeout <= 0:
-        raise typer.BadParameter("must be more than 0", param_hint="--timeout")
+        _usage("--timeout", "must be more than 0")
     if rate is not None and rate <= 0:
-        raise typer.BadParameter("must be more than 0", param_hint="--rate")
+        _usage("--rate", "must be more than 0")
     if not 0 <= retries <= 10:
-        raise typer.BadParameter("must be between 0 and 10", param_hint="--retries")
+        _usage("--retries", "must be between 0 and 10")
     origins: list[str] = []
     for text in trusted or []:
         try:
             origins.append(normalize_origin(text).serialize())
         except OriginError as error:
-            raise typer.BadParameter(str(error), param_hint="--trusted") from None
+            _usage("--trusted", str(error))
     if not urls and input_file is None:
-        raise typer.BadParameter("give URLs as arguments or a file with -i FILE ('-' for stdin)", param_hint="URLS")
+        _usage("URLS", "give URLs as arguments or a file with -i FILE ('-' for stdin)")
+    if output_format not in FORMATS:
+        _usage("--format", f"must be one of {', '.join(FORMATS)}")
+    chosen: Format = next(f for f in FORMATS if f == output_format)
+    if as_json and chosen not in ("text", "json"):
+        _usage("--json", f"--json and --format {chosen} ask for two reports: pick one")
+    fmt: Format = "json" if as_json else chosen
     headers = tuple(parse_header(h) for h in header or [])
     options = AuditOptions(
         network=NetworkOptions(timeout=timeout, verify=not insecure, proxy=proxy, cookie=cookie, extra_headers=headers),
@@ -182,44 +170,47 @@ def audit_command(
         rate=rate,
         retries=retries,
         trusted=tuple(origins),
+        browsers=browsers_of(browser),
     )
+    if sarif == "-" and (output is None and fmt != "text"):
+        _usage("--sarif", f"'--sarif -' and --format {fmt} both want stdout: write one of them to a file")
+    if input_format not in ("auto", *IMPORT_FORMATS):
+        _usage("--input-format", f"must be auto or one of {', '.join(IMPORT_FORMATS)}")
     with ExitStack() as stack:
         total: int | None = len(urls or [])
-        sources: list[Iterator[str]] = [iter(urls or [])]
+        sources: list[Iterable[str | Target]] = [urls or []]
         if input_file is not None:
-            if input_file == "-":
-                sources.append(_iter_lines(_stdin()))
-                total = None
-            else:
-                try:
-                    stream = stack.enter_context(open(input_file, encoding="utf-8", errors="replace"))
-                except OSError as error:
-                    raise typer.BadParameter(f"cannot read {input_file!r}: {error.strerror}", param_hint="-i") from None
-                count = _count_lines(input_file)
-                total = None if count is None or total is None else total + count
-                sources.append(_iter_lines(stream))
-        sarif_writer: SarifWriter | None = None
-        if sarif == "-" and as_json:
-            raise typer.BadParameter(
-                "'--sarif -' and --json both want stdout: write SARIF to a file", param_hint="--sarif"
-            )
+            source, count = _open_input(stack, input_file, input_format, quiet=quiet)
+            sources.append(source)
+            total = None if count is None or total is None else total + count
+        writers: list[Writer] = []
+        report_stream: IO[str] = sys.stdout
+        if output is not None:
+            report_stream = _open_for_writing(stack, output, "--output")
+        text_console: Console | None = None
+        if fmt == "text":
+            if sarif != "-" or output is not None:
+                text_console = _text_console(None if output is None else report_stream)
+                writers.append(TextWriter(text_console, show_info=show_info, fix_for=fix_stack))
+        elif fmt == "json":
+            writers.append(JsonLinesWriter(report_stream, fix_for=fix_stack))
+        elif fmt == "html":
+            writers.append(HtmlWriter(report_stream, fix_for=fix_stack, extra_evidence=[html_block]))
+        else:
+            writers.append(MarkdownWriter(report_stream, fix_for=fix_stack, extra_evidence=[markdown_block]))
         if sarif is not None:
-            try:
-                sarif_stream = sys.stdout if sarif == "-" else stack.enter_context(open(sarif, "w", encoding="utf-8"))
-            except OSError as error:
-                raise typer.BadParameter(f"cannot write {sarif!r}: {error.strerror}", param_hint="--sarif") from None
-            sarif_writer = SarifWriter(sarif_stream)
-        summary = _run(
-            (line for source in sources for line in source),
-            options,
-            as_json=as_json,
-            sarif=sarif_writer,
-            total=total,
-            show_info=show_info,
-            quiet=quiet,
-            report_to_stdout=sarif != "-",
-            fix_for=fix_stack,
+            writers.append(SarifWriter(sys.stdout if sarif == "-" else _open_for_writing(stack, sarif, "--sarif")))
+        data_to_stdout = output is None and (fmt != "text" or sarif == "-")
+        bar = progress_wanted(data_to_stdout=data_to_stdout, quiet=quiet, total=total)
+        summary, interrupted = run(
+            (target for source in sources for target in source), options, writers, total=total, progress_bar=bar
         )
+        if not quiet:
+            console = text_console or _text_console(None, stderr=True)
+            line = summary_line(summary, interrupted=interrupted)
+            console.print(Text(_wrap(line, console.width, "", encoding=console.encoding), style="bold"))
+    if interrupted:
+        raise typer.Exit(130)
     code = 0
     if threshold is not None and summary.reached(threshold):
         code = EXIT_FINDINGS
@@ -228,109 +219,73 @@ def audit_command(
     raise typer.Exit(code)
 
 
-def _with_snippets(report: TargetReport, fix_for: Stack | None) -> TargetReport:
-    """With ``--fix-for``, each fix text ends with the configuration for that stack."""
-    if fix_for is None:
-        return report
-    findings = tuple(
-        replace(f, fix=f"{f.fix}\n\n{render_config(f.config, fix_for)}") if f.config is not None else f
-        for f in report.findings
-    )
-    return replace(report, findings=findings)
-
-
-def _cache_missing_sniffio() -> None:
-    """httpcore tries ``import sniffio`` several times per request; when it is not installed, every attempt walks
-    ``sys.path`` again (Python does not cache failed imports), which triples the cost of a request. Record the
-    miss once, as Python's own ``sys.modules[name] = None`` convention allows. Harmless once sniffio is installed."""
-    import importlib.util
-
-    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
-
-
-def _progress_wanted(*, as_json: bool, quiet: bool, total: int | None) -> bool:
-    """A progress bar on stderr: only for a terminal, not with --quiet, not when JSON goes to a pipe, and only for
-    more than one target."""
-    if quiet or not sys.stderr.isatty():
-        return False
-    if as_json and not sys.stdout.isatty():
-        return False
-    return total is None or total > 1
-
-
-def _run(
-    lines: Iterator[str],
-    options: AuditOptions,
-    *,
-    as_json: bool,
-    sarif: SarifWriter | None,
-    total: int | None,
-    show_info: bool,
-    quiet: bool,
-    report_to_stdout: bool = True,
-    fix_for: Stack | None = None,
-) -> Summary:
-    _cache_missing_sniffio()
-    summary = Summary()
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    progress: Progress | None = None
-    if _progress_wanted(as_json=as_json, quiet=quiet, total=total):
-        progress = Progress(
-            SpinnerColumn(),
-            TextColumn("auditing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[found]}"),
-            console=err,
-            transient=True,
-        )
-    task = progress.add_task("audit", total=total, found="") if progress is not None else None
-
-    async def main() -> None:
-        async for report in scan(lines, options):
-            summary.add(report)
-            if as_json:
-                sys.stdout.write(jsonl_line(_with_snippets(report, fix_for)) + "\n")
-                sys.stdout.flush()
-            elif report_to_stdout:
-                render_report(out, report, show_info=show_info, fix_for=fix_for)
-            if sarif is not None:
-                sarif.write(report)
-            if progress is not None and task is not None:
-                found = ", ".join(f"{n} {s}" for s, n in reversed(summary.by_severity.items()) if n and s != "info")
-                progress.update(task, advance=1, found=found)
-
-    interrupted = False
+def _open_input(stack: ExitStack, path: str, fmt: str, *, quiet: bool) -> tuple[Iterable[str | Target], int | None]:
+    """The targets of ``-i``: URL lines are streamed as they are read; a capture (HAR, Burp, ZAP) is read whole,
+    deduplicated by origin and path, and summed up on stderr. Returns them and their number, if known."""
     try:
-        if progress is not None:
-            with progress:
-                asyncio.run(main())
-        else:
-            asyncio.run(main())
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        if sarif is not None:
-            sarif.close()
+        binary: IO[bytes] = sys.stdin.buffer if path == "-" else stack.enter_context(open(path, "rb"))  # noqa: SIM115
+    except OSError as error:
+        _usage("-i", f"cannot read {path!r}: {error.strerror}")
+    peek = getattr(binary, "peek", None)
+    try:
+        head = peek(4096)[:4096] if peek is not None else b""
+        if fmt == "auto" and peek is None and binary.seekable():
+            head = binary.read(4096)
+            binary.seek(0)
+    except OSError as error:
+        _usage("-i", f"cannot read {path!r}: {error.strerror}")
+    chosen = next((f for f in IMPORT_FORMATS if f == fmt), None) or detect(head)
+    if chosen == "lines":
+        stream = io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
+        return _iter_lines(stream), (None if path == "-" else _count_lines(path))
+    try:
+        imported = read_capture(binary, chosen)
+    except ImportFailed as error:
+        _usage("-i", f"{path}: {error}")
+    except OSError as error:
+        _usage("-i", f"cannot read {path!r}: {error.strerror}")
     if not quiet:
-        counts = ", ".join(f"{summary.by_severity[s]} {s}" for s in reversed(SEVERITIES))
-        errors = f"; {summary.errors} could not be (fully) audited" if summary.errors else ""
-        stopped = " (interrupted)" if interrupted else ""
-        (out if report_to_stdout and not as_json else err).print(
-            Text(f"Audited {summary.targets} target(s){stopped}: {counts}{errors}.", style="bold")
-        )
-    if interrupted:
-        raise typer.Exit(130)
-    return summary
+        err = _text_console(None, stderr=True)
+        err.print(Text(_wrap(f"Imported {imported.summary}.", err.width, "", encoding=err.encoding)))
+    return imported.targets, len(imported.targets)
+
+
+def _text_console(file: IO[str] | None, *, stderr: bool = False) -> Console:
+    """The CLI's console (``--no-color``, no markup), or a plain one on *file*; lines are wrapped by the report
+    itself, at word boundaries, so the console must not fold them again."""
+    console = make_console(stderr=stderr) if file is None else Console(file=file, markup=False, color_system=None)
+    console.soft_wrap = True
+    return console
+
+
+def _usage(option: str, message: str) -> NoReturn:
+    """A usage error: one line naming the option and the problem, exit code 2."""
+    fail("audit", f"{option}: {message}")
+
+
+def _open_for_writing(stack: ExitStack, path: str, option: str) -> IO[str]:
+    try:
+        return stack.enter_context(open(path, "w", encoding="utf-8"))
+    except OSError as error:
+        _usage(option, f"cannot write {path!r}: {error.strerror}")
+
+
+EXAMPLES = """\
+Examples:
+
+  corskit audit https://api.example.com/me --trusted https://app.example.com
+  corskit audit api.example.com 127.0.0.1:8000
+  corskit audit -i targets.txt --json -c 50 > findings.jsonl
+  corskit audit -i session.har --format html -o report.html
+  corskit audit -i targets.txt --sarif cors.sarif --fail-on medium
+"""
 
 
 def register(app: typer.Typer) -> None:
     app.command(
         "audit",
         help="Scan URLs for CORS misconfigurations, judged by what a browser would actually allow.",
+        epilog=EXAMPLES,
         no_args_is_help=True,
     )(audit_command)
 

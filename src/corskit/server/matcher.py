@@ -6,9 +6,10 @@ every value is decided without parsing it:
 1. ``*``: every origin, answered ``*``;
 2. the exact origins: one set lookup, whatever their number;
 3. every pattern at once: one anchored regex over the raw value (``https://[a-z0-9.-]+\\.example\\.com|…``);
-4. a value in the *simple form* (``http(s)://`` + letters, digits, ``-`` and ``.`` + an optional port of up to
-   four digits) that no pattern matched is a canonical origin no pattern allows: it goes to
-   ``allow_origin_regex`` (which only ever sees canonical origins), then to ``allow_origin_func``.
+4. a value in the *simple form* (``http(s)://``, a domain of letters, digits, ``-`` and ``.``, an optional port
+   of up to four digits) that no pattern matched is a canonical origin no pattern allows: it goes to
+   ``allow_origin_regex`` (which only ever sees canonical origins), then to the policy, which asks its
+   ``origin_store`` and ``allow_origin_func``.
 
 Anything else (IPv6 literals, long ports, ``_`` in a host, ``null``, junk) goes to the full parser,
 :func:`corskit.spec.origins.parse_origin`, and the patterns' own :meth:`~.patterns.OriginPattern.matches`: the two
@@ -29,7 +30,7 @@ __all__ = ["ASK", "MALFORMED", "NOT_ALLOWED", "NULL_NOT_ALLOWED", "OriginMatcher
 
 
 class Refusal(NamedTuple):
-    """Why the static rules do not allow an origin; ``ask``: ``allow_origin_func`` may still allow it."""
+    """Why the static rules do not allow an origin; ``ask``: the origin store or ``allow_origin_func`` may."""
 
     reason: str
     ask: bool = False
@@ -43,12 +44,13 @@ ASK = Refusal("origin not allowed", ask=True)
 #: The ``Access-Control-Allow-Origin`` value for an allowed origin (the origin itself, or ``*``), or a refusal.
 Verdict = str | Refusal
 
-# The simple form. Its port excludes leading zeros and 80/443 (default ports are never serialized; a value with
-# one is left to the parser); its host has at most 255 characters. So a value in this form without ".." is a
-# canonical origin. The bounded repeats also bound the work on a long value: the regex gives up, the parser
-# refuses it unread.
+# The simple form: http(s), a host of letters, digits, "-" and "." whose last label starts with a letter (so it
+# is a domain, not an IPv4 address in disguise: WHATWG "ends in a number"), and a port without leading zeros that
+# is not 80 or 443 (default ports are never serialized; a value with one is left to the parser). A value in this
+# form without ".." is a canonical origin. The bounded repeats also bound the work on a long value: the regex
+# gives up, and the parser decides.
 _PORT = "(?::(?!80\\Z|443\\Z)[1-9][0-9]{0,3})?"
-_SIMPLE = re.compile(f"https?://[a-z0-9-][a-z0-9.-]{{0,254}}{_PORT}").fullmatch
+_SIMPLE = re.compile(f"https?://(?:[a-z0-9-][a-z0-9.-]{{0,252}}\\.)?[a-z][a-z0-9-]{{0,62}}{_PORT}").fullmatch
 _MAX_HOST = 255
 
 
@@ -77,7 +79,7 @@ class OriginMatcher:
         combined = "|".join(pattern_regex(p) for p in options.patterns)
         self._patterns_re = re.compile(combined).fullmatch if combined else None
         self._regex = options.regex.fullmatch if options.regex is not None else None
-        self._ask = options.allow_origin_func is not None
+        self._ask = options.allow_origin_func is not None or options.origin_store is not None
         self._dynamic = bool(options.patterns) or options.regex is not None or self._ask
 
     def is_exact(self, origin: str) -> bool:

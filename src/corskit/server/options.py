@@ -25,6 +25,7 @@ from ..spec.safelist import (
     normalize_method,
 )
 from .patterns import OriginPattern, compile_origin_pattern, compile_origin_regex
+from .stores.base import OriginStore
 
 __all__ = ["OPTION_NAMES", "ConfigWarning", "Options", "OriginPredicate", "validate"]
 
@@ -36,6 +37,7 @@ OPTION_NAMES = (
     "allow_origins",
     "allow_origin_regex",
     "allow_origin_func",
+    "origin_store",
     "allow_methods",
     "allow_headers",
     "allow_credentials",
@@ -65,6 +67,7 @@ class Options:
     allow_origins: tuple[str, ...]
     allow_origin_regex: str | None
     allow_origin_func: OriginPredicate | None
+    origin_store: OriginStore | None
     allow_methods: tuple[str, ...]
     allow_headers: tuple[str, ...]
     allow_credentials: bool
@@ -80,6 +83,8 @@ class Options:
     regex: re.Pattern[str] | None
     #: ``allow_origin_func`` is a coroutine function: only async servers can ask it.
     is_async: bool
+    #: A decision may wait on I/O (an async ``allow_origin_func``, or an ``origin_store``'s cache miss).
+    awaits: bool
     any_method: bool
     methods: frozenset[str]
     any_header: bool
@@ -92,6 +97,7 @@ def validate(
     allow_origins: Iterable[str] = (),
     allow_origin_regex: str | re.Pattern[str] | None = None,
     allow_origin_func: OriginPredicate | None = None,
+    origin_store: OriginStore | None = None,
     allow_methods: Iterable[str] = (),
     allow_headers: Iterable[str] = (),
     allow_credentials: bool = False,
@@ -106,13 +112,20 @@ def validate(
     regex = None if allow_origin_regex is None else compile_origin_regex(allow_origin_regex)
     if allow_origin_func is not None and not callable(allow_origin_func):
         raise ConfigError(f"allow_origin_func must be a function, got {allow_origin_func!r}")
-    _check_origin_combination(any_origin, exact, credentials, regex, allow_origin_func)
+    if origin_store is not None and not isinstance(origin_store, OriginStore):
+        raise ConfigError(
+            "origin_store must be an origin store (corskit.stores.RedisOriginStore, MemoryOriginStore), "
+            f"got {type(origin_store).__name__}"
+        )
+    _check_origin_combination(any_origin, exact, credentials, regex, allow_origin_func, origin_store)
+    is_async = allow_origin_func is not None and _is_async_callable(allow_origin_func)
     any_method, methods = _methods(allow_methods)
     any_header, headers = _request_headers(allow_headers)
     return Options(
         allow_origins=("*",) if any_origin else (*exact, *(p.text for p in patterns)),
         allow_origin_regex=None if regex is None else regex.pattern,
         allow_origin_func=allow_origin_func,
+        origin_store=origin_store,
         allow_methods=("*",) if any_method else tuple(methods),
         allow_headers=("*",) if any_header else tuple(headers),
         allow_credentials=credentials,
@@ -124,7 +137,8 @@ def validate(
         exact_origins=frozenset(exact),
         patterns=patterns,
         regex=regex,
-        is_async=allow_origin_func is not None and _is_async_callable(allow_origin_func),
+        is_async=is_async,
+        awaits=is_async or origin_store is not None,
         any_method=any_method,
         methods=frozenset(methods),
         any_header=any_header,
@@ -151,7 +165,12 @@ def _origins(value: Any) -> tuple[bool, dict[str, None], tuple[OriginPattern, ..
 
 
 def _check_origin_combination(
-    any_origin: bool, exact: dict[str, None], credentials: bool, regex: re.Pattern[str] | None, func: object
+    any_origin: bool,
+    exact: dict[str, None],
+    credentials: bool,
+    regex: re.Pattern[str] | None,
+    func: object,
+    store: object,
 ) -> None:
     if any_origin:
         if credentials:
@@ -159,8 +178,10 @@ def _check_origin_combination(
                 "allow_origins=['*'] with allow_credentials=True would let every website read your users' "
                 "responses: list the origins (or patterns such as 'https://*.example.com') you trust"
             )
-        if regex is not None or func is not None:
-            raise ConfigError("allow_origins=['*'] already allows every origin: drop allow_origin_regex/func")
+        if regex is not None or func is not None or store is not None:
+            raise ConfigError(
+                "allow_origins=['*'] already allows every origin: drop allow_origin_regex/func/origin_store"
+            )
     if credentials and "null" in exact:
         raise ConfigError(
             "allow_origins lists 'null' with allow_credentials=True: 'null' is the origin of sandboxed iframes and "

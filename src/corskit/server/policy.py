@@ -23,14 +23,19 @@ import logging
 import re
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable
+from enum import Enum
 from typing import TypeAlias, TypeVar
 
 from ..spec.headers import is_token, lowercase_ascii, split_list
+from ..spec.origins import MAX_ORIGIN_LENGTH
 from ..spec.safelist import SAFELISTED_METHODS
 from .bounded import remember
 from .decisions import VARY, ActualDecision, Fields, PreflightDecision
 from .matcher import ASK, MALFORMED, NOT_ALLOWED, NULL_NOT_ALLOWED, OriginMatcher, Refusal, Verdict
 from .options import OPTION_NAMES, ConfigWarning, Options, OriginPredicate, validate
+from .stores.base import OriginStore
+from .stores.cache import UNKNOWN
+from .stores.entry import StoredOrigin
 
 __all__ = ["CACHE_SIZE", "ActualDecision", "ConfigWarning", "OriginPredicate", "Policy", "PreflightDecision"]
 
@@ -43,6 +48,18 @@ Value: TypeAlias = "str | bytes | None"
 _Answer = TypeVar("_Answer", ActualDecision, PreflightDecision)
 #: ``ActualDecision(...)`` without its generated ``__new__``: half the cost, on the path of never-seen origins.
 _new_answer = tuple.__new__
+#: What allowed an origin beyond the static rules: its store entry, or :data:`_FUNC_GRANT` (``allow_origin_func``).
+Grant: TypeAlias = StoredOrigin
+_FUNC_GRANT = StoredOrigin("", credentials=True)
+
+
+class _Unasked(Enum):
+    """Neither the store nor ``allow_origin_func`` has been asked yet."""
+
+    UNASKED = 0
+
+
+_UNASKED = _Unasked.UNASKED
 
 #: Longest ``Access-Control-Request-Method`` / ``-Headers`` value read; anything longer is refused unread.
 MAX_METHOD_LENGTH = 64
@@ -52,6 +69,8 @@ MAX_REQUEST_HEADERS_ITEMS = 128
 MAX_PRIVATE_NETWORK_LENGTH = 8
 #: Answers remembered for origins outside the exact list, and for (method, headers) pairs of preflights.
 CACHE_SIZE = 1024
+#: Answers remembered for stored origins (only the store can allow those: a flood of unknown origins adds none).
+GRANTED_SIZE = 65536
 # Preflight values longer than this are answered, never remembered.
 _REMEMBERED_HEADERS_LENGTH = 1024
 
@@ -72,6 +91,9 @@ class Policy:
     :param allow_origin_regex: a regex full-matched against the canonical origin.
     :param allow_origin_func: a sync or async predicate called with the canonical origin when nothing above
         matched; its answers are not cached. Never called for ``null`` nor malformed origins.
+    :param origin_store: an allow-list that changes while the app runs (``corskit.stores``: a Redis store shared
+        by a fleet), consulted after the static rules and before ``allow_origin_func``, with the canonical origin.
+        A stored origin gets ``Access-Control-Allow-Credentials`` only if both the policy and its entry allow it.
     :param allow_methods: methods a preflight may ask for, or ``["*"]``. GET, HEAD and POST never need one.
     :param allow_headers: request headers a preflight may ask for (case-insensitive), or ``["*"]`` (any header,
         ``Authorization`` included). ``Accept``, ``Accept-Language``, ``Content-Language`` and ``Content-Type`` are
@@ -86,9 +108,12 @@ class Policy:
 
     __slots__ = (
         "_allowed",
+        "_allowed_without_credentials",
         "_answers",
         "_credentials",
         "_grant_order",
+        "_granted",
+        "_granted_order",
         "_grants",
         "_match",
         "_matcher",
@@ -106,9 +131,11 @@ class Policy:
         "allow_origin_regex",
         "allow_origins",
         "allow_private_network",
+        "awaits",
         "expose_headers",
         "is_async",
         "max_age",
+        "origin_store",
         "preflight_status",
         "recall",
     )
@@ -116,6 +143,7 @@ class Policy:
     allow_origins: tuple[str, ...]
     allow_origin_regex: str | None
     allow_origin_func: OriginPredicate | None
+    origin_store: OriginStore | None
     allow_methods: tuple[str, ...]
     allow_headers: tuple[str, ...]
     allow_credentials: bool
@@ -125,6 +153,10 @@ class Policy:
     preflight_status: int
     #: True when ``allow_origin_func`` is a coroutine function: use :meth:`aactual` / :meth:`apreflight`.
     is_async: bool
+    #: True when a decision may wait on I/O (an async ``allow_origin_func``, or an ``origin_store``'s cache miss):
+    #: async servers call :meth:`aactual` / :meth:`apreflight`; sync servers may call :meth:`actual`, which waits
+    #: at most the store's timeout.
+    awaits: bool
     #: The answer :meth:`actual` gives for this ``Origin`` value if it is remembered (text or bytes, as passed
     #: then), else ``None``: one dictionary lookup, for adapters' hot paths. On ``None``, call :meth:`actual`.
     recall: Callable[[Value], ActualDecision | None]
@@ -133,10 +165,14 @@ class Policy:
     _credentials: Fields
     #: The headers of every allowed answer besides Access-Control-Allow-Origin (Vary last).
     _allowed: Fields
+    _allowed_without_credentials: Fields
     _vary_preflight: str
     _match: Callable[[str], Verdict]
     _star: ActualDecision | None
     _remember_refusals: bool
+    #: Stored origins' answers, each with the store entry that allowed it (valid while the store keeps it).
+    _granted: dict[Value, tuple[str, StoredOrigin, ActualDecision]]
+    _granted_order: deque[Value]
     _refusals: dict[Refusal, ActualDecision]
     _origin_refusals: dict[str, PreflightDecision]
     _answers: dict[Value, ActualDecision]
@@ -150,6 +186,7 @@ class Policy:
         allow_origins: Iterable[str] = (),
         allow_origin_regex: str | re.Pattern[str] | None = None,
         allow_origin_func: OriginPredicate | None = None,
+        origin_store: OriginStore | None = None,
         allow_methods: Iterable[str] = (),
         allow_headers: Iterable[str] = (),
         allow_credentials: bool = False,
@@ -162,6 +199,7 @@ class Policy:
             allow_origins=allow_origins,
             allow_origin_regex=allow_origin_regex,
             allow_origin_func=allow_origin_func,
+            origin_store=origin_store,
             allow_methods=allow_methods,
             allow_headers=allow_headers,
             allow_credentials=allow_credentials,
@@ -174,6 +212,7 @@ class Policy:
         for name in OPTION_NAMES:
             init(name, getattr(options, name))
         init("is_async", options.is_async)
+        init("awaits", options.awaits)
         init("_options", options)
         init("_matcher", OriginMatcher(options))
         # Everything an answer holds besides the origin, built once.
@@ -186,6 +225,7 @@ class Policy:
             vary_preflight = (*vary_preflight, _PNA_REQUEST)
         init("_credentials", credentials)
         init("_allowed", credentials + (expose if options.expose_headers else ()) + vary)
+        init("_allowed_without_credentials", self._allowed[len(credentials) :])  # a stored origin's, maybe
         init("_vary_preflight", ", ".join(vary_preflight))
         star = ActualDecision(True, "*", self._allowed) if options.any_origin else None
         init("_star", star)
@@ -205,6 +245,8 @@ class Policy:
         init("_grant_order", deque())
         init("_match", self._matcher.match)
         init("_remember_refusals", bool(options.patterns) or options.regex is not None)
+        init("_granted", {})
+        init("_granted_order", deque())
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Policy is immutable; build a new one")
@@ -232,18 +274,22 @@ class Policy:
         """
         answer = self._answers.get(origin)
         if answer is None:
-            answer = self._decide(origin, path, None)
+            answer = self._decide(origin, path, _UNASKED)
         return answer
 
     async def aactual(self, origin: Value, path: str = "") -> ActualDecision:
-        """:meth:`actual`, awaiting an async ``allow_origin_func``."""
+        """:meth:`actual`, awaiting an async ``allow_origin_func`` or the origin store."""
         return self._answers.get(origin) or self._decide(origin, path, await self._aask_if_needed(origin))
 
-    def _decide(self, origin: Value, path: str | None, asked: bool | None) -> ActualDecision:
+    def _decide(self, origin: Value, path: str | None, asked: Grant | _Unasked | None) -> ActualDecision:
         """The answer for an origin not remembered, remembered if that is safe, logged (at DEBUG) if refused and
-        *path* is given. *asked*: ``allow_origin_func``'s answer when it was awaited already."""
+        *path* is given. *asked*: what the store or ``allow_origin_func`` answered, when already awaited."""
         if origin is None:
             return self._answers[None]
+        if self._granted:
+            still = self._still_granted(origin)
+            if still is not None:
+                return still
         text = origin.decode("latin-1") if isinstance(origin, bytes) else origin
         verdict = self._match(text)
         if type(verdict) is str:
@@ -252,10 +298,11 @@ class Policy:
             answer = _new_answer(ActualDecision, (True, verdict, self._allowed, ""))
             remember(self._answers, self._order, origin, answer, CACHE_SIZE)
             return answer
-        if verdict is ASK:  # the predicate's answers are never remembered: it may change its mind
-            if self._ask(text) if asked is None else asked:
-                return ActualDecision(True, text, self._allowed)
-            answer = self._refusals[NOT_ALLOWED]
+        if verdict is ASK:
+            grant = self._ask(text) if asked is _UNASKED else asked
+            if grant is not None:
+                return self._grant_answer(origin, text, grant)
+            answer = self._refusals[NOT_ALLOWED]  # never remembered: the store may change its mind
         else:
             answer = self._refusals[verdict]  # type: ignore[index]
             # Refusals are remembered where deciding costs more than remembering (patterns, regex), except while
@@ -266,12 +313,36 @@ class Policy:
             self._log(answer, origin, path)
         return answer
 
-    async def _aask_if_needed(self, origin: Value) -> bool | None:
-        """``allow_origin_func``'s answer for *origin*, awaited, when the static rules leave it the decision."""
-        if self.allow_origin_func is None or origin is None:
+    def _grant_answer(self, origin: str | bytes, text: str, grant: Grant) -> ActualDecision:
+        """Allowed by the origin store (remembered while the store keeps the same entry) or by the function
+        (never remembered: it may change its mind). A stored origin gets credentials only if its entry has them."""
+        fixed = self._allowed if grant.credentials else self._allowed_without_credentials
+        answer = _new_answer(ActualDecision, (True, text, fixed, ""))
+        if grant is not _FUNC_GRANT and len(text) <= MAX_ORIGIN_LENGTH:
+            remember(self._granted, self._granted_order, origin, (text, grant, answer), GRANTED_SIZE)
+            if grant.tenant and _debug_enabled(_DEBUG):
+                logger.debug("CORS: origin %r allowed by the origin store (tenant %r)", text, grant.tenant)
+        return answer
+
+    def _still_granted(self, origin: str | bytes) -> ActualDecision | None:
+        """The answer given for a stored origin, while the store's cache still holds the same entry: two dict
+        lookups, no parsing, no I/O (the hot path for stored origins)."""
+        granted = self._granted.get(origin)
+        if granted is None:
             return None
+        text, entry, answer = granted
+        assert self.origin_store is not None
+        return answer if self.origin_store.peek(text) is entry else None
+
+    async def _aask_if_needed(self, origin: Value) -> Grant | _Unasked | None:
+        """What the store or ``allow_origin_func`` answers for *origin*, awaited, when the static rules leave them
+        the decision (and no remembered grant answers first)."""
+        if (self.origin_store is None and self.allow_origin_func is None) or origin is None:
+            return _UNASKED
+        if self._granted and self._still_granted(origin) is not None:
+            return _UNASKED
         text = _text(origin)
-        return await self._aask(text) if self._match(text) is ASK else None
+        return await self._aask(text) if self._match(text) is ASK else _UNASKED
 
     # --- preflights --------------------------------------------------------------------------------------------
 
@@ -284,7 +355,7 @@ class Policy:
         Raises nothing: anything not allowed, malformed or over-long gets a refusal with no ``Access-Control-Allow-*``
         header and the reason in the body.
         """
-        answer = self._answers.get(origin) or self._decide(origin, None, None)
+        answer = self._answers.get(origin) or self._decide(origin, None, _UNASKED)
         return self._preflight(answer, origin, method, headers, private_network, path)
 
     async def apreflight(
@@ -303,18 +374,19 @@ class Policy:
         if answer.allow_origin is None or origin is None:
             decision = self._origin_refusal("no Origin" if origin is None else answer.reason)
         else:
+            credentials = answer.fixed is self._allowed  # (a stored origin's entry may deny them)
             if (
                 (method is None or len(method) <= MAX_METHOD_LENGTH)
                 and (headers is None or len(headers) <= _REMEMBERED_HEADERS_LENGTH)
                 and (private is None or len(private) <= MAX_PRIVATE_NETWORK_LENGTH)
             ):
-                key = (method, headers, private)
+                key = (method, headers, private, credentials)
                 grant = self._grants.get(key)
                 if grant is None:
-                    grant = self._decide_grant(method, headers, private)
+                    grant = self._decide_grant(method, headers, private, credentials)
                     remember(self._grants, self._grant_order, key, grant, CACHE_SIZE)
             else:
-                grant = self._decide_grant(method, headers, private)
+                grant = self._decide_grant(method, headers, private, credentials)
             if isinstance(grant, PreflightDecision):
                 decision = grant
             else:  # granted: the origin's answer and these headers
@@ -331,7 +403,9 @@ class Policy:
             refusal = self._origin_refusals[reason] = self._refuse_preflight(reason)
         return refusal
 
-    def _decide_grant(self, method: Value, headers: Value, private_network: Value) -> Fields | PreflightDecision:
+    def _decide_grant(
+        self, method: Value, headers: Value, private_network: Value, credentials: bool
+    ) -> Fields | PreflightDecision:
         options = self._options
         text = None if method is None else _text(method)
         if text is None or len(text) > MAX_METHOD_LENGTH or not is_token(text):
@@ -346,7 +420,7 @@ class Policy:
         wants_private = private_network is not None and _text(private_network) == "true"
         if wants_private and not options.allow_private_network:
             return self._refuse_preflight("private network access not allowed")
-        out = [*self._credentials]
+        out = [*self._credentials] if credentials else []
         # Echo what was asked (validated tokens): exact, and wildcards keep working with credentials.
         out.append(("Access-Control-Allow-Methods", text))
         if names:
@@ -385,23 +459,36 @@ class Policy:
 
     # --- allow_origin_func -------------------------------------------------------------------------------------
 
-    def _ask(self, origin: str) -> bool:
+    def _ask(self, origin: str) -> Grant | None:
+        """The origin store's entry for *origin*, else ``allow_origin_func``'s answer (sync servers)."""
+        if self.origin_store is not None:
+            entry = self.origin_store.lookup(origin)
+            if entry is not None or self.allow_origin_func is None:
+                return entry
         func = self.allow_origin_func
         assert func is not None
         try:
             result = func(origin)
         except Exception:
             logger.exception("CORS: allow_origin_func raised for origin %r; refusing it", origin)
-            return False
+            return None
         if inspect.isawaitable(result):
             close = getattr(result, "close", None)
             if close is not None:
                 close()
             logger.error("CORS: allow_origin_func is async but the server is not; refusing origin %r", origin)
-            return False
+            return None
         return _check_answer(result, origin)
 
-    async def _aask(self, origin: str) -> bool:
+    async def _aask(self, origin: str) -> Grant | None:
+        """:meth:`_ask` for async servers: the store is awaited only on a cache miss."""
+        store = self.origin_store
+        if store is not None:
+            entry = store.peek(origin)
+            if entry is UNKNOWN:
+                entry = await store.alookup(origin)
+            if entry is not None or self.allow_origin_func is None:
+                return entry
         func = self.allow_origin_func
         assert func is not None
         try:
@@ -410,7 +497,7 @@ class Policy:
                 result = await result
         except Exception:
             logger.exception("CORS: allow_origin_func raised for origin %r; refusing it", origin)
-            return False
+            return None
         return _check_answer(result, origin)
 
     # --- logging -------------------------------------------------------------------------------------------------
@@ -445,9 +532,9 @@ def _clip(value: Value, limit: int = 200) -> str | None:
     return text if len(text) <= limit else f"{text[:limit]}…({len(text)} characters)"
 
 
-def _check_answer(result: object, origin: str) -> bool:
+def _check_answer(result: object, origin: str) -> Grant | None:
     if result is True:
-        return True
+        return _FUNC_GRANT
     if result is not False:
         logger.warning("CORS: allow_origin_func returned %r for origin %r, not a bool; refusing it", result, origin)
-    return False
+    return None

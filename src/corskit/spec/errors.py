@@ -50,6 +50,8 @@ class ErrorCode(str, Enum):
     METHOD_NOT_ALLOWED_IN_NO_CORS = "method_not_allowed_in_no_cors"
     INVALID_HEADER_NAME = "invalid_header_name"
     INVALID_HEADER_VALUE = "invalid_header_value"
+    #: ``fetch()`` with ``mode: "navigate"`` (only the browser makes navigation requests).
+    NAVIGATE_MODE = "navigate_mode"
 
     # Network errors that are not CORS errors (names from Chromium's net::ERR_* and DevTools blockedReason).
     TOO_MANY_REDIRECTS = "too_many_redirects"
@@ -181,6 +183,9 @@ _OTHER_TEXT: dict[ErrorCode, str] = {
     ErrorCode.METHOD_NOT_ALLOWED_IN_NO_CORS: _FETCH_TYPEERROR + "'{param}' is unsupported in no-cors mode.",
     ErrorCode.INVALID_HEADER_NAME: _FETCH_TYPEERROR + "Invalid name",
     ErrorCode.INVALID_HEADER_VALUE: _FETCH_TYPEERROR + "Invalid value",
+    ErrorCode.NAVIGATE_MODE: (
+        _FETCH_TYPEERROR + "Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'."
+    ),
     ErrorCode.NON_LATIN1_HEADER: (
         _FETCH_TYPEERROR + "Failed to read the 'headers' property from 'RequestInit': String contains non"
         " ISO-8859-1 code point."
@@ -252,14 +257,17 @@ class CORSError(Exception):
     """A fetch that a browser would block (raised by the test client; carried in engine results as data).
 
     ``code`` is the stable :class:`ErrorCode`; ``message`` is the text Chromium prints; ``result`` is the engine's
-    full :class:`~corskit.browser.Result` when there is one (the requests sent, the responses received).
+    full :class:`~corskit.browser.Result` when there is one (the requests sent, the responses received);
+    ``explanation`` is what the test client adds for a test failure (the exchange, the server's refusal, the fix),
+    printed after the message by ``str()``.
     """
 
-    def __init__(self, code: ErrorCode, message: str, *, result: Any = None) -> None:
-        super().__init__(message)
+    def __init__(self, code: ErrorCode, message: str, *, result: Any = None, explanation: str = "") -> None:
+        super().__init__(f"{message}\n\n{explanation}" if explanation else message)
         self.code = code
         self.message = message
         self.result = result
+        self.explanation = explanation
 
     def __repr__(self) -> str:
         return f"CORSError({self.code.value!r}, {self.message!r})"

@@ -198,12 +198,15 @@ def _collect_quoted(s: str, pos: int) -> tuple[int, str]:
 # --- Range (Fetch "parse a single range header value", simple-range form) --------------------------------------
 
 
-def parse_single_range(value: str) -> tuple[int | None, int | None] | None:
+def parse_single_range(value: str, *, limit: int | None = None) -> tuple[int | None, int | None] | None:
     """Parse ``bytes=N-``, ``bytes=N-M`` or ``bytes=-M`` with no whitespace; ``None`` when it is not that.
 
     Fetch allows HTTP tab-or-space around the parts only when the caller does not ask for "allow whitespace"; the
-    CORS safelist calls it without, so any whitespace fails.
+    CORS safelist calls it without, so any whitespace fails. Numbers must be below *limit* (Chromium's INT64_MAX by
+    default; a browser with unsigned 64-bit numbers passes ``2**64``).
     """
+    if limit is None:
+        limit = _INT64_MAX
     if len(value) > 256 or not value.startswith("bytes="):
         return None
     spec = value[6:]
@@ -218,7 +221,7 @@ def parse_single_range(value: str) -> tuple[int | None, int | None] | None:
     start = int(first) if first else None
     end = int(last) if last else None
     # Chromium parses the numbers as 64-bit signed integers and refuses INT64_MAX itself (observed, Chromium 156).
-    if (start is not None and start >= _INT64_MAX) or (end is not None and end >= _INT64_MAX):
+    if (start is not None and start >= limit) or (end is not None and end >= limit):
         return None
     if start is None and end is None:
         return None
@@ -231,12 +234,40 @@ _INT64_MAX = 2**63 - 1
 
 
 def canonical_range(value: str) -> str:
-    """A parseable single range written as Chromium puts it on the wire (``bytes=007-009`` → ``bytes=7-9``)."""
-    parsed = parse_single_range(value)
-    if parsed is None:
+    """A ``Range`` as Chromium's network stack puts it on the wire: one byte range that parses
+    (``HttpUtil::ParseRangeHeader``: unit in any case, spaces and tabs around the parts, ``+`` signs, 64-bit
+    numbers, an empty list item ignored) is re-serialised (``BYTES = 007-009`` → ``bytes=7-9``); anything else is
+    sent as script wrote it."""
+    if len(value) > 256:
         return value
-    start, end = parsed
-    return f"bytes={'' if start is None else start}-{'' if end is None else end}"
+    unit, eq, spec = value.partition("=")
+    if not eq or lowercase_ascii(unit.strip(_OWS)) != "bytes":
+        return value
+    items = [item.strip(_OWS) for item in spec.split(",")]
+    ranges = [item for item in items if item]
+    if len(ranges) != 1:
+        return value
+    first, dash, last = ranges[0].partition("-")
+    first, last = first.strip(_OWS), last.strip(_OWS)
+    if not dash:
+        return value
+    if not first:
+        suffix = _int64(last)
+        return value if suffix is None else f"bytes=-{suffix}"
+    start = _int64(first)
+    end = _int64(last) if last else None
+    if start is None or (last and (end is None or end < start)):
+        return value
+    return f"bytes={start}-{'' if end is None else end}"
+
+
+def _int64(text: str) -> int | None:
+    """Chromium ``base::StringToInt64`` for a non-negative number: ASCII digits after an optional ``+``."""
+    digits = text[1:] if text.startswith("+") else text
+    if not digits or not digits.isascii() or not digits.isdigit():
+        return None
+    number = int(digits)
+    return number if number <= _INT64_MAX else None
 
 
 def lowercase_ascii(value: str) -> str:

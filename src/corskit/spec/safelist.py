@@ -6,7 +6,7 @@ that name forbidden headers with it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .headers import HeaderList, lowercase_ascii, parse_mime_type, parse_single_range
 
@@ -101,7 +101,10 @@ def has_cors_unsafe_byte(value: str) -> bool:
 
 
 def is_safelisted_request_header(name: str, value: str) -> bool:
-    """Fetch "CORS-safelisted request-header" for one header (the 1024-byte total is applied by the caller)."""
+    """Fetch "CORS-safelisted request-header" for one header (the 1024-byte total is applied by the caller).
+
+    The Standard's list; a browser profile adds its own names (Chromium's client hints) or narrows a rule.
+    """
     if len(value) > MAX_SAFELISTED_VALUE:
         return False
     lname = lowercase_ascii(name)
@@ -115,17 +118,6 @@ def is_safelisted_request_header(name: str, value: str) -> bool:
         # Chromium: no whitespace or comma, one range, not a suffix range; numbers must fit in 63 bits.
         parsed = parse_single_range(value)
         return parsed is not None and parsed[0] is not None
-    # Chromium also safelists "Intervention" and a few client hints a page may set (cors.cc IsCorsSafelistedHeader).
-    if lname == "intervention":
-        return True
-    if lname in ("device-memory", "dpr", "downlink"):
-        return _is_decimal(value)
-    if lname in ("width", "viewport-width", "rtt"):
-        return value.isascii() and value.isdigit()
-    if lname == "ect":
-        return value in ("slow-2g", "2g", "3g", "4g")
-    if lname == "save-data":
-        return value.lower() == "on"
     return False
 
 
@@ -138,36 +130,36 @@ def is_safelisted_content_type(value: str) -> bool:
     return mime is not None and mime.essence in SAFELISTED_CONTENT_TYPES
 
 
-def _is_decimal(value: str) -> bool:
-    """Chromium ``IsSimilarToDoubleABNF``: ``1*DIGIT [ "." 1*DIGIT ]``."""
-    whole, dot, frac = value.partition(".")
-    ok = whole.isascii() and whole.isdigit()
-    return ok and (not dot or (frac.isascii() and frac.isdigit()))
-
-
-def classify_request_headers(headers: HeaderList) -> tuple[frozenset[str], frozenset[str]]:
+def classify_request_headers(
+    headers: HeaderList,
+    is_safelisted: Callable[[str, str], bool] = is_safelisted_request_header,
+    max_total: int | None = MAX_SAFELISTED_TOTAL,
+) -> tuple[frozenset[str], frozenset[str]]:
     """Split lowercased names into (CORS-unsafe, safelisted but over the 1024-byte total).
 
     Fetch "CORS-unsafe request-header names": if the safelisted headers' values add up to more than 1024 bytes,
-    every one of them becomes unsafe too; Chromium checks those after the unsafe ones.
+    every one of them becomes unsafe too; Chromium checks those after the unsafe ones. *is_safelisted* is the
+    browser's rule for one header (a profile's; the Standard's by default); *max_total* ``None`` drops the total.
     """
     unsafe: set[str] = set()
     potentially_unsafe: set[str] = set()
     safelisted_size = 0
     for name, value in headers:
         lname = lowercase_ascii(name)
-        if is_safelisted_request_header(name, value):
+        if is_safelisted(name, value):
             potentially_unsafe.add(lname)
             safelisted_size += len(value)
         else:
             unsafe.add(lname)
-    over = potentially_unsafe - unsafe if safelisted_size > MAX_SAFELISTED_TOTAL else set()
+    over = potentially_unsafe - unsafe if max_total is not None and safelisted_size > max_total else set()
     return frozenset(unsafe), frozenset(over)
 
 
-def cors_unsafe_request_header_names(headers: HeaderList) -> list[str]:
+def cors_unsafe_request_header_names(
+    headers: HeaderList, is_safelisted: Callable[[str, str], bool] = is_safelisted_request_header
+) -> list[str]:
     """Fetch "CORS-unsafe request-header names": lowercased, de-duplicated and sorted."""
-    unsafe, over = classify_request_headers(headers)
+    unsafe, over = classify_request_headers(headers, is_safelisted)
     return sorted(unsafe | over)
 
 

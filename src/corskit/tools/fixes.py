@@ -7,12 +7,13 @@ share them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 from ..browser.fetch import Result
 from ..browser.preflight import unsafe_header_names
+from ..browser.profiles import profile
 from ..browser.request import Request
 from ..browser.wire import Response
 from ..spec.errors import ErrorCode
@@ -27,15 +28,29 @@ class Need:
     """What the server has to allow for this request to pass."""
 
     origin: str
+    #: The methods a preflight must allow: never GET, HEAD or POST, which browsers never check.
     methods: tuple[str, ...]
     headers: tuple[str, ...]
     credentials: bool
+    #: The request's method, for peers that check even GET, HEAD and POST against their list.
+    method: str = "GET"
 
     @classmethod
-    def of(cls, origin: str, request: Request) -> Need:
+    def of(cls, origin: str, request: Request, browsers: Sequence[str] = ("chromium",)) -> Need:
+        """What *request* needs in every one of *browsers* (a header safelisted in Chromium alone, such as
+        ``DPR``, must be allowed for the others)."""
         method = request.method
         methods = () if method.upper() in SAFELISTED_METHODS else (method,)
-        return cls(origin, methods, tuple(unsafe_header_names(request.headers)), request.credentials == "include")
+        names: list[str] = []
+        for browser in browsers:
+            names += [n for n in unsafe_header_names(request.headers, profile(browser)) if n not in names]
+        dropped = set.intersection(*(set(profile(b).extra_forbidden_request_headers) for b in browsers))
+        headers = tuple(sorted(n for n in names if n not in dropped))
+        return cls(origin, methods, headers, request.credentials == "include", method)
+
+    @property
+    def preflighted(self) -> bool:
+        return bool(self.methods or self.headers)
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,12 @@ class Fix:
     def snippet(self, stack: Stack) -> str:
         """The configuration for *stack* that allows exactly what the request needs."""
         return render(self.need, stack)
+
+    def to_json(self, stack: Stack | None = None) -> dict[str, Any]:
+        """``{"summary", "side", "stack", "snippet"}``: the snippet for *stack* when given and the change is the
+        server's (``corskit check --json`` and ``corskit explain --json --fix-for``)."""
+        snippet = self.snippet(stack) if stack is not None and self.side == "server" else None
+        return {"summary": self.summary, "side": self.side, "stack": stack, "snippet": snippet}
 
 
 def _preflight_response(result: Result) -> Response | None:
@@ -76,6 +97,16 @@ def _asked(need: Need) -> str:
 def _listed(response: Response | None, name: str) -> str:
     value = response.header(name) if response else None
     return f"'{value}'" if value else "nothing"
+
+
+def suggest_for_all(results: dict[str, Result], origin: str, request: Request) -> Fix | None:
+    """One fix for every browser in *results*: the first blocked browser's fix, configured for what the request
+    needs in all of them; ``None`` when every browser allows it."""
+    for result in results.values():
+        fix = suggest(result, origin, request)
+        if fix is not None:
+            return replace(fix, need=Need.of(origin, request, tuple(results)))
+    return None
 
 
 @dataclass(frozen=True)
@@ -290,6 +321,14 @@ def _list(items: tuple[str, ...]) -> str:
     return "[" + ", ".join(f'"{i}"' for i in items) + "]"
 
 
+def _call(head: str, args: list[str], tail: str, *, indent: str, pad: str = "") -> str:
+    """``head args tail`` on one line when it fits 79 columns, else one argument per line."""
+    line = f"{head}{pad}{', '.join(args)}{pad}{tail}"
+    if len(line) <= 79:
+        return line
+    return "\n".join([head, *(f"{indent}{a}," for a in args), tail])
+
+
 def _add_middleware(import_line: str, need: Need, methods: tuple[str, ...]) -> str:
     """``app.add_middleware(CORSMiddleware, …)`` with Starlette's keywords (corskit takes the same)."""
     lines = [
@@ -299,7 +338,8 @@ def _add_middleware(import_line: str, need: Need, methods: tuple[str, ...]) -> s
         "    CORSMiddleware,",
         f"    allow_origins={_list((need.origin,))},",
     ]
-    lines.append(f"    allow_methods={_list(methods)},")
+    if methods:
+        lines.append(f"    allow_methods={_list(methods)},")
     if need.headers:
         lines.append(f"    allow_headers={_list(need.headers)},")
     if need.credentials:
@@ -307,57 +347,65 @@ def _add_middleware(import_line: str, need: Need, methods: tuple[str, ...]) -> s
     return "\n".join([*lines, ")"])
 
 
+# Methods each peer allows when its method option is left out (Starlette: GET; django-cors-headers: default_methods;
+# flask-cors and the express cors package: all the usual ones). A snippet lists a method only beyond these.
+_PEER_DEFAULT_METHODS: dict[str, frozenset[str]] = {
+    "starlette": frozenset({"GET"}),
+    "fastapi": frozenset({"GET"}),
+    "django": frozenset({"DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"}),
+    "flask-cors": frozenset({"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"}),
+    "express": frozenset({"GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"}),
+}
+
+
+def _peer_methods(need: Need, stack: str) -> tuple[str, ...]:
+    """The methods *stack*'s configuration must list for *need*: browsers check only a preflight's method, but
+    Starlette checks a preflighted GET, HEAD or POST against its list too."""
+    checked = need.methods
+    if stack in ("starlette", "fastapi") and need.preflighted:
+        checked = (need.method,)
+    return tuple(m for m in checked if m not in _PEER_DEFAULT_METHODS.get(stack, frozenset()))
+
+
 def render(need: Need, stack: Stack) -> str:
-    """Configuration for *stack* that allows *need* (and nothing broader)."""
+    """Configuration for *stack* that allows *need* (and nothing broader). Methods browsers never check (GET, HEAD,
+    POST) are never listed, nor those the stack allows by default."""
     write = _SNIPPETS.get(stack)
     if write is None:
         raise ValueError(f"unknown stack {stack!r}; choose one of {', '.join(STACKS)}")
-    return write(need)
+    return write(need, _peer_methods(need, stack))
 
 
-def _methods(need: Need) -> tuple[str, ...]:
-    return need.methods or ("GET",)
-
-
-def _with_get(need: Need) -> tuple[str, ...]:
-    """The methods for peers that check every method (even GET) against their list: GET listed too."""
-    return tuple(dict.fromkeys(("GET", *_methods(need))))
-
-
-def _corskit(need: Need) -> str:
+def _corskit(need: Need, methods: tuple[str, ...]) -> str:
     return _add_middleware(
-        "from corskit.asgi import CORSMiddleware   # WSGI: corskit.wsgi.CORSMiddleware", need, _methods(need)
+        "from corskit.asgi import CORSMiddleware   # WSGI: corskit.wsgi.CORSMiddleware", need, need.methods
     )
 
 
-def _starlette(package: str) -> Callable[[Need], str]:
-    return lambda need: _add_middleware(f"from {package}.middleware.cors import CORSMiddleware", need, _with_get(need))
+def _starlette(package: str) -> Callable[[Need, tuple[str, ...]], str]:
+    return lambda need, methods: _add_middleware(f"from {package}.middleware.cors import CORSMiddleware", need, methods)
 
 
-def _flask_cors(need: Need) -> str:
-    args = [f"origins={_list((need.origin,))}", f"methods={_list(_with_get(need))}"]
+def _flask_cors(need: Need, methods: tuple[str, ...]) -> str:
+    args = [f"origins={_list((need.origin,))}"]
+    if methods:
+        args.append(f"methods={_list(methods)}")
     if need.headers:
         args.append(f"allow_headers={_list(need.headers)}")
     if need.credentials:
         args.append("supports_credentials=True")
-    return "from flask_cors import CORS\n\nCORS(app, " + ", ".join(args) + ")"
+    return "from flask_cors import CORS\n\n" + _call("CORS(", ["app", *args], ")", indent="    ")
 
 
-def _django(need: Need) -> str:
+def _django(need: Need, methods: tuple[str, ...]) -> str:
     lines = [
         "# settings.py (django-cors-headers)",
         "from corsheaders.defaults import default_headers, default_methods",
         "",
         f"CORS_ALLOWED_ORIGINS = {_list((need.origin,))}",
     ]
-    extra_methods = tuple(
-        m for m in need.methods if m.upper() not in ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
-    )
-    lines.append(
-        f"CORS_ALLOW_METHODS = (*default_methods, {', '.join(repr(m) for m in extra_methods)})"
-        if extra_methods
-        else "CORS_ALLOW_METHODS = default_methods"
-    )
+    if methods:
+        lines.append(f"CORS_ALLOW_METHODS = (*default_methods, {', '.join(repr(m) for m in methods)})")
     if need.headers:
         lines.append(f"CORS_ALLOW_HEADERS = (*default_headers, {', '.join(repr(h) for h in need.headers)})")
     if need.credentials:
@@ -365,16 +413,18 @@ def _django(need: Need) -> str:
     return "\n".join(lines)
 
 
-def _express(need: Need) -> str:
-    opts = [f"origin: {_list((need.origin,))}", f"methods: {_list(_with_get(need))}"]
+def _express(need: Need, methods: tuple[str, ...]) -> str:
+    opts = [f"origin: {_list((need.origin,))}"]
+    if methods:
+        opts.append(f"methods: {_list(methods)}")
     if need.headers:
         opts.append(f"allowedHeaders: {_list(need.headers)}")
     if need.credentials:
         opts.append("credentials: true")
-    return 'const cors = require("cors");\n\napp.use(cors({ ' + ", ".join(opts) + " }));"
+    return 'const cors = require("cors");\n\n' + _call("app.use(cors({", opts, "}));", indent="  ", pad=" ")
 
 
-def _nginx(need: Need) -> str:
+def _nginx(need: Need, methods: tuple[str, ...]) -> str:
     lines = [
         "# http { … }",
         "map $http_origin $cors_origin {",
@@ -385,8 +435,9 @@ def _nginx(need: Need) -> str:
         "# server { location … { … } }",
         "if ($request_method = OPTIONS) {",
         "    add_header Access-Control-Allow-Origin $cors_origin always;",
-        f'    add_header Access-Control-Allow-Methods "{", ".join(_with_get(need))}" always;',
     ]
+    if need.methods:
+        lines.append(f'    add_header Access-Control-Allow-Methods "{", ".join(need.methods)}" always;')
     if need.headers:
         lines.append(f'    add_header Access-Control-Allow-Headers "{", ".join(need.headers)}" always;')
     if need.credentials:
@@ -404,7 +455,8 @@ def _nginx(need: Need) -> str:
     return "\n".join(lines)
 
 
-_SNIPPETS: dict[str, Callable[[Need], str]] = {
+# Each stack's snippet, from what the request needs and the methods that stack must be told about.
+_SNIPPETS: dict[str, Callable[[Need, tuple[str, ...]], str]] = {
     "corskit": _corskit,
     "starlette": _starlette("starlette"),
     "fastapi": _starlette("fastapi"),

@@ -1,4 +1,5 @@
-"""Play scenarios in a real Chromium and describe what happened in the ``corskit explain --json`` schema.
+"""The Chromium judge: play scenarios in a real Chromium and describe what happened in the ``corskit explain
+--json`` schema.
 
 One browser context (its own preflight and HTTP caches) and one page serve a whole run; the page moves only when
 the scenario's origin changes. Every case's URLs carry a unique marker (:func:`cases.isolate`), which is also how
@@ -9,11 +10,15 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .server import PAGE_PATH, Router, Seen
+from tests._chromium import ChromiumUnavailable, launch_chromium
+
+from ..server import PAGE_PATH, Router, ScenarioServer, Seen
+from . import FIELDS, JudgeUnavailable, Observation, Play, play_by_origin
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage
@@ -48,6 +53,7 @@ _TYPEERROR_CODES = (
     (re.compile(r"URL that includes credentials"), "url_includes_credentials"),
     (re.compile(r"Failed to parse URL"), "invalid_url"),
     (re.compile(r"URL scheme .* is not supported\.$"), "unsupported_scheme"),
+    (re.compile(r"mode member is set as 'navigate'\.$"), "navigate_mode"),
 )
 _CORS_LINE = "Access to fetch at '"
 _ERR_FAILED = "Failed to load resource: net::ERR_FAILED"  # follows every blocked fetch; never the message
@@ -69,29 +75,6 @@ def _network_code(failure: dict[str, Any] | None, redirect_mode: str) -> str:
 def snake(name: str) -> str:
     """``PreflightMissingAllowOriginHeader`` → ``preflight_missing_allow_origin_header``."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-@dataclass
-class Observation:
-    """What Chromium did with one case: ``result`` in the engine's schema, ``raw`` as observed."""
-
-    category: str
-    name: str
-    scenario: dict[str, Any]
-    result: dict[str, Any]
-    raw: dict[str, Any]
-    #: Why the case cannot be judged (e.g. a request no ``server`` entry answers); empty when sound.
-    broken: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "category": self.category,
-            "name": self.name,
-            "scenario": self.scenario,
-            "result": self.result,
-            "raw": self.raw,
-            "broken": self.broken,
-        }
 
 
 def _wire(seen: Seen) -> dict[str, Any]:
@@ -245,4 +228,35 @@ class ChromiumRunner:
             "elapsed_ms": round((time.monotonic() - started) * 1000, 1),
             "wire": [_wire(s) for s in seen],
         }
-        return Observation(category, name, scenario, result, raw, broken)
+        return Observation(category, name, scenario, result, raw, broken, engine="chromium")
+
+
+class ChromiumJudge:
+    """Plays cases in one browser context of a headless Chromium, cases grouped by origin so the page moves
+    rarely."""
+
+    engine = "chromium"
+    compared = FIELDS
+
+    def __init__(self, browser: Browser, server: ScenarioServer) -> None:
+        self.browser = browser
+        self.server = server
+        self.version = browser.version
+
+    def play(self, plays: Sequence[Play]) -> list[Observation]:
+        runner = ChromiumRunner(self.browser, self.server.proxy, self.server.router)
+        try:
+            return play_by_origin(plays, lambda p: runner.run(p.category, p.name, p.scenario, p.marker))
+        finally:
+            runner.close()
+
+
+@contextmanager
+def launch(server: ScenarioServer) -> Iterator[ChromiumJudge]:
+    """A headless Chromium (Debian's, through Playwright) whose contexts use *server* as their proxy."""
+    with ExitStack() as stack:
+        try:
+            browser = stack.enter_context(launch_chromium())
+        except ChromiumUnavailable as err:
+            raise JudgeUnavailable(str(err)) from None
+        yield ChromiumJudge(browser, server)
