@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any, ClassVar
 
 import httpx
@@ -184,8 +183,6 @@ async def test_exception_before_start_becomes_500_with_cors_headers_then_reraise
     async def receive() -> dict[str, Any]:
         return {"type": "http.disconnect"}
 
-    from .asgi_helpers import scope
-
     with pytest.raises(RuntimeError):
         await middleware(boom)(scope(headers=[("Origin", APP)]), receive, send)
     assert sent[0]["status"] == 500
@@ -204,8 +201,6 @@ async def test_exception_after_start_is_only_reraised() -> None:
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    from .asgi_helpers import scope
-
     with pytest.raises(RuntimeError, match="late"):
         await middleware(half)(scope(headers=[("Origin", APP)]), None, send)  # type: ignore[arg-type]
     assert [m["type"] for m in sent] == ["http.response.start"]
@@ -217,8 +212,6 @@ async def test_send_failing_on_the_error_path_keeps_the_original_exception() -> 
 
     async def send(message: dict[str, Any]) -> None:
         raise OSError("client went away")
-
-    from .asgi_helpers import scope
 
     with pytest.raises(ValueError, match="original"):
         await middleware(boom)(scope(headers=[("Origin", APP)]), None, send)  # type: ignore[arg-type]
@@ -444,25 +437,6 @@ def lines_of(kind: str, n: int) -> list[tuple[str, str]]:
     }[kind]
 
 
-async def cpu_time(app: Any, method: str, lines: list[tuple[str, str]]) -> float:
-    """The least CPU time of three calls of *app* on a request with these header *lines*."""
-    request = scope(method, headers=lines)
-    best = float("inf")
-    for _ in range(3):
-        start = time.process_time()
-        await app(dict(request), receive_nothing, ignore)
-        best = min(best, time.process_time() - start)
-    return best
-
-
-async def receive_nothing() -> dict[str, Any]:
-    return {"type": "http.request", "body": b"", "more_body": False}
-
-
-async def ignore(message: Any) -> None:
-    return None
-
-
 @pytest.mark.parametrize(
     ("method", "kind"),
     [("GET", "origin"), ("OPTIONS", "preflight-origin"), ("OPTIONS", "interleaved"), ("OPTIONS", "request-headers")],
@@ -476,7 +450,6 @@ async def test_repeated_lines_cost_one_bounded_linear_pass(method: str, kind: st
     out = await call(mw, method, headers=lines_of(kind, 20_000))
     assert out.cors_names == []  # joined lines are never an allowed origin, nor an acceptable list
     assert Spy.seen
+    # Each value stops growing past what the policy reads; the cost's linearity is measured (as CPU time, with
+    # slack) in tests/fuzz/test_linear.py.
     assert all(len(value) <= 4096 + 64 for args in Spy.seen for value in args if value is not None)
-    # Linear: four times the lines cost about four times as much (a quadratic join costs sixteen times).
-    small, large = await cpu_time(mw, method, lines_of(kind, 5_000)), await cpu_time(mw, method, lines_of(kind, 20_000))
-    assert large < 8 * small + 0.002, (small, large)
