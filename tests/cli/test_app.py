@@ -30,7 +30,21 @@ def test_python_dash_m_corskit_is_the_same_command() -> None:
     assert '"error": "header_disallowed_by_preflight_response"' in proc.stdout
 
 
-@pytest.mark.parametrize("command", [[], ["explain"], ["check"], ["demo"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["explain"],
+        ["check"],
+        ["demo"],
+        ["audit"],
+        ["playground"],
+        ["origins"],
+        ["origins", "add"],
+        ["origins", "remove"],
+        ["origins", "list"],
+    ],
+)
 def test_help_has_examples_and_fits_80_columns(command: list[str]) -> None:
     run = run_corskit(*command, "--help")
     assert run.code == 0

@@ -25,9 +25,20 @@ RedisOption = Annotated[
 NamespaceOption = Annotated[str, typer.Option("--namespace", help="Key prefix shared with the app's store.")]
 OriginsArgument = Annotated[list[str], typer.Argument(help="Origins, e.g. https://shop.example.", show_default=False)]
 
+EXAMPLES = """\
+Examples:
+
+  corskit origins add https://shop.example --credentials
+  corskit origins add https://a.example https://b.example --tenant acme
+  corskit origins remove https://shop.example
+  corskit origins list --json
+  CORSKIT_REDIS_URL=redis://cache:6379/0 corskit origins list   # or -r URL
+"""
+
 app = typer.Typer(
     name="origins",
     help="Add, remove and list the origins a fleet shares in Redis.",
+    epilog=EXAMPLES,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -77,7 +88,7 @@ def _describe(entry: StoredOrigin) -> str:
     return f"{entry.origin}  ({', '.join(extra)})" if extra else entry.origin
 
 
-@app.command("add")
+@app.command("add", epilog=EXAMPLES)
 def add_command(
     origins: OriginsArgument,
     credentials: Annotated[
@@ -105,7 +116,7 @@ def add_command(
             out.line(f"added {_describe(entry)}")
 
 
-@app.command("remove")
+@app.command("remove", epilog=EXAMPLES)
 def remove_command(
     origins: OriginsArgument,
     redis: RedisOption = None,
@@ -127,7 +138,7 @@ def remove_command(
             out.line(f"removed {origin}" if was_stored else f"{origin} was not stored")
 
 
-@app.command("list")
+@app.command("list", epilog=EXAMPLES)
 def list_command(
     redis: RedisOption = None, namespace: NamespaceOption = "corskit", as_json: JsonOption = False
 ) -> None:

@@ -43,7 +43,18 @@ def playground(
         asyncio.run(server.serve())
 
 
+EXAMPLES = f"""\
+Examples:
+
+  corskit playground                  # opens http://127.0.0.1:{PAGE_PORT}/
+  corskit playground --no-open        # print the URL only (SSH, a container)
+  corskit playground --port 0 --api-port 0      # any free ports
+"""
+
+
 def register(app: typer.Typer) -> None:
     app.command(
-        "playground", help="See CORS happen in your own browser: a page, an API you configure, corskit's prediction."
+        "playground",
+        help="See CORS happen in your own browser: a page, an API you configure, corskit's prediction.",
+        epilog=EXAMPLES,
     )(playground)
