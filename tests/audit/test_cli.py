@@ -384,3 +384,36 @@ def test_an_ascii_terminal_gets_ascii_glyphs(zoo: Zoo) -> None:
     assert f"x {target(zoo, 'null')}" in done.stdout
     assert f"+ {target(zoo, 'public-api')}" in done.stdout
     assert done.stdout.isascii()
+
+
+def test_a_byte_order_mark_before_the_first_url_is_not_part_of_it(zoo: Zoo) -> None:
+    data = b"\xef\xbb\xbf" + target(zoo, "null").encode() + b"\r\n"  # Notepad's UTF-8
+    code, out, _ = run_audit("-i", "-", "--proxy", zoo.proxy, "--json", input=data)
+    (line,) = jsonl(out)
+    assert line["target"] == target(zoo, "null")
+    assert line["error"] is None
+    assert code == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (bytes(range(256)) * 4, "binary data (a NUL byte at offset 0)"),
+        (b"https://api.example.com/\x00\n", "binary data (a NUL byte at offset 24)"),
+        ("https://api.example.com/\n".encode("utf-16"), "UTF-16 text (what PowerShell's > writes): save it as UTF-8"),
+        (b"", "no targets in it (empty, or only comments and blank lines)"),
+        (b"\xef\xbb\xbf# staging only\n\n   \n", "no targets in it (empty, or only comments and blank lines)"),
+    ],
+)
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_input_that_is_not_a_list_of_urls_is_a_usage_error(
+    tmp_path: Path, data: bytes, problem: str, json_flag: list[str]
+) -> None:
+    path = tmp_path / "targets.txt"
+    path.write_bytes(data)
+    for source, stdin in ((str(path), None), ("-", data)):
+        code, out, err = run_audit("-i", source, "--retries", "0", *json_flag, input=stdin)
+        assert code == 2
+        assert out == ""  # nothing audited, no report, no summary
+        assert err.startswith(f"corskit audit: -i: {source}: {problem}"), err
+        assert "Traceback" not in err

@@ -79,6 +79,19 @@ def detect(head: bytes) -> Format:
     return "lines"
 
 
+NO_TARGETS = "no targets in it (empty, or only comments and blank lines)"
+
+
+def binary_data(head: bytes) -> str | None:
+    """Why the first bytes of a list of URLs are not text (UTF-16, a NUL byte), or ``None``. Bytes that are not
+    UTF-8 are left to the line they are on (that line is reported, the others audited)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 text (what PowerShell's > writes): save it as UTF-8"
+    if (nul := head.find(b"\0")) >= 0:
+        return f"binary data (a NUL byte at offset {nul})"
+    return None
+
+
 def read(stream: IO[bytes], fmt: Format | None = None) -> Imported:
     """Read a whole capture from *stream* (``lines`` too, deduplicated the same way)."""
     data = stream.read(MAX_IMPORT_BYTES + 1)
@@ -88,13 +101,15 @@ def read(stream: IO[bytes], fmt: Format | None = None) -> Imported:
             " bodies), or give the URLs one per line"
         )
     fmt = fmt or detect(data[:4096])
+    if fmt == "lines" and (problem := binary_data(data[:4096])) is not None:
+        raise ImportFailed(problem)
     seen = Deduplicated()
     readers = {"har": _har, "burp": _burp, "zap": _zap, "lines": _lines}
     for method, url, headers in readers[fmt](data, seen):
         kept = [(n, v if n.lower() in _KEPT_VALUES else _REDACTED) for n, v in headers]
         seen.add(method, url, [(n, v) for n, v in kept if n.lower() not in _ADDED_BY_THE_CLIENT])
     if not seen.requests:
-        raise ImportFailed(f"no request found in this {fmt} capture")
+        raise ImportFailed(NO_TARGETS if fmt == "lines" else f"no request found in this {fmt} capture")
     return Imported(fmt, seen.targets(), seen.requests, seen.skipped)
 
 

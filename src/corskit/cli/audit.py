@@ -21,7 +21,7 @@ from ..audit import AuditOptions, SarifWriter, parse_severity
 from ..audit.catalog import Severity
 from ..audit.html import HtmlWriter
 from ..audit.imports import FORMATS as IMPORT_FORMATS
-from ..audit.imports import ImportFailed, detect
+from ..audit.imports import NO_TARGETS, ImportFailed, binary_data, detect
 from ..audit.imports import read as read_capture
 from ..audit.markdown import MarkdownWriter
 from ..audit.targets import Target
@@ -205,6 +205,8 @@ def audit_command(
         summary, interrupted = run(
             (target for source in sources for target in source), options, writers, total=total, progress_bar=bar
         )
+        if summary.targets == 0 and input_file is not None and not interrupted:
+            _usage("-i", f"{input_file}: {NO_TARGETS}")
         if not quiet:
             console = text_console or _text_console(None, stderr=True)
             line = summary_line(summary, interrupted=interrupted)
@@ -236,7 +238,9 @@ def _open_input(stack: ExitStack, path: str, fmt: str, *, quiet: bool) -> tuple[
         _usage("-i", f"cannot read {path!r}: {error.strerror}")
     chosen = next((f for f in IMPORT_FORMATS if f == fmt), None) or detect(head)
     if chosen == "lines":
-        stream = io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
+        if (problem := binary_data(head)) is not None:
+            _usage("-i", f"{path}: {problem}; -i reads URLs one per line, or a HAR, Burp XML or ZAP capture")
+        stream = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace")  # -sig: Notepad's BOM
         return _iter_lines(stream), (None if path == "-" else _count_lines(path))
     try:
         imported = read_capture(binary, chosen)
