@@ -21,6 +21,9 @@ from tests.loopback import Seen, Server, serve
 SEVERITY_ORDER = ["info", "low", "medium", "high"]
 
 
+UNREACHABLE = "ftp://files.example/"  # a target that cannot be audited, whatever the network
+
+
 def target(zoo: Zoo, name: str) -> str:
     return zoo.by_name(name).url
 
@@ -38,10 +41,16 @@ def target(zoo: Zoo, name: str) -> str:
         ("info", ["public-api"], 1),
         ("low", ["corskit-strict", "static-origin", "no-cors"], 0),
         ("HIGH", ["reflect-credentials"], 1),
+        (None, ["corskit-strict", UNREACHABLE], 3),  # a target that could not be audited
+        ("high", ["reflect-credentials", UNREACHABLE], 1),  # findings at the threshold come first
+        ("high", ["public-api", UNREACHABLE], 3),
     ],
 )
-def test_fail_on_exit_codes(zoo: Zoo, fail_on: str | None, names: list[str], code: int) -> None:
-    args = [*(target(zoo, n) for n in names), "--proxy", zoo.proxy, "--json", "-q"]
+@pytest.mark.parametrize("output", [[], ["--json"], ["--format", "markdown"], ["--format", "html"]])
+def test_fail_on_exit_codes(zoo: Zoo, fail_on: str | None, names: list[str], code: int, output: list[str]) -> None:
+    """One contract for every output format: 0 clean, 1 at --fail-on, 3 a target not audited."""
+    urls = [n if ":" in n else target(zoo, n) for n in names]
+    args = [*urls, "--proxy", zoo.proxy, "--retries", "0", "-q", *output]
     if fail_on is not None:
         args += ["--fail-on", fail_on]
     exit_code, _, _ = run_audit(*args)
@@ -65,10 +74,12 @@ def test_fail_on_exit_codes(zoo: Zoo, fail_on: str | None, names: list[str], cod
         ["-o", "/nonexistent/dir/report.html", "--format", "html", "http://x.example"],
     ],
 )
-def test_bad_usage_exits_2_with_a_reason(args: list[str]) -> None:
-    code, _, err = run_audit(*args)
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_bad_usage_exits_2_with_a_reason(args: list[str], json_flag: list[str]) -> None:
+    code, _, err = run_audit(*args, *json_flag)
     assert code == 2
     assert err.strip()
+    assert "Traceback" not in err
 
 
 def test_json_lines_schema(zoo_scan: dict[str, dict]) -> None:
