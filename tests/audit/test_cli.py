@@ -72,6 +72,10 @@ def test_fail_on_exit_codes(zoo: Zoo, fail_on: str | None, names: list[str], cod
         ["--json", "--format", "html", "http://x.example"],
         ["--format", "markdown", "--sarif", "-", "http://x.example"],
         ["-o", "/nonexistent/dir/report.html", "--format", "html", "http://x.example"],
+        ["--proxy", "not a proxy", "http://x.example"],  # was a logged traceback per target
+        ["--proxy", "socks5://127.0.0.1:1080", "http://x.example"],
+        ["--proxy", "127.0.0.1:8080", "http://x.example"],
+        [""],  # was "Audited 0 target(s)", exit 0
     ],
 )
 @pytest.mark.parametrize("json_flag", [[], ["--json"]])

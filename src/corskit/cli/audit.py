@@ -42,7 +42,7 @@ from .audit_output import (
     summary_line,
 )
 from .browsers import BrowserChoice, BrowserOption, browsers_of
-from .check import parse_header
+from .check import parse_header, proxy_problem
 from .output import console as make_console
 from .output import fail
 
@@ -163,6 +163,10 @@ def audit_command(
     if as_json and chosen not in ("text", "json"):
         _usage("--json", f"--json and --format {chosen} ask for two reports: pick one")
     fmt: Format = "json" if as_json else chosen
+    if proxy is not None and (problem := proxy_problem(proxy)) is not None:
+        _usage("--proxy", problem)
+    if any(not url.strip() for url in urls or []):
+        _usage("URLS", "an empty argument is not a URL")
     headers = tuple(parse_header(h) for h in header or [])
     options = AuditOptions(
         network=NetworkOptions(timeout=timeout, verify=not insecure, proxy=proxy, cookie=cookie, extra_headers=headers),

@@ -32,6 +32,14 @@ Examples:
 """
 
 
+def proxy_problem(proxy: str) -> str | None:
+    """Why *proxy* cannot be used (only http(s) proxies can), or ``None``."""
+    parsed = parse_url(proxy)
+    if parsed is None or not parsed.is_http:
+        return f"{proxy!r} is not an http(s) proxy URL, e.g. http://proxy.example:3128"
+    return None
+
+
 def parse_header(text: str) -> tuple[str, str]:
     """``'Name: value'`` → (name, value); a usage error otherwise."""
     name, sep, value = text.partition(":")
@@ -111,11 +119,8 @@ def check_command(
     parsed = parse_url(url)
     if parsed is None or not parsed.is_http:
         raise typer.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
-    proxy_url = parse_url(proxy) if proxy is not None else None
-    if proxy is not None and (proxy_url is None or not proxy_url.is_http):
-        raise typer.BadParameter(
-            f"{proxy!r} is not an http(s) proxy URL, e.g. http://proxy.example:3128", param_hint="--proxy"
-        )
+    if proxy is not None and (problem := proxy_problem(proxy)) is not None:
+        raise typer.BadParameter(problem, param_hint="--proxy")
     if not 0 < timeout <= MAX_TIMEOUT:
         raise typer.BadParameter(f"must be more than 0 and at most {MAX_TIMEOUT} seconds", param_hint="--timeout")
     fmt = diagram_format(diagram, diagram_out, as_json=as_json)
