@@ -76,6 +76,9 @@ def test_fail_on_exit_codes(zoo: Zoo, fail_on: str | None, names: list[str], cod
         ["--proxy", "socks5://127.0.0.1:1080", "http://x.example"],
         ["--proxy", "127.0.0.1:8080", "http://x.example"],
         [""],  # was "Audited 0 target(s)", exit 0
+        ["-H", "X: a\r\nInjected: 1", "http://x.example"],  # was one "could not be audited" per target
+        ["-H", "Bad Name: x", "http://x.example"],
+        ["--cookie", "a=b\r\nInjected: 1", "http://x.example"],
     ],
 )
 @pytest.mark.parametrize("json_flag", [[], ["--json"]])

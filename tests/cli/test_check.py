@@ -190,6 +190,9 @@ def test_ascii_terminal(correct_server: str) -> None:
         (["http://x.test/", "--origin", SPA, "--timeout", "1e309"], "--timeout"),
         (["http://x.test/", "--origin", SPA, "--timeout", "1e12"], "--timeout"),
         (["http://x.test/", "--origin", SPA, "--proxy", "not a proxy"], "--proxy"),
+        (["http://x.test/", "--origin", SPA, "-H", "X: a\r\nInjected: 1"], "cannot be a header value"),
+        (["http://x.test/", "--origin", SPA, "-H", "Bad Name: x"], "is not a header name"),
+        (["http://x.test/", "--origin", SPA, "--credentials", "include", "--cookie", "a=b\nX: 1"], "--cookie"),
         (["http://x.test/"], "--origin"),
     ],
 )

@@ -42,7 +42,7 @@ from .audit_output import (
     summary_line,
 )
 from .browsers import BrowserChoice, BrowserOption, browsers_of
-from .check import parse_header, proxy_problem
+from .check import cookie_problem, parse_header, proxy_problem
 from .output import console as make_console
 from .output import fail
 
@@ -165,6 +165,8 @@ def audit_command(
     fmt: Format = "json" if as_json else chosen
     if proxy is not None and (problem := proxy_problem(proxy)) is not None:
         _usage("--proxy", problem)
+    if cookie is not None and (problem := cookie_problem(cookie)) is not None:
+        _usage("--cookie", problem)
     if any(not url.strip() for url in urls or []):
         _usage("URLS", "an empty argument is not a URL")
     headers = tuple(parse_header(h) for h in header or [])

@@ -7,6 +7,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from ..browser.engines import Verdicts
+from ..spec.headers import is_token, is_valid_header_value
 from ..spec.origins import OriginError, normalize_origin, parse_url
 from ..tools.check import CheckReport, check
 from ..tools.diagrams import sequence
@@ -45,7 +46,21 @@ def parse_header(text: str) -> tuple[str, str]:
     name, sep, value = text.partition(":")
     if not sep or not name.strip():
         raise typer.BadParameter(f"{text!r} is not a header: write it as 'Name: value'", param_hint="-H/--header")
-    return name.strip(), value.strip()
+    name, value = name.strip(), value.strip(" \t")
+    if not is_token(name):
+        raise typer.BadParameter(f"{name!r} is not a header name (letters, digits, -)", param_hint="-H/--header")
+    if not is_valid_header_value(value):
+        raise typer.BadParameter(
+            f"{value!r} cannot be a header value (no CR, LF or NUL; Latin-1 only)", param_hint="-H/--header"
+        )
+    return name, value
+
+
+def cookie_problem(cookie: str) -> str | None:
+    """Why *cookie* cannot be sent as a ``Cookie`` header, or ``None``."""
+    if not is_valid_header_value(cookie.strip(" \t")):
+        return f"{cookie!r} cannot be a Cookie header (no CR, LF or NUL; Latin-1 only)"
+    return None
 
 
 def render_report(out: Output, report: CheckReport, fix_for: Stack | None) -> None:
@@ -121,6 +136,8 @@ def check_command(
         raise typer.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
     if proxy is not None and (problem := proxy_problem(proxy)) is not None:
         raise typer.BadParameter(problem, param_hint="--proxy")
+    if cookie is not None and (problem := cookie_problem(cookie)) is not None:
+        raise typer.BadParameter(problem, param_hint="--cookie")
     if not 0 < timeout <= MAX_TIMEOUT:
         raise typer.BadParameter(f"must be more than 0 and at most {MAX_TIMEOUT} seconds", param_hint="--timeout")
     fmt = diagram_format(diagram, diagram_out, as_json=as_json)
