@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test conformance bench lint typecheck clean docs-images
+.PHONY: demo test conformance bench lint typecheck clean docs-images peer-suites
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,7 @@ bench: $(VENV)/.bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# The peers' own CORS test suites with corskit swapped in (downloads them once into build/; not part of make test).
+peer-suites:
+	$(PYTHON) bench/peer_suites.py

@@ -1,0 +1,271 @@
+"""The peers' configurations translated into corskit's: django-cors-headers' ``CORS_*`` settings and flask-cors'
+keyword options become :class:`~corskit.Policy` keyword options.
+
+>>> from_django_settings({"CORS_ALLOWED_ORIGINS": ["https://app.example.com"], "CORS_PREFLIGHT_MAX_AGE": 0})
+{'allow_origins': ['https://app.example.com'], 'allow_methods': ['DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST', \
+'PUT'], 'allow_headers': ['accept', 'authorization', 'content-type', 'user-agent', 'x-csrftoken', \
+'x-requested-with'], 'max_age': None}
+
+A translation keeps the peer's meaning where corskit can say the same thing safely, and otherwise refuses with
+:class:`~corskit.ConfigError` naming what the peer meant and what to write for corskit. Where the meaning changes
+on purpose (the peers match origin regexes by prefix; corskit full-matches them) it warns with
+:class:`~corskit.ConfigWarning`. Every difference is listed in docs/migrating.md.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from .spec.errors import ConfigError
+
+__all__ = [
+    "DJANGO_DEFAULT_HEADERS",
+    "DJANGO_DEFAULT_METHODS",
+    "DJANGO_SETTINGS",
+    "FLASK_CORS_OPTIONS",
+    "from_django_settings",
+    "from_flask_cors",
+    "path_pattern",
+]
+
+#: django-cors-headers' defaults (``corsheaders.defaults``), which a project that sets nothing relies on.
+DJANGO_DEFAULT_METHODS = ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
+DJANGO_DEFAULT_HEADERS = ("accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with")
+DJANGO_DEFAULT_MAX_AGE = 86400
+
+#: The django-cors-headers settings corskit reads, each with the ``CORSKIT`` key it becomes (older names included).
+DJANGO_SETTINGS = {
+    "CORS_ALLOW_ALL_ORIGINS": "allow_origins",
+    "CORS_ORIGIN_ALLOW_ALL": "allow_origins",
+    "CORS_ALLOWED_ORIGINS": "allow_origins",
+    "CORS_ORIGIN_WHITELIST": "allow_origins",
+    "CORS_ALLOWED_ORIGIN_REGEXES": "allow_origin_regex",
+    "CORS_ORIGIN_REGEX_WHITELIST": "allow_origin_regex",
+    "CORS_ALLOW_METHODS": "allow_methods",
+    "CORS_ALLOW_HEADERS": "allow_headers",
+    "CORS_ALLOW_CREDENTIALS": "allow_credentials",
+    "CORS_EXPOSE_HEADERS": "expose_headers",
+    "CORS_PREFLIGHT_MAX_AGE": "max_age",
+    "CORS_ALLOW_PRIVATE_NETWORK": "allow_private_network",
+    "CORS_URLS_REGEX": "paths",
+}
+
+#: flask-cors' keyword options (also read from ``app.config`` as ``CORS_<NAME>``).
+FLASK_CORS_OPTIONS = (
+    "origins",
+    "methods",
+    "allow_headers",
+    "expose_headers",
+    "supports_credentials",
+    "max_age",
+    "send_wildcard",
+    "vary_header",
+    "automatic_options",
+    "always_send",
+    "intercept_exceptions",
+    "allow_private_network",
+    "resources",
+)
+FLASK_CORS_METHODS = ("GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE")
+
+# flask-cors' test for "this string is a regex" (flask_cors.core._REGEX_HINT_CHARS).
+_REGEX_HINT = frozenset("*\\]?$^[]()")
+_ANY = (".*", "*", "^.*$", ".*$", "^.*", r"^.*\Z")
+
+
+def from_django_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``CORSKIT`` options that mean what django-cors-headers' ``CORS_*`` *settings* (name → value) mean.
+
+    Settings left out take django-cors-headers' defaults (its method and header lists, a one-day max age).
+    ``CORS_URLS_REGEX`` becomes ``{"paths": {pattern: options}}`` (see :func:`path_pattern`).
+    """
+    everyone = bool(_first(settings, "CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL", default=False))
+    credentials = bool(settings.get("CORS_ALLOW_CREDENTIALS", False))
+    options: dict[str, Any] = {}
+    if everyone:
+        if credentials:
+            raise ConfigError(
+                "CORS_ALLOW_ALL_ORIGINS with CORS_ALLOW_CREDENTIALS: django-cors-headers reflects every origin with "
+                "credentials, so any website can read your users' responses; corskit refuses it: list the origins "
+                "you trust in CORSKIT['allow_origins'] (patterns such as 'https://*.example.com' work)"
+            )
+        options["allow_origins"] = ["*"]
+    else:
+        origins = _strings("CORS_ALLOWED_ORIGINS", _first(settings, "CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST"))
+        options["allow_origins"] = origins
+        regexes = _first(settings, "CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
+        if regexes:
+            options["allow_origin_regex"] = origin_regex("CORS_ALLOWED_ORIGIN_REGEXES", regexes, ignore_case=False)
+    options["allow_methods"] = _setting(settings, "CORS_ALLOW_METHODS", DJANGO_DEFAULT_METHODS)
+    options["allow_headers"] = _setting(settings, "CORS_ALLOW_HEADERS", DJANGO_DEFAULT_HEADERS)
+    if credentials:
+        options["allow_credentials"] = True
+    exposed = _setting(settings, "CORS_EXPOSE_HEADERS", ())
+    if exposed:
+        options["expose_headers"] = exposed
+    # django-cors-headers sends no Access-Control-Max-Age for 0 (or None): corskit's max_age=None.
+    max_age = settings.get("CORS_PREFLIGHT_MAX_AGE", DJANGO_DEFAULT_MAX_AGE)
+    options["max_age"] = max_age or None
+    if settings.get("CORS_ALLOW_PRIVATE_NETWORK", False):
+        options["allow_private_network"] = True
+    urls = settings.get("CORS_URLS_REGEX", r"^.*$")
+    pattern = path_pattern("CORS_URLS_REGEX", urls)
+    return options if pattern == "/*" else {"paths": {pattern: options}}
+
+
+def from_flask_cors(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """flask-cors' keyword options → ``(policy options, {path pattern: policy options})``.
+
+    The second item is empty unless *options* has ``resources``; each resource's options are merged over the
+    others, as flask-cors does. Options flask-cors has and corskit does not need (``send_wildcard``,
+    ``vary_header``, ``automatic_options``, ``always_send``, ``intercept_exceptions``) are accepted and have no
+    effect: corskit always sends ``Vary``, answers preflights and keeps CORS headers on errors.
+    """
+    unknown = sorted(set(options) - set(FLASK_CORS_OPTIONS))
+    if unknown:
+        raise ConfigError(f"unknown flask-cors option(s) {', '.join(unknown)}; the options are {FLASK_CORS_OPTIONS}")
+    base = {k: v for k, v in options.items() if k != "resources"}
+    resources = options.get("resources", r"/*")
+    if isinstance(resources, Mapping):
+        routes = {path_pattern("resources", p): _flask_policy({**base, **dict(o or {})}) for p, o in resources.items()}
+    else:
+        items = [resources] if isinstance(resources, (str, re.Pattern)) else list(resources)
+        policy = _flask_policy(base)
+        routes = {path_pattern("resources", p): policy for p in items}
+    if list(routes) == ["/*"]:
+        return routes["/*"], {}
+    return _flask_policy(base), routes
+
+
+def _flask_policy(options: Mapping[str, Any]) -> dict[str, Any]:
+    credentials = bool(options.get("supports_credentials", False))
+    out: dict[str, Any] = {}
+    origins = _listed(options.get("origins", "*"))
+    if any(_text(o) in _ANY for o in origins):
+        if credentials:
+            raise ConfigError(
+                "origins='*' with supports_credentials=True: flask-cors reflects every origin with credentials, so "
+                "any website can read your users' responses; corskit refuses it: list the origins you trust, e.g. "
+                "origins=['https://app.example.com'] (corskit patterns such as 'https://*.example.com' work as "
+                "allow_origins)"
+            )
+        out["allow_origins"] = ["*"]
+    else:
+        exact = [o for o in origins if isinstance(o, str) and not _REGEX_HINT & set(o)]
+        regexes = [o for o in origins if not (isinstance(o, str) and not _REGEX_HINT & set(o))]
+        out["allow_origins"] = exact
+        if regexes:
+            out["allow_origin_regex"] = origin_regex("origins", regexes, ignore_case=True)
+    out["allow_methods"] = [m.upper() for m in _strings("methods", _listed(options.get("methods", FLASK_CORS_METHODS)))]
+    headers = _strings("allow_headers", _listed(options.get("allow_headers", "*")))
+    out["allow_headers"] = ["*"] if any(h in _ANY for h in headers) else headers
+    exposed = options.get("expose_headers")
+    if exposed:
+        out["expose_headers"] = _strings("expose_headers", _listed(exposed))
+    if credentials:
+        out["allow_credentials"] = True
+    max_age = options.get("max_age")
+    if isinstance(max_age, timedelta):
+        max_age = int(max_age.total_seconds())
+    elif isinstance(max_age, str) and max_age.isdigit():
+        max_age = int(max_age)
+    out["max_age"] = max_age
+    if options.get("allow_private_network", False):
+        out["allow_private_network"] = True
+    return out
+
+
+def origin_regex(setting: str, regexes: Iterable[str | re.Pattern[str]], *, ignore_case: bool) -> re.Pattern[str]:
+    """The peers' origin regexes as one corskit ``allow_origin_regex`` (full-matched).
+
+    The peers match with ``re.match``, a *prefix* match (flask-cors also case-insensitively), so
+    ``https://app.example.com`` let ``https://app.example.com.evil.example`` in too. corskit full-matches: a regex
+    without a final ``$`` now means the whole origin, which a :class:`~corskit.ConfigWarning` says, with the fix.
+    """
+    parts: list[str] = []
+    flags = re.IGNORECASE if ignore_case else 0
+    for regex in regexes:
+        text = regex.pattern if isinstance(regex, re.Pattern) else regex
+        if not isinstance(text, str):
+            raise ConfigError(f"{setting} must hold regex strings, got {regex!r}")
+        if isinstance(regex, re.Pattern):
+            flags |= regex.flags & re.IGNORECASE
+        if not re.search(r"(?<!\\)(\$|\\Z|\.\*)$", text):
+            warnings.warn(
+                f"{setting}: {text!r} was matched as a prefix{', case-insensitively' if ignore_case else ''} by the "
+                f"peer, so it also allowed origins that merely start with a match (such as the same host followed "
+                f"by '.evil.example' or ':3000'); corskit full-matches it. For ports write {text + '(:[0-9]+)?'!r} "
+                "or an allow_origins pattern such as 'http://localhost:*'",
+                _config_warning(),
+                stacklevel=3,
+            )
+        parts.append(text)
+    combined = parts[0] if len(parts) == 1 else "|".join(f"(?:{p})" for p in parts)
+    try:
+        return re.compile(combined, flags)
+    except re.error as exc:
+        raise ConfigError(f"{setting}: {combined!r} does not compile: {exc}") from None
+
+
+def path_pattern(setting: str, regex: Any) -> str:
+    """A peer's path regex (flask-cors' ``resources``, django-cors-headers' ``CORS_URLS_REGEX``) as a
+    :class:`~corskit.PathPolicies` pattern: ``"/exact"`` or ``"/prefix/*"``; any other regex is refused."""
+    text = regex.pattern if isinstance(regex, re.Pattern) else regex
+    if not isinstance(text, str):
+        raise ConfigError(f"{setting} must be a path regex string, got {regex!r}")
+    if text in _ANY or text in ("/*", "^/.*$", "^/.*", "/.*"):
+        return "/*"
+    body = text.removeprefix("^").removesuffix("$").removesuffix(r"\Z")
+    for tail in ("/.*", "/*", "/"):
+        stem = body.removesuffix(tail)
+        if stem != body and stem.startswith("/") and not _REGEX_HINT & set(stem.replace(r"\.", "")):
+            return stem.replace(r"\.", ".") + "/*"
+    if text == body and body.startswith("/") and not _REGEX_HINT & set(body):
+        return body  # flask-cors compares a string without regex characters to the path exactly
+    raise ConfigError(
+        f"{setting}: {text!r} is a regex; corskit's per-path rules take an exact path ('/api/health') or a prefix "
+        "('/api/*'), so write the prefixes this regex meant as PathPolicies / CORSKIT['paths'] keys"
+    )
+
+
+def _setting(settings: Mapping[str, Any], name: str, default: Iterable[str]) -> list[str]:
+    return _strings(name, settings.get(name, default))
+
+
+def _first(settings: Mapping[str, Any], name: str, old: str, default: Any = ()) -> Any:
+    return settings[name] if name in settings else settings.get(old, default)
+
+
+def _listed(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (str, re.Pattern)):
+        return [value]
+    try:
+        return list(value)
+    except TypeError:
+        return [value]
+
+
+def _text(value: Any) -> Any:
+    return value.pattern if isinstance(value, re.Pattern) else value
+
+
+def _strings(setting: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        raise ConfigError(f"{setting} must be a list of strings, not a single string: write [{value!r}]")
+    items = _listed(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise ConfigError(f"{setting} must hold strings, got {item!r}")
+    return items
+
+
+def _config_warning() -> type[Warning]:
+    from . import ConfigWarning  # the server package defines it; imported late to keep this module standalone
+
+    return ConfigWarning
