@@ -12,9 +12,12 @@
     }
     # or per path: CORSKIT = {"paths": {"/api/public/*": {"allow_origins": ["*"]}, "/api/*": {...}, "/hooks/*": None}}
 
-The keys are :class:`~corskit.Policy`'s keyword arguments. A bad configuration is reported by ``manage.py check``
-(``corskit.E001``…) and makes the middleware raise ``ImproperlyConfigured`` when Django loads it. Works in both
-sync and async Django stacks; an async ``allow_origin_func`` needs the async one.
+The keys are :class:`~corskit.Policy`'s keyword arguments. Migrating from django-cors-headers? Replace its line in
+``MIDDLEWARE`` with ``"corskit.django.CorsMiddleware"``: without ``CORSKIT``, corskit reads the ``CORS_*`` settings
+(translated by :func:`corskit.peers.from_django_settings`) and warns with the ``CORSKIT`` dict to write instead.
+A bad configuration is reported by ``manage.py check`` (``corskit.E001``…) and makes the middleware raise
+``ImproperlyConfigured`` when Django loads it. Works in both sync and async Django stacks; an async
+``allow_origin_func`` needs the async one.
 """
 
 from __future__ import annotations
@@ -30,11 +33,16 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
+from . import ConfigWarning
+from .peers import DJANGO_SETTINGS, from_django_settings
 from .server.policy import OPTION_NAMES, ActualDecision, Policy, PreflightDecision, is_owned_header, is_preflight
 from .server.routing import PathPolicies
 from .spec.errors import ConfigError
 
-__all__ = ["CorsMiddleware", "CorskitConfig", "policy_from_settings"]
+__all__ = ["READS_PEER_SETTINGS", "CorsMiddleware", "CorskitConfig", "policy_from_settings"]
+
+#: Without ``CORSKIT``, django-cors-headers' ``CORS_*`` settings are read (and a warning says what to write).
+READS_PEER_SETTINGS = True
 
 _MIDDLEWARE = "corskit.django.CorsMiddleware"
 _OPTIONS = OPTION_NAMES
@@ -62,6 +70,8 @@ def policy_from_settings(config: Any = None) -> Policy | PathPolicies:
     if config is None:
         config = getattr(settings, "CORSKIT", None)
     if config is None:
+        config = _peer_settings()
+    if config is None:
         raise ConfigError("settings.CORSKIT is missing: add CORSKIT = {'allow_origins': ['https://app.example.com']}")
     if isinstance(config, Mapping) and "paths" in config:
         if len(config) > 1:
@@ -75,6 +85,21 @@ def policy_from_settings(config: Any = None) -> Policy | PathPolicies:
         }
         return PathPolicies(routes)
     return _policy("CORSKIT", config)
+
+
+def _peer_settings() -> dict[str, Any] | None:
+    """django-cors-headers' ``CORS_*`` settings as ``CORSKIT`` options, with a warning naming that dict."""
+    found = {name: getattr(settings, name) for name in DJANGO_SETTINGS if hasattr(settings, name)}
+    if not found:
+        return None
+    config = from_django_settings(found)
+    warnings.warn(
+        f"corskit is reading django-cors-headers' settings ({', '.join(found)}) for now; replace them with "
+        f"CORSKIT = {config!r}",
+        ConfigWarning,
+        stacklevel=3,
+    )
+    return config
 
 
 @checks.register(checks.Tags.security)  # type: ignore[untyped-decorator]

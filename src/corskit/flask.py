@@ -33,9 +33,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def policy_from_flask_cors(options: Mapping[str, Any]) -> Policy | PathPolicies:
     """The corskit policy that flask-cors' keyword *options* describe (``resources`` → per-path policies)."""
-    base, routes = from_flask_cors(options)
-    if not routes:
-        return Policy(**base)
+    routes = from_flask_cors(options)
+    if list(routes) == ["/*"]:
+        return Policy(**routes["/*"])
     return PathPolicies({pattern: Policy(**opts) for pattern, opts in routes.items()})
 
 

@@ -117,10 +117,10 @@ def from_django_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     return options if pattern == "/*" else {"paths": {pattern: options}}
 
 
-def from_flask_cors(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """flask-cors' keyword options → ``(policy options, {path pattern: policy options})``.
+def from_flask_cors(options: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """flask-cors' keyword options → ``{path pattern: policy options}`` (``{"/*": ...}`` for the whole app).
 
-    The second item is empty unless *options* has ``resources``; each resource's options are merged over the
+    Without ``resources`` the whole app gets one policy; with it, each resource's options are merged over the
     others, as flask-cors does. Options flask-cors has and corskit does not need (``send_wildcard``,
     ``vary_header``, ``automatic_options``, ``always_send``, ``intercept_exceptions``) are accepted and have no
     effect: corskit always sends ``Vary``, answers preflights and keeps CORS headers on errors.
@@ -131,14 +131,13 @@ def from_flask_cors(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[st
     base = {k: v for k, v in options.items() if k != "resources"}
     resources = options.get("resources", r"/*")
     if isinstance(resources, Mapping):
-        routes = {path_pattern("resources", p): _flask_policy({**base, **dict(o or {})}) for p, o in resources.items()}
-    else:
-        items = [resources] if isinstance(resources, (str, re.Pattern)) else list(resources)
-        policy = _flask_policy(base)
-        routes = {path_pattern("resources", p): policy for p in items}
-    if list(routes) == ["/*"]:
-        return routes["/*"], {}
-    return _flask_policy(base), routes
+        return {path_pattern("resources", p): _flask_policy({**base, **dict(o or {})}) for p, o in resources.items()}
+    if isinstance(resources, (str, re.Pattern)):
+        resources = [resources]
+    elif not isinstance(resources, Iterable):
+        raise ConfigError(f"resources must be a path regex, a list of them or a dict, got {resources!r}")
+    policy = _flask_policy(base)
+    return {path_pattern("resources", p): policy for p in resources}
 
 
 def _flask_policy(options: Mapping[str, Any]) -> dict[str, Any]:
