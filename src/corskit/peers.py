@@ -131,13 +131,24 @@ def from_flask_cors(options: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     base = {k: v for k, v in options.items() if k != "resources"}
     resources = options.get("resources", r"/*")
     if isinstance(resources, Mapping):
-        return {path_pattern("resources", p): _flask_policy({**base, **dict(o or {})}) for p, o in resources.items()}
+        return {path_pattern("resources", p): _flask_policy({**base, **_resource(p, o)}) for p, o in resources.items()}
     if isinstance(resources, (str, re.Pattern)):
         resources = [resources]
     elif not isinstance(resources, Iterable):
         raise ConfigError(f"resources must be a path regex, a list of them or a dict, got {resources!r}")
     policy = _flask_policy(base)
     return {path_pattern("resources", p): policy for p in resources}
+
+
+def _resource(pattern: object, options: object) -> Mapping[str, Any]:
+    if options is None:
+        return {}
+    if not isinstance(options, Mapping):
+        raise ConfigError(f"resources[{pattern!r}] must be a dict of flask-cors options, got {options!r}")
+    unknown = sorted(set(options) - set(FLASK_CORS_OPTIONS) - {"resources"})
+    if unknown:
+        raise ConfigError(f"resources[{pattern!r}]: unknown flask-cors option(s) {', '.join(map(str, unknown))}")
+    return options
 
 
 def _flask_policy(options: Mapping[str, Any]) -> dict[str, Any]:
