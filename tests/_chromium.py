@@ -90,7 +90,7 @@ def launch_chromium(*, args: tuple[str, ...] = (), **launch: Any) -> Iterator[Br
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise ChromiumUnavailable("Playwright is missing: pip install -e '.[test]' (playwright==1.65.2)") from None
+        raise ChromiumUnavailable("Playwright is missing: make test installs it (the dev group)") from None
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=[*ARGS, *args], **launch)
         try:

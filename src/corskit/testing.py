@@ -1,17 +1,24 @@
-"""A test client that enforces CORS like a browser on a given origin (needs httpx: the ``cli`` or ``test`` extra).
+"""A test client that enforces CORS like a browser on a given origin (needs httpx: ``pip install 'corskit[testing]'``).
 
-Wrap any httpx transport — the network, ``httpx.ASGITransport``, ``httpx.WSGITransport`` — and every request goes
-through the browser engine: preflights, the preflight cache, the CORS check, redirects, and only the headers
-script could read. A request a browser would block raises :class:`corskit.CORSError` with Chromium's message::
+Wrap an app or a live server, and every request goes through the browser engine: preflights, the preflight cache,
+the CORS check, redirects, and only the headers script could read. A request a browser would block raises
+:class:`corskit.CORSError`: Chromium's message, what was sent and what came back (with the server's refusal), and
+the fix::
 
     from corskit.testing import browser_client
 
-    client = browser_client(app, origin="https://app.example")          # Flask, Django, FastAPI, Starlette…
-    client.put("/items/1", headers={"Authorization": "Bearer t"})         # raises CORSError if a browser would block
-    client.get("/me", extensions={"cors": {"credentials": "include"}})    # per-request fetch() options
+    with browser_client(app, origin="https://app.example") as client:     # runs the app's lifespan, like TestClient
+        client.put("/items/1", headers={"Authorization": "Bearer t"})     # raises CORSError if a browser would block
+        client.get("/me", extensions={"cors": {"credentials": "include"}})  # per-request fetch() options
 
-Cookies in the client's jar play the browser's cookie jar: they are sent only on requests a browser would send
-them with. The engine's :class:`~corskit.browser.Result` is on ``response.extensions["cors"]``.
+    client = browser_client("http://127.0.0.1:8000", origin="https://app.example")   # a live server
+
+*app* is a WSGI app (Flask, Django), an ASGI app (FastAPI, Starlette, Django's ASGI handler), a live URL, or any
+httpx transport. As with Starlette's ``TestClient``, an ASGI app's lifespan (startup and shutdown) runs when the
+client is used as a context manager (``with``/``async with``), and not otherwise. Cookies in the client's jar play
+the browser's cookie jar: they are sent only on requests a browser would send them with. The engine's
+:class:`~corskit.browser.Result` is on ``response.extensions["cors"]``. The pytest fixture ``cors_client`` (see
+:mod:`corskit.pytest_plugin`) makes clients and closes them after the test.
 """
 
 from __future__ import annotations
@@ -19,15 +26,23 @@ from __future__ import annotations
 import asyncio
 import inspect
 import threading
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping, MutableMapping
+from types import TracebackType
 from typing import Any, TypeVar
 
-import httpx
+try:
+    import httpx
+except ImportError as missing:  # pragma: no cover - exercised in a subprocess without httpx
+    raise ImportError(
+        "corskit.testing needs httpx: pip install 'corskit[testing]' (or 'corskit[cli]')", name=missing.name
+    ) from None
 
 from .browser import Fetch, PreflightCache, Request, Response, Result, SendRequest, WireRequest
 from .browser.request import CREDENTIALS, MODES, REDIRECT_MODES, Credentials, Mode, RedirectMode
 from .spec.errors import CORSError
-from .spec.origins import normalize_origin
+from .spec.origins import normalize_origin, parse_url
+from .tools.fixes import suggest
+from .tools.trace import fix_summary, to_text, trace, verdict
 
 __all__ = ["CORSTransport", "async_browser_client", "browser_client"]
 
@@ -79,16 +94,36 @@ def _wire_request(wire: WireRequest, original: httpx.Request, body: bytes, cooki
     return httpx.Request(wire.method, wire.url, headers=headers, content=content, extensions=original.extensions)
 
 
-def _engine_response(response: httpx.Response) -> Response:
+#: Characters of a response body kept for the trace (a server's refusal reason).
+_EXCERPT = 300
+
+
+def _engine_response(response: httpx.Response, body: bytes) -> Response:
     headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
-    return Response(response.status_code, headers)
+    excerpt = body[:_EXCERPT].decode("utf-8", "replace")
+    return Response(response.status_code, headers, note=response.reason_phrase, body=excerpt)
 
 
-def _script_response(result: Result, request: httpx.Request, body: bytes) -> httpx.Response:
+def blocked_error(result: Result, origin: str, script: Request) -> CORSError:
+    """The :class:`CORSError` for a blocked fetch: Chromium's message, then what a developer needs in a test
+    failure: each request sent and each answer (with the start of a refusal's body), and the fix."""
+    assert result.error is not None
+    fix = suggest(result, normalize_origin(origin).serialize(), script)
+    lines = [*trace(result), next(verdict(result))][:200]  # the verdict line; the message is already above
+    explanation = "What the browser did:\n" + to_text(lines)
+    if fix is not None:
+        explanation += "\n" + to_text([fix_summary(fix)])
+        if fix.side == "server":
+            explanation += "\n\n" + fix.snippet("corskit")
+    return CORSError(result.error, result.message or "", result=result, explanation=explanation)
+
+
+def _script_response(
+    result: Result, request: httpx.Request, body: bytes, origin: str, script: Request
+) -> httpx.Response:
     """What script gets: a blocked fetch raises, an allowed one shows only the readable headers."""
     if not result.allowed:
-        assert result.error is not None
-        raise CORSError(result.error, result.message or "", result=result)
+        raise blocked_error(result, origin, script)
     assert result.response is not None
     view = result.response
     content = b"" if view.type in ("opaque", "opaqueredirect") else body
@@ -134,8 +169,8 @@ class CORSTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 last_body = response.read()
             finally:
                 response.close()
-            event = fetch.receive(_engine_response(response))
-        return _script_response(event, request, last_body)
+            event = fetch.receive(_engine_response(response, last_body))
+        return _script_response(event, request, last_body, self.origin, script)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if not isinstance(self.transport, httpx.AsyncBaseTransport):
@@ -151,8 +186,37 @@ class CORSTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 last_body = await response.aread()
             finally:
                 await response.aclose()
-            event = fetch.receive(_engine_response(response))
-        return _script_response(event, request, last_body)
+            event = fetch.receive(_engine_response(response, last_body))
+        return _script_response(event, request, last_body, self.origin, script)
+
+    # Entering the client enters the wrapped transport: that is where an ASGI app's lifespan starts.
+    def __enter__(self) -> CORSTransport:
+        if isinstance(self.transport, httpx.BaseTransport):
+            self.transport.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: TracebackType | None = None,
+    ) -> None:
+        if isinstance(self.transport, httpx.BaseTransport):
+            self.transport.__exit__(exc_type, exc_value, traceback)
+
+    async def __aenter__(self) -> CORSTransport:
+        if isinstance(self.transport, httpx.AsyncBaseTransport):
+            await self.transport.__aenter__()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: TracebackType | None = None,
+    ) -> None:
+        if isinstance(self.transport, httpx.AsyncBaseTransport):
+            await self.transport.__aexit__(exc_type, exc_value, traceback)
 
     def close(self) -> None:
         if isinstance(self.transport, httpx.BaseTransport):
@@ -163,11 +227,98 @@ class CORSTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             await self.transport.aclose()
 
 
+Message = MutableMapping[str, Any]
+
+
+class Lifespan:
+    """An ASGI app's lifespan, run as servers run it: ``startup`` before the first request, ``shutdown`` after the
+    last. An app that does not speak the lifespan protocol (it raises or returns at once, as Django's handler does)
+    is served without it, as uvicorn's ``lifespan="auto"`` does; a ``lifespan.startup.failed`` raises.
+    :attr:`state` is the lifespan state, copied into each request's scope (``request.state`` in Starlette)."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+        self.state: dict[str, Any] = {}
+        self._incoming: asyncio.Queue[Message] | None = None
+        self._outgoing: asyncio.Queue[Message | None] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._error: BaseException | None = None
+
+    async def startup(self) -> None:
+        self._incoming, self._outgoing = asyncio.Queue(), asyncio.Queue()
+        scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": self.state}
+        self._task = asyncio.ensure_future(self._run(scope))
+        await self._incoming.put({"type": "lifespan.startup"})
+        answer = await self._outgoing.get()
+        if answer is None:  # the app ended without answering: no lifespan support
+            self._task = None
+            return
+        if answer["type"] == "lifespan.startup.failed":
+            raise RuntimeError(f"the app's lifespan startup failed: {answer.get('message', '')}")
+
+    async def shutdown(self) -> None:
+        if self._task is None or self._incoming is None or self._outgoing is None:
+            return
+        await self._incoming.put({"type": "lifespan.shutdown"})
+        answer = await self._outgoing.get()
+        await self._task
+        self._task = None
+        if answer is not None and answer["type"] == "lifespan.shutdown.failed":
+            raise RuntimeError(f"the app's lifespan shutdown failed: {answer.get('message', '')}")
+        if answer is None and self._error is not None:
+            raise self._error
+
+    async def _run(self, scope: Message) -> None:
+        incoming, outgoing = self._incoming, self._outgoing
+        assert incoming is not None
+        assert outgoing is not None
+
+        async def receive() -> Message:
+            return await incoming.get()
+
+        async def send(message: Message) -> None:
+            await outgoing.put(message)
+
+        try:
+            await self.app(scope, receive, send)
+        except BaseException as error:
+            self._error = error
+        finally:
+            await outgoing.put(None)
+
+    async def __call__(self, scope: Message, receive: Any, send: Any) -> None:
+        """The app, with the lifespan state in each request's scope."""
+        if self.state and scope["type"] in ("http", "websocket"):
+            scope = {**scope, "state": dict(self.state)}
+        await self.app(scope, receive, send)
+
+
+class _LifespanASGITransport(httpx.ASGITransport):
+    """httpx's ASGI transport, plus the app's lifespan when entered (``async with``)."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.lifespan = Lifespan(app)
+        super().__init__(app=self.lifespan)
+
+    async def __aenter__(self) -> _LifespanASGITransport:
+        await self.lifespan.startup()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: TracebackType | None = None,
+    ) -> None:
+        await self.lifespan.shutdown()
+        await self.aclose()
+
+
 class _BlockingASGITransport(httpx.BaseTransport):
     """Run an ASGI app from a synchronous client: an event loop on a private thread serves every request."""
 
     def __init__(self, app: Callable[..., Any]) -> None:
-        self._inner = httpx.ASGITransport(app=app)
+        self._inner = _LifespanASGITransport(app)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="corskit-asgi", daemon=True)
         self._thread.start()
@@ -182,6 +333,22 @@ class _BlockingASGITransport(httpx.BaseTransport):
             return httpx.Response(response.status_code, headers=response.headers.raw, content=content)
 
         return self._call(call())
+
+    def __enter__(self) -> _BlockingASGITransport:
+        self._call(self._inner.lifespan.startup())
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: TracebackType | None = None,
+    ) -> None:
+        try:
+            if self._loop.is_running():
+                self._call(self._inner.lifespan.shutdown())
+        finally:
+            self.close()
 
     def close(self) -> None:
         if self._loop.is_running():
@@ -200,6 +367,14 @@ def _default_base(origin: str) -> str:
     return "https://testserver" if origin.lower().startswith("https:") else "http://testserver"
 
 
+def _live(url: str) -> str:
+    """A live server's base URL, checked: an http(s) URL."""
+    parsed = parse_url(url)
+    if parsed is None or not parsed.is_http:
+        raise ValueError(f"{url!r} is not an http(s) URL: pass an app, an httpx transport or a server's URL")
+    return url
+
+
 def browser_client(
     app: Any,
     origin: str,
@@ -212,13 +387,16 @@ def browser_client(
 ) -> httpx.Client:
     """An ``httpx.Client`` that enforces CORS like a browser page on *origin*.
 
-    *app* is a WSGI app (Flask, Django), an ASGI app (FastAPI, Starlette, Django's ASGI handler) or an httpx
-    transport (``httpx.HTTPTransport()`` for a live server, with *base_url* pointing at it). *base_url* defaults to
+    *app* is a WSGI app (Flask, Django), an ASGI app (FastAPI, Starlette, Django's ASGI handler), a live server's
+    URL (``"http://127.0.0.1:8000"``, then the default *base_url*) or an httpx transport. *base_url* defaults to
     ``https://testserver`` for an https origin (a real browser blocks http from https pages) and
-    ``http://testserver`` otherwise.
+    ``http://testserver`` otherwise. Use it as a context manager to run an ASGI app's lifespan.
     """
-    if isinstance(app, httpx.BaseTransport):
-        inner: httpx.BaseTransport = app
+    if isinstance(app, str):
+        base_url = base_url or _live(app)
+        inner: httpx.BaseTransport = httpx.HTTPTransport()
+    elif isinstance(app, httpx.BaseTransport):
+        inner = app
     elif _is_asgi(app):
         inner = _BlockingASGITransport(app)
     else:
@@ -237,7 +415,15 @@ def async_browser_client(
     cache: PreflightCache | None = None,
     **client_options: Any,
 ) -> httpx.AsyncClient:
-    """:func:`browser_client` for async tests: *app* is an ASGI app or an async httpx transport."""
-    inner = app if isinstance(app, httpx.AsyncBaseTransport) else httpx.ASGITransport(app=app)
+    """:func:`browser_client` for async tests: *app* is an ASGI app, a live server's URL or an async httpx
+    transport. Use it as an async context manager to run the app's lifespan."""
+    inner: httpx.AsyncBaseTransport
+    if isinstance(app, str):
+        base_url = base_url or _live(app)
+        inner = httpx.AsyncHTTPTransport()
+    elif isinstance(app, httpx.AsyncBaseTransport):
+        inner = app
+    else:
+        inner = _LifespanASGITransport(app)
     transport = CORSTransport(inner, origin, credentials=credentials, mode=mode, cache=cache)
     return httpx.AsyncClient(transport=transport, base_url=base_url or _default_base(origin), **client_options)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("flask_cors", reason="bench extra not installed (pip install -e '.[bench]')")
-pytest.importorskip("corsheaders", reason="bench extra not installed (pip install -e '.[bench]')")
+pytest.importorskip("flask_cors", reason="bench tools not installed (make bench, or pip install --group bench)")
+pytest.importorskip("corsheaders", reason="bench tools not installed (make bench, or pip install --group bench)")
 
 
 def load_bench() -> object:

@@ -6,15 +6,13 @@ import json
 from collections.abc import Callable, Iterator
 
 import pytest
-from typer.testing import CliRunner
 
-from corskit.cli import build_app
 from corskit.spec.errors import ErrorCode
 from corskit.tools.check import check
+from tests.cli.run import corskit
 from tests.loopback import Answer, Seen, Server, serve
 
 APP = "http://app.test"
-runner = CliRunner()
 
 
 def cors_server(
@@ -33,8 +31,8 @@ def reflect(seen: Seen, *extra: tuple[str, str]) -> list[tuple[str, str]]:
 
 
 def run_cli(*args: str) -> tuple[int, dict]:
-    result = runner.invoke(build_app(), ["check", *args, "--json"])
-    return result.exit_code, json.loads(result.stdout)
+    run = corskit("check", *args, "--json")
+    return run.code, json.loads(run.stdout)
 
 
 @pytest.fixture
@@ -280,15 +278,16 @@ def test_timeout_is_a_network_error() -> None:
     ],
 )
 def test_usage_errors_exit_2(args: list[str]) -> None:
-    result = runner.invoke(build_app(), ["check", *args])
-    assert result.exit_code == 2
+    run = corskit("check", *args)
+    assert run.code == 2
+    assert "Traceback" not in run.stderr
 
 
 def test_human_output_has_trace_verdict_message_and_fix() -> None:
     with serve(cors_server()) as srv:
-        result = runner.invoke(build_app(), ["check", srv.url + "/r", "--origin", APP, "-X", "DELETE"])
-    out = result.stdout
-    assert result.exit_code == 1
+        run = corskit("check", srv.url + "/r", "--origin", APP, "-X", "DELETE")
+    out = run.stdout
+    assert run.code == 1
     assert "→ OPTIONS" in out
     assert "Access-Control-Request-Method: DELETE" in out
     assert "BLOCKED" in out

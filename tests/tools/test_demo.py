@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typer.testing import CliRunner
+from rich.cells import cell_len
 
-from corskit.cli import build_app
 from corskit.cli.demo import run_case, serve_demo
 from corskit.spec.errors import ErrorCode
 from corskit.tools.demo import CASES
+from tests.cli.run import corskit
 
 
 def test_every_case_turns_out_as_the_demo_says() -> None:
@@ -29,11 +29,25 @@ def test_every_case_turns_out_as_the_demo_says() -> None:
     assert crash.status == 500
 
 
-def test_demo_command_prints_traces_and_a_summary() -> None:
-    result = CliRunner().invoke(build_app(), ["demo"])
-    assert result.exit_code == 0, result.stdout
-    out = result.stdout
+def test_demo_command_prints_traces_and_a_summary_in_80_columns() -> None:
+    run = corskit("demo")
+    assert run.code == 0, run.stdout + run.stderr
+    out = run.stdout
     assert out.count("→ OPTIONS") >= 3
     assert "has been blocked by CORS policy" in out
-    assert "Summary" in out
-    assert "✗" not in out.split("Summary", 1)[1]
+    summary = out.split("Summary", 1)[1]
+    assert "✗" not in summary
+    assert summary.count("✓") == len(CASES)
+    for line in run.lines:
+        copyable = line.startswith(("→ ", "← ", "    ", "Access to fetch at "))
+        assert cell_len(line) <= 80 or copyable, line
+    for title in (case.title for case in CASES):
+        assert title.split()[0] in summary
+
+
+def test_demo_quiet_on_an_ascii_terminal() -> None:
+    run = corskit("demo", "--quiet", env={"PYTHONIOENCODING": "ascii"})
+    assert run.code == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stdout.count(" + ") + run.stdout.count("+\n") >= 1 or "+" in run.stdout
+    assert all(cell_len(line) <= 80 for line in run.lines)

@@ -17,8 +17,9 @@ from corskit.tools.fixes import STACKS, Need, render
 SPA = "https://app.example"
 NEEDS = [
     Need(SPA, (), (), False),
-    Need(SPA, ("PUT",), ("authorization", "x-request-id"), True),
-    Need(SPA, ("DELETE",), ("content-type",), False),
+    Need(SPA, ("PUT",), ("authorization", "x-request-id"), True, "PUT"),
+    Need(SPA, ("DELETE",), ("content-type",), False, "DELETE"),
+    Need(SPA, (), ("x-request-id",), False, "POST"),  # a preflighted POST: Starlette checks POST, browsers do not
 ]
 
 
@@ -40,12 +41,12 @@ def _flask() -> Flask:
 
 
 def _request_for(need: Need) -> tuple[str, dict[str, str]]:
-    method = need.methods[0] if need.methods else "GET"
+    method = need.method
     headers = {name: "application/json" if name == "content-type" else "1" for name in need.headers}
     return method, headers
 
 
-@pytest.mark.parametrize("need", NEEDS, ids=["simple", "put-auth-credentials", "delete-json"])
+@pytest.mark.parametrize("need", NEEDS, ids=["simple", "put-auth-credentials", "delete-json", "post-header"])
 @pytest.mark.parametrize("stack", ["corskit", "starlette", "fastapi", "flask-cors"])
 def test_snippet_allows_exactly_the_request(stack: str, need: Need) -> None:
     if stack == "flask-cors":
@@ -72,6 +73,20 @@ def test_every_stack_names_the_origin_method_and_headers(stack: str) -> None:
     assert "PURGE" in text
     assert "x-trace" in text
     assert "true" in text.lower()
+
+
+@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("method", ["GET", "HEAD", "POST"])
+def test_methods_browsers_never_check_are_not_listed(stack: str, method: str) -> None:
+    """GET, HEAD and POST never need listing (README): no snippet lists them, unless the peer itself checks them
+    (Starlette, on a preflighted request, for anything but its default GET)."""
+    for headers in ([], [("X-Trace", "1")]):
+        need = Need.of(SPA, Request("https://api.example/x", method, headers))
+        text = render(need, stack)  # type: ignore[arg-type]
+        starlette_checks = stack in ("starlette", "fastapi") and headers and method != "GET"
+        assert (f'"{method}"' in text) == bool(starlette_checks), text
+        if stack == "corskit":
+            assert "allow_methods" not in text
 
 
 def test_unknown_stack_is_refused() -> None:

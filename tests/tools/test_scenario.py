@@ -213,3 +213,80 @@ def test_bundled_example_is_valid() -> None:
     result = play(parse_scenario(json.loads(example.read_text(encoding="utf-8"))))
     assert result.error is not None
     assert result.error.value == "header_disallowed_by_preflight_response"
+
+
+# --- several fetches sharing a preflight cache ("requests") ------------------------------------------------------
+
+CACHED: dict[str, Any] = {
+    "origin": APP,
+    "requests": [
+        {"url": URL, "method": "PUT"},
+        {"url": URL, "method": "PUT", "after": 5},
+        {"url": URL, "method": "PUT", "after": 10},
+        {"url": URL, "method": "PUT", "headers": [["X-New", "1"]]},
+    ],
+    "server": [
+        {
+            "method": "OPTIONS",
+            "url": URL,
+            "status": 204,
+            "headers": [
+                ["Access-Control-Allow-Origin", APP],
+                ["Access-Control-Allow-Methods", "PUT"],
+                ["Access-Control-Max-Age", "10"],
+            ],
+        },
+        {"method": "PUT", "url": URL, "headers": [["Access-Control-Allow-Origin", APP]]},
+    ],
+}
+
+
+def test_requests_share_one_preflight_cache_whose_clock_follows_after() -> None:
+    from corskit.tools.scenario import play_all
+
+    results = play_all(parse_scenario(CACHED))
+    assert [[w.method for w in r.sent] for r in results] == [
+        ["OPTIONS", "PUT"],  # first: a preflight, cached for 10 s
+        ["PUT"],  # 5 s later: the cache covers it
+        ["OPTIONS", "PUT"],  # 15 s: expired, preflighted again
+        ["OPTIONS"],  # a header the cached answer does not cover: preflighted, and refused
+    ]
+    assert results[1].preflight_cache_hits == (0,)
+    assert [r.allowed for r in results] == [True, True, True, False]
+
+
+def test_requests_json_schema() -> None:
+    data = evaluate(CACHED)
+    assert list(data) == ["allowed", "results"]
+    assert data["allowed"] is False  # not every fetch was allowed
+    assert len(data["results"]) == 4
+    assert data["results"][3]["error"] == "header_disallowed_by_preflight_response"
+    single = evaluate({**CACHED, "requests": CACHED["requests"][:1]})
+    assert single["allowed"] is True
+    assert list(single) == ["allowed", "results"]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"request": {"url": URL}}, 'request: cannot be given with "requests"'),
+        ({"requests": []}, "requests: must be a list of 1 to 100"),
+        ({"requests": [{"url": URL}] * 101}, "requests: must be a list of 1 to 100"),
+        ({"requests": {"url": URL}}, "requests: must be a list"),
+        ({"requests": [{"url": URL}, {"url": URL, "after": -1}]}, "requests[1].after: must be a number of seconds"),
+        ({"requests": [{"url": URL, "after": True}]}, "requests[0].after: must be a number"),
+        ({"requests": [{"url": URL, "method": 3}]}, "requests[0].method: must be a string"),
+        ({"requests": [{"url": URL, "mode": "x"}]}, "requests[0].mode: must be one of"),
+        ({"requests": [5]}, "requests[0]: must be an object"),
+        ({"requests": [{"url": URL, "wait": 1}]}, "requests[0].wait: is not a scenario field"),
+    ],
+)
+def test_bad_requests_name_the_field(change: dict[str, Any], words: str) -> None:
+    with pytest.raises(ScenarioError) as error:
+        parse_scenario({**CACHED, **change})
+    assert str(error.value).startswith(words)
+
+
+def test_after_without_requests_is_refused() -> None:
+    with pytest.raises(ScenarioError, match=r"request\.after: is not a scenario field"):
+        parse_scenario({"origin": APP, "request": {"url": URL, "after": 1}, "server": []})

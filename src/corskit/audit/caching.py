@@ -23,7 +23,9 @@ def _directives(response: Response) -> dict[str, str]:
 
 
 def _positive(text: str) -> bool:
-    return text.isdigit() and int(text) > 0
+    # ASCII digits, read without int(): str.isdigit() is also true of "²" (which int() refuses), and int() refuses
+    # more than 4,300 digits.
+    return text.isascii() and text.isdigit() and text.strip("0") != ""
 
 
 def cacheability(response: Response) -> Cacheability:

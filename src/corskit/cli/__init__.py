@@ -1,51 +1,42 @@
-"""The ``corskit`` command: ``explain``, ``check``, ``demo``, ``audit``, ``origins``.
+"""The ``corskit`` command (also ``python -m corskit``): explain, check, demo, audit, origins, playground.
 
 Needs the ``cli`` extra (``pip install 'corskit[cli]'``): typer for arguments, rich for output, httpx for HTTP.
 """
 
 from __future__ import annotations
 
+import io
 import sys
+from typing import TYPE_CHECKING
 
-try:
+if TYPE_CHECKING:
     import typer
-except ImportError:  # pragma: no cover - exercised only without the extra
-    typer = None  # type: ignore[assignment]
 
-
-def _missing_extra() -> int:
-    print("corskit: the command line needs the 'cli' extra: pip install 'corskit[cli]'", file=sys.stderr)
-    return 2
+__all__ = ["build_app", "main"]
 
 
 def build_app() -> typer.Typer:
     """The typer application with every subcommand registered."""
-    from . import audit, check, demo, explain, origins, playground
+    from .app import build_app as build
 
-    app = typer.Typer(
-        name="corskit",
-        help="CORS done right: see what a browser does with a request, check a live server, audit it.",
-        no_args_is_help=True,
-        add_completion=False,
-        pretty_exceptions_enable=False,
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
+    return build()
 
-    @app.callback()
-    def _root() -> None:
-        """CORS done right: see what a browser does with a request, check a live server, audit it."""
 
-    explain.register(app)
-    check.register(app)
-    demo.register(app)
-    audit.register(app)
-    origins.register(app)
-    playground.register(app)
-    return app
+def _never_fail_to_encode() -> None:
+    """Output the encoding cannot show becomes an escape instead of a UnicodeEncodeError (the renderers already
+    fall back to ASCII glyphs and escape data; this covers help texts and third-party output too)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def main() -> None:
     """Console-script entry point."""
-    if typer is None:
-        sys.exit(_missing_extra())
+    try:
+        import rich  # noqa: F401
+        import typer  # noqa: F401
+    except ImportError:
+        print("corskit: the command line needs the 'cli' extra: pip install 'corskit[cli]'", file=sys.stderr)
+        sys.exit(2)
+    _never_fail_to_encode()
     build_app()()

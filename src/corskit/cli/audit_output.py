@@ -18,7 +18,7 @@ from ..audit import AuditOptions, Summary, TargetReport, jsonl_line, scan
 from ..audit.catalog import SEVERITIES
 from ..tools.fixes import Stack
 from ..tools.fixes import render as render_config
-from .render import _printable
+from ..tools.terminal import printable as _printable
 
 Format = Literal["text", "json", "html", "markdown"]
 FORMATS: tuple[Format, ...] = ("text", "json", "html", "markdown")

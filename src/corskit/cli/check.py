@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.syntax import Syntax
-from rich.text import Text
 
-from ..browser.request import CREDENTIALS, Credentials
 from ..spec.origins import OriginError, normalize_origin, parse_url
 from ..tools.check import CheckReport, check
 from ..tools.diagrams import sequence
-from ..tools.fixes import STACKS, Stack
+from ..tools.fixes import Stack
 from ..tools.network import NetworkOptions
-from .diagram import DiagramOption, DiagramOutOption, diagram_format, write_diagrams
-from .render import render_fix, render_result
+from . import options
+from .diagram import diagram_format, write_diagrams
+from .output import Output, emit_json
+from .render import render_fix, render_result, render_trace
 
-_LANG = {"nginx": "nginx", "express": "javascript"}
+#: The longest --timeout, in seconds (longer ones overflow the platform's socket timeouts).
+MAX_TIMEOUT = 3600
+
+EXAMPLES = """\
+Examples:
+
+  corskit check https://api.example.com/items -o https://app.example.com
+  corskit check URL -o ORIGIN -X PUT -H 'Authorization: Bearer x'
+  corskit check URL -o ORIGIN --credentials include --cookie 'sid=1'
+  corskit check URL -o ORIGIN -X DELETE --send    # sends the DELETE too
+  corskit check URL -o ORIGIN --fix-for flask-cors
+"""
 
 
 def parse_header(text: str) -> tuple[str, str]:
@@ -30,43 +38,35 @@ def parse_header(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def render_report(console: Console, report: CheckReport, fix_for: Stack | None) -> None:
+def render_report(out: Output, report: CheckReport, fix_for: Stack | None) -> None:
     """The trace, the verdict, Chromium's message, the notes and the fix."""
-    if report.result is not None:
-        render_result(console, report.result, origin=report.origin)
+    g = out.glyphs
     if report.network_error is not None:
+        if report.result is not None:
+            render_trace(out, report.result)
         error = report.network_error
-        console.print(Text.assemble(("✗ NETWORK ERROR", "bold red"), f"  {error.kind}"))
-        console.print(Text(error.message, style="red"))
-        console.print("  This is not a CORS verdict: the browser would get no response at all.")
-        return
-    if not report.actual_checked:
-        console.print(Text("  (verdict of the preflight only)", style="yellow"))
+        out.line((f"{g.bad} NETWORK ERROR", "bold red"), f"  {error.kind}")
+        out.line((error.message, "red"))
+        out.prose("This is not a CORS verdict: the browser would get no response at all.", indent=2)
+    elif report.result is not None:
+        render_result(out, report.result)
     for note in report.notes:
-        console.print(Text(f"! {note}", style="yellow"))
-    if report.fix is None:
-        return
-    render_fix(console, report.fix)
-    if report.fix.side == "server":
-        stack: Stack = fix_for or "corskit"
-        console.print(Text(f"  {stack}:", style="bold"))
-        console.print(Syntax(report.fix.snippet(stack), _LANG.get(stack, "python"), theme="ansi_dark"))
-        if fix_for is None:
-            console.print(Text(f"  Other stacks: --fix-for {'|'.join(STACKS[1:])}", style="dim"))
+        out.prose(("! ", "yellow"), (note, "yellow"), hang=2)
+    if report.fix is not None:
+        render_fix(out, report.fix, stack=fix_for, snippet=True)
 
 
 def check_command(
-    url: Annotated[str, typer.Argument(help="The URL script would fetch.")],
+    url: Annotated[str, typer.Argument(help="The URL script would fetch.", metavar="URL")],
     origin: Annotated[str, typer.Option("--origin", "-o", help="The page's origin, e.g. https://app.example.")],
     method: Annotated[str, typer.Option("--method", "-X", help="Request method.")] = "GET",
     header: Annotated[
         list[str] | None, typer.Option("--header", "-H", help="Request header 'Name: value' (repeatable).")
     ] = None,
-    credentials: Annotated[
-        str, typer.Option("--credentials", help="fetch() credentials mode: omit, same-origin or include.")
-    ] = "same-origin",
+    credentials: options.CredentialsOption = "same-origin",
     cookie: Annotated[
-        str | None, typer.Option("--cookie", help="Cookie header the browser holds (sent only when credentialed).")
+        str | None,
+        typer.Option("--cookie", help="Cookie header the browser holds (sent only with --credentials include)."),
     ] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each response.")] = 10.0,
     insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Do not verify TLS certificates.")] = False,
@@ -74,18 +74,12 @@ def check_command(
     send_actual: Annotated[
         bool, typer.Option("--send", help="Also send a non-GET/HEAD actual request (it has side effects).")
     ] = False,
-    fix_for: Annotated[
-        str | None, typer.Option("--fix-for", help=f"Show the fix as configuration for: {', '.join(STACKS)}.")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    diagram: DiagramOption = None,
-    diagram_out: DiagramOutOption = None,
+    fix_for: options.FixForOption = None,
+    as_json: options.JsonOption = False,
+    diagram: options.DiagramOption = None,
+    diagram_out: options.DiagramOutOption = None,
 ) -> None:
     """Check a live URL as a browser on ORIGIN would fetch it: trace, verdict, Chromium's message and the fix."""
-    if credentials not in CREDENTIALS:
-        raise typer.BadParameter(f"must be one of {', '.join(CREDENTIALS)}", param_hint="--credentials")
-    if fix_for is not None and fix_for not in STACKS:
-        raise typer.BadParameter(f"must be one of {', '.join(STACKS)}", param_hint="--fix-for")
     try:
         normalize_origin(origin)
     except OriginError as error:
@@ -93,29 +87,32 @@ def check_command(
     parsed = parse_url(url)
     if parsed is None or not parsed.is_http:
         raise typer.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
-    if timeout <= 0:
-        raise typer.BadParameter("must be more than 0", param_hint="--timeout")
+    proxy_url = parse_url(proxy) if proxy is not None else None
+    if proxy is not None and (proxy_url is None or not proxy_url.is_http):
+        raise typer.BadParameter(
+            f"{proxy!r} is not an http(s) proxy URL, e.g. http://proxy.example:3128", param_hint="--proxy"
+        )
+    if not 0 < timeout <= MAX_TIMEOUT:
+        raise typer.BadParameter(f"must be more than 0 and at most {MAX_TIMEOUT} seconds", param_hint="--timeout")
     fmt = diagram_format(diagram, diagram_out, as_json=as_json)
     headers = [parse_header(h) for h in header or []]
-    options = NetworkOptions(timeout=timeout, verify=not insecure, proxy=proxy, cookie=cookie)
-    mode: Credentials = next(c for c in CREDENTIALS if c == credentials)
-    stack: Stack | None = next((s for s in STACKS if s == fix_for), None)
+    network = NetworkOptions(timeout=timeout, verify=not insecure, proxy=proxy, cookie=cookie)
     report = check(
-        url, origin, method=method, headers=headers, credentials=mode, send_actual=send_actual, options=options
+        url, origin, method=method, headers=headers, credentials=credentials, send_actual=send_actual, options=network
     )
-    if fmt is not None and report.result is not None:
+    if fmt is not None and report.result is not None and report.network_error is None:
         picture = sequence(report.origin, report.request, report.result, fix=report.fix)
         write_diagrams(fmt, diagram_out, [picture], title=picture.title)
         if diagram_out is None:
             raise typer.Exit(report.exit_code)
     if as_json:
-        print(json.dumps(report.to_json(fix_for=stack), ensure_ascii=False))
+        emit_json(report.to_json(fix_for=fix_for))
     else:
-        render_report(Console(highlight=False, soft_wrap=True), report, stack)
+        render_report(Output(), report, fix_for)
     raise typer.Exit(report.exit_code)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("check", help="Check a live URL as a browser on --origin would fetch it, and say what to fix.")(
-        check_command
-    )
+    app.command(
+        "check", help="Check a live URL as a browser on --origin would fetch it, and say what to fix.", epilog=EXAMPLES
+    )(check_command)

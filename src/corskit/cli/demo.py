@@ -6,18 +6,18 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich import box
 from rich.rule import Rule
 from rich.table import Table
-from rich.text import Text
 
 from ..browser.request import CREDENTIALS
 from ..tools.check import CheckReport, check
 from ..tools.demo import CASES, Case, build_app
 from ..tools.network import NetworkOptions
+from .output import Output
 from .render import render_fix, render_result
 
 
@@ -62,51 +62,68 @@ def demo(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary table.")] = False,
 ) -> None:
     """Start a demo API on loopback (half corskit, half classic mistakes) and check it as a browser would."""
-    console = Console(highlight=False, soft_wrap=True)
+    out = Output()
+    g = out.glyphs
     rows: list[tuple[Case, CheckReport]] = []
     with serve_demo() as base:
         if not quiet:
-            console.print(
-                Text.assemble(
-                    ("corskit demo", "bold"),
-                    f": an API on {base}, pages on {CASES[0].origin} (the app) and https://evil.example (an attacker).",
-                )
+            out.prose(
+                ("corskit demo", "bold"),
+                f": an API on {base}, pages on {CASES[0].origin} (the app) and https://evil.example (an attacker).",
             )
         for number, case in enumerate(CASES, 1):
             report = run_case(base, case)
             rows.append((case, report))
             if quiet:
                 continue
-            console.print(Rule(f"{number}. {case.title}", align="left"))
-            console.print(Text(case.lesson, style="italic"))
+            out.blank()
+            out.print(Rule(out.text(f"{number}. {case.title}"), align="left"))
+            out.prose((case.lesson, "italic"))
             if report.result is not None:
-                render_result(console, report.result, origin=case.origin)
+                render_result(out, report.result)
             if report.network_error is not None:
-                console.print(Text(f"✗ network error: {report.network_error.message}", style="red"))
+                out.line((f"{g.bad} network error: ", "red"), (report.network_error.message, "red"))
             if case.takeaway:
-                console.print(Text(case.takeaway, style="bold"))
+                out.prose((case.takeaway, "bold"))
             elif report.fix is not None:
-                render_fix(console, report.fix)
-    table = Table(title="Summary", title_justify="left")
-    for column in ("#", "case", "from", "verdict", "as expected"):
-        table.add_column(column)
-    surprises = 0
-    for number, (case, report) in enumerate(rows, 1):
-        verdict: Any = {True: Text("allowed", "green"), False: Text("blocked", "red"), None: Text("no answer")}[
-            report.allowed
-        ]
-        expected = report.allowed is case.expect_allowed
-        surprises += not expected
-        origin = "attacker" if case.origin != CASES[0].origin else "app"
-        table.add_row(str(number), case.title, origin, verdict, "✓" if expected else Text("✗", "bold red"))
-    console.print()
-    console.print(table)
+                render_fix(out, report.fix)
+    out.blank()
+    out.print(summary_table(out, rows))
+    surprises = sum(report.allowed is not case.expect_allowed for case, report in rows)
     if surprises:
-        console.print(Text(f"{surprises} case(s) did not turn out as the demo expects.", style="bold red"))
+        out.prose((f"{surprises} case(s) did not turn out as the demo expects.", "bold red"))
         raise typer.Exit(1)
 
 
+def summary_table(out: Output, rows: list[tuple[Case, CheckReport]]) -> Table:
+    """One row per case; it fits 80 columns (the case titles wrap at word boundaries)."""
+    g = out.glyphs
+    table = Table(title=out.text("Summary"), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("case", overflow="fold")
+    table.add_column("from")
+    table.add_column("verdict")
+    table.add_column("expected")
+    for number, (case, report) in enumerate(rows, 1):
+        verdict = {True: ("allowed", "green"), False: ("blocked", "red"), None: ("no answer", "")}[report.allowed]
+        expected = report.allowed is case.expect_allowed
+        origin = "attacker" if case.origin != CASES[0].origin else "app"
+        mark = out.text((g.ok, "green")) if expected else out.text((g.bad, "bold red"))
+        table.add_row(str(number), out.text(case.title), origin, out.text(verdict), mark)
+    return table
+
+
+EXAMPLES = """\
+Examples:
+
+  corskit demo              # every case with its trace, then a summary
+  corskit demo --quiet      # the summary table only
+"""
+
+
 def register(app: typer.Typer) -> None:
-    app.command("demo", help="Run a demo API on loopback and check it as a browser would (offline, a few seconds).")(
-        demo
-    )
+    app.command(
+        "demo",
+        help="Run a demo API on loopback and check it as a browser would (offline, a few seconds).",
+        epilog=EXAMPLES,
+    )(demo)

@@ -1,109 +1,178 @@
-"""``corskit explain``: play the browser against a described server, offline."""
+"""``corskit explain``: play the browser against a described server, offline.
+
+Exit code: 0 allowed, 1 blocked, 2 a usage error; for JSON Lines, the worst of its lines (a bad line is a usage
+error on its line, the others still run), with and without ``--json``.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
-from typing import Annotated, Any
+from collections.abc import Iterable
+from contextlib import ExitStack
+from typing import Annotated, Any, BinaryIO
 
 import typer
-from rich.console import Console
 
+from ..browser import Result
 from ..spec.origins import normalize_origin
 from ..tools.diagrams import Diagram, sequence
-from ..tools.fixes import suggest
-from ..tools.scenario import ScenarioError, parse_scenario, play
-from .diagram import DiagramOption, DiagramOutOption, diagram_format, refuse_many, write_diagrams
+from ..tools.documents import Document, Input, InputError
+from ..tools.fixes import Fix, Stack, suggest
+from ..tools.scenario import Scenario, ScenarioError, parse_scenario, play_all, to_json
+from . import options
+from .diagram import diagram_format, refuse_many, write_diagrams
+from .output import Output, console, emit_json, fail
 from .render import render_fix, render_result
 
 EXIT_ALLOWED, EXIT_BLOCKED, EXIT_USAGE = 0, 1, 2
 
+EXAMPLES = """\
+Examples:
 
-def _read(source: str) -> str:
+  corskit explain examples/scenarios/put-missing-header.json
+  corskit explain --json scenario.json
+  corskit explain --json many.jsonl     # JSON Lines: one result per line
+  cat scenario.json | corskit explain -
+  corskit explain scenario.json --fix-for flask-cors
+"""
+
+
+def _open(source: str, stack: ExitStack) -> tuple[BinaryIO, str]:
     if source == "-":
-        return sys.stdin.read()
+        return sys.stdin.buffer, "standard input"
     try:
-        return Path(source).read_text(encoding="utf-8")
+        return stack.enter_context(open(source, "rb")), source
     except OSError as err:
-        raise typer.BadParameter(f"cannot read {source!r}: {err.strerror}") from None
-
-
-def _documents(text: str) -> tuple[list[tuple[Any, str | None]], bool]:
-    """Decoded scenarios with a parse error per line where there is one; True when the input is JSON Lines."""
-    try:
-        return [(json.loads(text), None)], False
-    except json.JSONDecodeError as err:
-        if "Extra data" not in err.msg:
-            return [(None, f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}")], False
-    docs: list[tuple[Any, str | None]] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            docs.append((json.loads(line), None))
-        except json.JSONDecodeError as err:
-            docs.append((None, f"line {number}: not valid JSON: {err.msg} at column {err.colno}"))
-    return docs, True
+        fail("explain", f"cannot read {source}: {err.strerror or err}")
 
 
 def explain(
     scenario: Annotated[
-        str, typer.Argument(help="Scenario JSON file, a JSON Lines file of scenarios, or - for stdin.")
+        str,
+        typer.Argument(help="Scenario JSON file, a JSON Lines file of scenarios, or - for stdin.", metavar="SCENARIO"),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (one line per scenario).")] = False,
-    diagram: DiagramOption = None,
-    diagram_out: DiagramOutOption = None,
+    as_json: options.JsonOption = False,
+    fix_for: options.FixForOption = None,
+    diagram: options.DiagramOption = None,
+    diagram_out: options.DiagramOutOption = None,
 ) -> None:
-    """Play a browser's fetch() against a described server and say what happens, with Chromium's message."""
+    """Play a browser's fetch() against a described server and say what happens, with Chromium's message and the
+    fix."""
+    stack = fix_for
     fmt = diagram_format(diagram, diagram_out, as_json=as_json)
-    docs, many = _documents(_read(scenario))
-    refuse_many(fmt, len(docs))
-    report = fmt is None or diagram_out is not None
+    report = fmt is None or diagram_out is not None  # a diagram alone on stdout replaces the report
     diagrams: list[Diagram] = []
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    codes: list[int] = []
-    for index, (data, problem) in enumerate(docs):
+    with ExitStack() as files:
+        stream, name = _open(scenario, files)
         try:
-            if problem is not None:
-                raise ScenarioError(problem)
-            parsed = parse_scenario(data)
-            result = play(parsed)
-        except ScenarioError as error:
-            codes.append(EXIT_USAGE)
-            if as_json and many:
-                print(json.dumps({"usage_error": str(error)}), flush=True)
+            batch = Input(stream, lines=scenario.endswith((".jsonl", ".ndjson")))
+        except InputError as error:
+            fail("explain", f"{name} {error}")
+        except OSError as error:
+            fail("explain", f"cannot read {name}: {error.strerror or error}")
+        out, err = Output(), Output(console(stderr=True))
+        worst, shown = EXIT_ALLOWED, 0
+        documents: Iterable[Document] = batch
+        if fmt is not None:  # diagrams are drawn together at the end
+            documents = list(batch)
+            refuse_many(fmt, len(documents))
+        for document in documents:
+            try:
+                if document.problem is not None:
+                    raise ScenarioError(document.problem)
+                parsed = parse_scenario(document.data)
+                results = play_all(parsed)
+            except ScenarioError as error:
+                worst = EXIT_USAGE
+                if as_json and batch.many:
+                    emit_json({"usage_error": str(error), "line": document.line})
+                elif document.problem is not None:
+                    err.line(f"corskit explain: line {document.line} {error}")
+                else:
+                    where = f"line {document.line}: " if batch.many else ""
+                    err.line(f"corskit explain: {where}{error}")
+                continue
+            worst = max(worst, *(EXIT_ALLOWED if r.allowed else EXIT_BLOCKED for r in results))
+            fixes = _fixes(parsed, results)
+            given = document.data.get("name")
+            label = given if isinstance(given, str) and given else None
+            if fmt is not None:
+                diagrams += _diagrams(parsed, results, fixes, label)
+            if not report:
+                continue
+            if as_json:
+                emit_json(_to_json(parsed, results, fixes, stack))
+                continue
+            if shown:
+                out.blank()
+            if batch.many:
+                title: str | None = f"Line {document.line}" + (f": {label}" if label else "")
             else:
-                where = f"scenario {index + 1}: " if many else ""
-                err.print(f"corskit explain: {where}{error}", markup=False)
-            continue
-        codes.append(EXIT_ALLOWED if result.allowed else EXIT_BLOCKED)
-        fix = suggest(result, normalize_origin(parsed.origin).serialize(), parsed.request)
-        name = data.get("name") if isinstance(data, dict) else None
-        if fmt is not None:
-            heading = f"{name}: {'allowed' if result.allowed else 'blocked'}" if isinstance(name, str) else None
-            diagrams.append(sequence(parsed.origin, parsed.request, result, fix=fix, title=heading))
-        if not report:
-            continue
-        if as_json:
-            print(json.dumps(result.to_json(), ensure_ascii=False), flush=not many)
-        else:
-            title = f"Scenario: {name}" if name else None
-            if many and index:
-                out.print()
-            render_result(out, result, origin=parsed.origin, title=title)
-            if fix is not None:
-                render_fix(out, fix)
+                title = f"Scenario: {label}" if label else None
+            _render(out, parsed, results, fixes, title, stack)
+            shown += 1
     if fmt is not None:
         write_diagrams(fmt, diagram_out, diagrams, title=f"corskit explain {scenario}")
-    if EXIT_USAGE in codes and not (as_json and many):
-        raise typer.Exit(EXIT_USAGE)
-    raise typer.Exit(EXIT_BLOCKED if EXIT_BLOCKED in codes else EXIT_ALLOWED)
+    raise typer.Exit(worst)
+
+
+def _fixes(scenario: Scenario, results: tuple[Result, ...]) -> list[Fix | None]:
+    origin = normalize_origin(scenario.origin).serialize()
+    requests = [r for _, r in scenario.sequence] or [scenario.request]
+    return [suggest(result, origin, request) for request, result in zip(requests, results, strict=True)]
+
+
+def _to_json(scenario: Scenario, results: tuple[Result, ...], fixes: list[Fix | None], stack: Stack | None) -> Any:
+    """The result object (with ``fix`` when --fix-for is given); ``{"allowed", "results"}`` for ``"requests"``."""
+    data = to_json(scenario, results)
+    if stack is not None:
+        objects = data["results"] if scenario.sequence else [data]
+        for obj, fix in zip(objects, fixes, strict=True):
+            obj["fix"] = None if fix is None else fix.to_json(stack)
+    return data
+
+
+def _render(
+    out: Output,
+    scenario: Scenario,
+    results: tuple[Result, ...],
+    fixes: list[Fix | None],
+    title: str | None,
+    stack: Stack | None,
+) -> None:
+    """Each fetch's trace, verdict and fix; several fetches each under a heading saying when it happens."""
+    if title:
+        out.line((title, "bold"))
+    clock = 0.0
+    for number, (result, fix) in enumerate(zip(results, fixes, strict=True)):
+        if scenario.sequence:
+            after, request = scenario.sequence[number]
+            clock += after
+            when = f" at {clock:g} s" if clock else ""
+            out.line((f"Fetch {number + 1} of {len(results)}{when}: {request.method} {request.url}", "bold"))
+        render_result(out, result)
+        if fix is not None:
+            render_fix(out, fix, stack=stack, snippet=stack is not None)
+
+
+def _diagrams(
+    scenario: Scenario, results: tuple[Result, ...], fixes: list[Fix | None], name: str | None
+) -> list[Diagram]:
+    """One diagram; for ``"requests"`` of different requests, one per fetch."""
+    requests = [r for _, r in scenario.sequence] or [scenario.request]
+    verdict = "allowed" if all(r.allowed for r in results) else "blocked"
+    heading = f"{name}: {verdict}" if name else None
+    if all(r == requests[0] for r in requests):
+        return [sequence(scenario.origin, requests[0], results, fix=fixes[-1], title=heading)]
+    return [
+        sequence(scenario.origin, request, result, fix=fix, title=f"{name}, fetch {n}" if name else None)
+        for n, (request, result, fix) in enumerate(zip(requests, results, fixes, strict=True), 1)
+    ]
 
 
 def register(app: typer.Typer) -> None:
     app.command(
         "explain",
         help="Play a browser's fetch() against a described server (scenario JSON) and explain the verdict.",
+        epilog=EXAMPLES,
     )(explain)

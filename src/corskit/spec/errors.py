@@ -257,14 +257,17 @@ class CORSError(Exception):
     """A fetch that a browser would block (raised by the test client; carried in engine results as data).
 
     ``code`` is the stable :class:`ErrorCode`; ``message`` is the text Chromium prints; ``result`` is the engine's
-    full :class:`~corskit.browser.Result` when there is one (the requests sent, the responses received).
+    full :class:`~corskit.browser.Result` when there is one (the requests sent, the responses received);
+    ``explanation`` is what the test client adds for a test failure (the exchange, the server's refusal, the fix),
+    printed after the message by ``str()``.
     """
 
-    def __init__(self, code: ErrorCode, message: str, *, result: Any = None) -> None:
-        super().__init__(message)
+    def __init__(self, code: ErrorCode, message: str, *, result: Any = None, explanation: str = "") -> None:
+        super().__init__(f"{message}\n\n{explanation}" if explanation else message)
         self.code = code
         self.message = message
         self.result = result
+        self.explanation = explanation
 
     def __repr__(self) -> str:
         return f"CORSError({self.code.value!r}, {self.message!r})"

@@ -15,8 +15,9 @@ origins and print URLs the way Chromium prints them in its console messages.
 
 from __future__ import annotations
 
-import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from .hosts import parse_host
 
 #: Longest origin or URL accepted anywhere (Chromium refuses URLs over 2 MiB; origins are far shorter in practice).
 MAX_ORIGIN_LENGTH = 2048
@@ -70,64 +71,38 @@ class Origin:
 _NULL = Origin("", "", None)
 
 
-def _canonical_ipv6(text: str) -> str | None:
-    try:
-        return f"[{ipaddress.IPv6Address(text).compressed}]"
-    except ValueError:
-        return None
-
-
-def _canonical_host(host: str, *, strict: bool = True) -> str | None:
-    """Lowercase an ASCII host, IDNA-encode a Unicode one, compress an IPv6 literal; ``None`` when invalid.
-
-    *strict* accepts only letters, digits, ``-``, ``.`` and ``_`` in well-formed labels (safe to reflect); the
-    lenient form refuses only WHATWG's "forbidden domain code points", as a browser's URL parser does.
-    """
-    if not host or len(host) > 255:
-        return None
+def _is_safe_host(host: str) -> bool:
+    """A canonical host made only of what is safe to reflect: an IPv6 literal, or letters, digits, ``-._`` in
+    non-empty labels (the escapes Chromium leaves in odd domains, ``%20`` and ``%2A``, are refused)."""
     if host.startswith("["):
-        if not host.endswith("]"):
-            return None
-        return _canonical_ipv6(host[1:-1])
-    if not host.isascii():
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            return None
-    host = host.lower()
-    if not strict:
-        return None if any(c in _FORBIDDEN_DOMAIN or ord(c) < 0x20 for c in host) else host
-    if not all(c in _HOST_CHARS for c in host) or host.startswith(".") or ".." in host:
-        return None
-    return host
-
-
-# WHATWG URL "forbidden domain code point" (C0 controls are tested separately), less the space, which Chromium's
-# URL parser accepts once percent-decoded (``http://app%20test`` is a valid URL to it).
-_FORBIDDEN_DOMAIN = frozenset("#%/:<>?@[\\]^|\x7f")
+        return True
+    return all(c in _HOST_CHARS for c in host) and not host.startswith(".") and ".." not in host
 
 
 def _parse_port(text: str) -> int | None:
-    if not text or len(text) > 5 or not text.isascii() or not text.isdigit():
+    """ASCII digits (leading zeros allowed) up to 65535; ``int()`` alone would take ``_``, signs and other digits."""
+    if not text or not all(c in _DIGITS for c in text):
         return None
-    port = int(text)
-    return port if 0 <= port <= 65535 else None
+    digits = text.lstrip("0")
+    if len(digits) > 5:
+        return None
+    port = int(digits) if digits else 0
+    return port if port <= 65535 else None
 
 
-def _split_authority(authority: str) -> tuple[str, str | None] | None:
-    """``host[:port]`` → (host, port text or None); IPv6 literals keep their brackets."""
-    if authority.startswith("["):
-        close = authority.find("]")
-        if close == -1:
-            return None
-        host, rest = authority[: close + 1], authority[close + 1 :]
-        if not rest:
-            return host, None
-        if not rest.startswith(":"):
-            return None
-        return host, rest[1:]
-    host, sep, port = authority.partition(":")
-    return host, (port if sep else None)
+_DIGITS = frozenset("0123456789")
+
+
+def _split_authority(authority: str) -> tuple[str, str | None]:
+    """``host[:port]`` → (host, port text or None), split as Chromium does: the port follows the last ``:`` that
+    comes after the last ``]`` (a host that starts with ``[`` is bracketed to its end)."""
+    close = authority.rfind("]")
+    if close == -1 and authority.startswith("["):
+        close = len(authority)
+    colon = authority.rfind(":")
+    if colon > close:
+        return authority[:colon], authority[colon + 1 :]
+    return authority, None
 
 
 def _valid_scheme(scheme: str) -> bool:
@@ -147,19 +122,15 @@ def parse_origin(value: str) -> Origin | None:
     scheme, sep, authority = value.partition("://")
     if not sep or not _valid_scheme(scheme):
         return None
-    parts = _split_authority(authority)
-    if parts is None:
-        return None
-    host_text, port_text = parts
-    host = _canonical_host(host_text)
-    if host is None or host != host_text:
+    host_text, port_text = _split_authority(authority)
+    if parse_host(host_text) != host_text or not _is_safe_host(host_text):
         return None
     port: int | None = None
     if port_text is not None:
         port = _parse_port(port_text)
         if port is None or str(port) != port_text or port == DEFAULT_PORTS.get(scheme):
             return None
-    return Origin(scheme, host, port)
+    return Origin(scheme, host_text, port)
 
 
 def normalize_origin(value: str) -> Origin:
@@ -175,7 +146,8 @@ def normalize_origin(value: str) -> Origin:
     scheme, sep, rest = value.partition("://")
     scheme = scheme.lower()
     if not sep or not _valid_scheme(scheme):
-        raise OriginError(f"origin {value!r} has no scheme: write it as 'https://{value.split('/')[0]}'")
+        suggestion = "https://" + value.split("/")[0]
+        raise OriginError(f"origin {value!r} has no scheme: write it as {suggestion!r}")
     authority, delim, tail = _split_first(rest, "/?#")
     if delim:
         fixed = f"{scheme}://{authority}"
@@ -183,12 +155,12 @@ def normalize_origin(value: str) -> Origin:
         raise OriginError(f"origin {value!r} has {what}; an origin is scheme://host[:port]: use {fixed!r}")
     if "@" in authority:
         raise OriginError(f"origin {value!r} contains user info ('@'); use scheme://host[:port]")
-    parts = _split_authority(authority)
-    if parts is None:
-        raise OriginError(f"origin {value!r} has a malformed host")
-    host_text, port_text = parts
-    host = _canonical_host(host_text)
-    if host is None:
+    host_text, port_text = _split_authority(authority)
+    if host_text.startswith("[") and "%" in host_text:
+        fixed = f"{scheme}://{host_text.partition('%')[0]}]"
+        raise OriginError(f"origin {value!r} has an IPv6 zone id, which browsers never send: use {fixed!r}")
+    host = parse_host(host_text) if "%" not in host_text else None
+    if host is None or not _is_safe_host(host):
         raise OriginError(f"origin {value!r} has an invalid host {host_text!r}")
     port: int | None = None
     if port_text is not None:
@@ -210,18 +182,26 @@ def _split_first(text: str, delims: str) -> tuple[str, str, str]:
 
 # --- URLs -------------------------------------------------------------------------------------------------------
 
-# WHATWG URL: code points percent-encoded in a path / query (C0 controls, space, and the path/query sets).
-_PATH_ENCODE = frozenset('"#<>?`{} ')
-_QUERY_ENCODE = frozenset('"#<> ')
+# WHATWG URL percent-encode sets, each on top of the C0 controls, DEL and non-ASCII (always encoded). Chromium also
+# encodes ``^`` and ``|`` in paths and ``'`` in every query and in user info.
+_PATH_ENCODE = frozenset(' "#<>?`{}^|')
+_QUERY_ENCODE = frozenset(" \"#<>'")
+_FRAGMENT_ENCODE = frozenset(' "<>`')
+_USERINFO_ENCODE = frozenset(" \"#<>?`{}/:;=@[\\]^|'")
+_C0_ENCODE: frozenset[str] = frozenset()
+# WHATWG "forbidden host code point": refused in the opaque host of a non-special URL (``foo://host``).
+_FORBIDDEN_HOST = frozenset("\x00\t\n\r #/:<>?@[\\]^|")
 
 
 def _percent_encode(text: str, special: frozenset[str]) -> str:
+    if text.isascii() and not any(c in special or c < " " or c == "\x7f" for c in text):
+        return text
     out: list[str] = []
     for c in text:
         if c in special or ord(c) < 0x20 or ord(c) == 0x7F:
             out.append(f"%{ord(c):02X}")
         elif ord(c) > 0x7E:
-            out.extend(f"%{b:02X}" for b in c.encode("utf-8"))
+            out.extend(f"%{b:02X}" for b in c.encode("utf-8", "surrogatepass"))
         else:
             out.append(c)
     return "".join(out)
@@ -239,6 +219,8 @@ class URL:
     path: str
     query: str | None
     fragment: str | None
+    #: False for a non-special URL without ``//`` (``data:...``, ``javascript:...``): it has a path and no host.
+    authority: bool = True
 
     @property
     def origin(self) -> Origin:
@@ -258,7 +240,7 @@ class URL:
     def serialize(self, *, fragment: bool = True) -> str:
         """The canonical text (Chromium prints URLs this way in its console messages)."""
         out = [self.scheme, ":"]
-        if self.host or self.scheme in DEFAULT_PORTS:
+        if self.authority:
             out.append("//")
             if self.has_credentials:
                 out.append(self.username)
@@ -268,6 +250,8 @@ class URL:
             out.append(self.host)
             if self.port is not None:
                 out.append(f":{self.port}")
+        if not self.authority and self.path.startswith("//"):
+            out.append("/.")  # WHATWG: "s:/.//x", not "s://x", which would read back as a host
         out.append(self.path)
         if self.query is not None:
             out.append("?" + self.query)
@@ -279,22 +263,22 @@ class URL:
         return self.serialize()
 
     def without_fragment(self) -> URL:
-        return URL(self.scheme, self.username, self.password, self.host, self.port, self.path, self.query, None)
+        return replace(self, fragment=None)
 
 
 def parse_url(text: str, base: URL | None = None) -> URL | None:
     """Parse an absolute URL (or one relative to *base*, for ``Location``); ``None`` when it is invalid.
 
-    Handles special schemes (http, https, ws, wss, ftp) fully enough for CORS and keeps other schemes opaque
-    (``data:``, ``about:``), which matters because a redirect to them fails.
+    Special schemes (http, https, ws, wss, ftp) are parsed fully, their host canonicalised by
+    :func:`~corskit.spec.hosts.parse_host`; other schemes (``data:``, ``about:``, ``foo://host/path``) enough to
+    serialise them as Chromium does, which matters because a redirect to them fails. Whatever is returned
+    serialises to visible ASCII only.
     """
     if len(text) > MAX_URL_LENGTH:
         return None
-    text = text.strip(
-        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"
-        "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
-    )
-    text = text.replace("\t", "").replace("\n", "").replace("\r", "")
+    text = text.strip(_C0_OR_SPACE)
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\t", "").replace("\n", "").replace("\r", "")
     colon = text.find(":")
     scheme = text[:colon].lower() if colon > 0 else ""
     if not (scheme and _valid_scheme(scheme)):
@@ -303,54 +287,77 @@ def parse_url(text: str, base: URL | None = None) -> URL | None:
         return _parse_relative(text, base)
     rest = text[colon + 1 :]
     if scheme not in DEFAULT_PORTS:
-        opaque, _, fragment = rest.partition("#")
-        frag = fragment if "#" in rest else None
-        path, q, query = opaque.partition("?")
-        return URL(scheme, "", "", "", None, path, query if q else None, frag)
-    rest = rest.replace("\\", "/")
+        return _parse_non_special(scheme, rest)
+    rest = _backslashes_to_slashes(rest)
     if base is not None and base.scheme == scheme and not rest.startswith("/"):
         return _parse_relative(rest, base)
     rest = rest.lstrip("/")
     authority, delim, tail = _split_first(rest, "/?#")
-    userinfo, at, hostport = authority.rpartition("@")
-    if not at:
-        userinfo = ""
+    userinfo, _, hostport = authority.rpartition("@")
     username, _, password = userinfo.partition(":")
-    parts = _split_authority(hostport)
-    if parts is None:
+    host_text, port_text = _split_authority(hostport)
+    host = parse_host(host_text)
+    port = _parse_port(port_text) if port_text else None
+    if host is None or (port_text and port is None):
         return None
-    host_text, port_text = parts
-    host = _canonical_host(_percent_decode(host_text), strict=False)
-    if host is None:
-        return None
-    port: int | None = None
-    if port_text:
-        port = _parse_port(port_text)
-        if port is None:
-            return None
-        if port == DEFAULT_PORTS[scheme]:
-            port = None
-    return _with_path(
-        URL(
-            scheme,
-            _percent_encode(username, frozenset(' "#<>?`{}/:;=@[\\]^|')),
-            _percent_encode(password, frozenset(' "#<>?`{}/:;=@[\\]^|')),
-            host,
-            port,
-            "/",
-            None,
-            None,
-        ),
-        delim + tail,
+    if port == DEFAULT_PORTS[scheme]:
+        port = None
+    url = URL(
+        scheme,
+        _percent_encode(username, _USERINFO_ENCODE),
+        _percent_encode(password, _USERINFO_ENCODE),
+        host,
+        port,
+        "/",
+        None,
+        None,
     )
+    return _with_path(url, delim + tail)
 
 
-def _percent_decode(text: str) -> str:
-    if "%" not in text:
+_C0_OR_SPACE = "".join(chr(c) for c in range(0x21))
+
+
+def _backslashes_to_slashes(text: str) -> str:
+    """In a special URL ``\\`` is ``/``, up to the query or fragment (where it stays what it is)."""
+    if "\\" not in text:
         return text
-    from urllib.parse import unquote
+    head, delim, tail = _split_first(text, "?#")
+    return head.replace("\\", "/") + delim + tail
 
-    return unquote(text)
+
+def _parse_non_special(scheme: str, rest: str) -> URL | None:
+    """``foo:opaque``, ``foo:/path`` or ``foo://host/path``, with WHATWG's opaque host and percent-encode sets."""
+    rest, hash_sign, fragment = rest.partition("#")
+    rest, question_mark, query = rest.partition("?")
+    encoded_query = _percent_encode(query, _QUERY_ENCODE) if question_mark else None
+    encoded_fragment = _percent_encode(fragment, _FRAGMENT_ENCODE) if hash_sign else None
+    if not rest.startswith("//"):
+        path = _normalize_path(rest) if rest.startswith("/") else _percent_encode(rest, _C0_ENCODE)
+        return URL(scheme, "", "", "", None, path, encoded_query, encoded_fragment, authority=False)
+    authority, slash, path = rest[2:].partition("/")
+    userinfo, _, hostport = authority.rpartition("@")
+    username, _, password = userinfo.partition(":")
+    host_text, port_text = _split_authority(hostport)
+    if host_text.startswith("["):
+        host: str | None = parse_host(host_text)
+    elif any(c in _FORBIDDEN_HOST for c in host_text):
+        host = None
+    else:
+        host = _percent_encode(host_text, _C0_ENCODE)
+    port = _parse_port(port_text) if port_text else None
+    if host is None or (port_text and port is None) or (not host and (userinfo or port_text)):
+        return None
+    return URL(
+        scheme,
+        _percent_encode(username, _USERINFO_ENCODE),
+        _percent_encode(password, _USERINFO_ENCODE),
+        host,
+        port,
+        _normalize_path("/" + path) if slash else "",
+        encoded_query,
+        encoded_fragment,
+    )
 
 
 def _with_path(url: URL, remainder: str) -> URL:
@@ -358,13 +365,12 @@ def _with_path(url: URL, remainder: str) -> URL:
     frag: str | None = None
     if "#" in remainder:
         remainder, _, frag = remainder.partition("#")
-        frag = _percent_encode(frag, frozenset(' "<>`'))
+        frag = _percent_encode(frag, _FRAGMENT_ENCODE)
     query: str | None = None
     if "?" in remainder:
         remainder, _, query = remainder.partition("?")
-        query = _percent_encode(query, _QUERY_ENCODE | ({"'"} if url.scheme in DEFAULT_PORTS else set()))
-    path = _normalize_path(remainder or "/")
-    return URL(url.scheme, url.username, url.password, url.host, url.port, path, query, frag)
+        query = _percent_encode(query, _QUERY_ENCODE)
+    return replace(url, path=_normalize_path(remainder or "/"), query=query, fragment=frag)
 
 
 def _normalize_path(path: str) -> str:
@@ -391,14 +397,14 @@ def _parse_relative(text: str, base: URL) -> URL | None:
     """Resolve *text* against *base* (special schemes only; enough for ``Location`` headers)."""
     if base.scheme not in DEFAULT_PORTS:
         return None
-    text = text.replace("\\", "/")
+    text = _backslashes_to_slashes(text)
     if text.startswith("//"):
         return parse_url(base.scheme + ":" + text)
-    keep = URL(base.scheme, base.username, base.password, base.host, base.port, base.path, base.query, None)
+    keep = base.without_fragment()
     if text == "":
         return keep
     if text.startswith("#"):
-        return URL(keep.scheme, keep.username, keep.password, keep.host, keep.port, keep.path, keep.query, text[1:])
+        return replace(keep, fragment=_percent_encode(text[1:], _FRAGMENT_ENCODE))
     if text.startswith("?"):
         return _with_path(keep, base.path + text)
     if text.startswith("/"):

@@ -27,9 +27,9 @@ class CheckReport:
     origin: str
     request: Request
     result: Result | None
-    #: False only when corskit held back the actual request (a non-GET/HEAD without ``send``): the verdict then
-    #: covers the preflight alone. A fetch blocked at its preflight never sends the actual request, in a browser
-    #: either, so its verdict is complete.
+    #: False when the actual response was not checked: corskit held the request back (a non-GET/HEAD without
+    #: ``send``: the verdict then covers the preflight alone), or the network failed before it was answered. A fetch
+    #: blocked at its preflight never sends the actual request, in a browser either, so its verdict is complete.
     actual_checked: bool = True
     network_error: NetworkError | None = None
     fix: Fix | None = None
@@ -57,16 +57,7 @@ class CheckReport:
             data["allowed"] = None
             data["error"] = "network_error"
             data["message"] = self.network_error.message
-        data["fix"] = (
-            None
-            if self.fix is None
-            else {
-                "summary": self.fix.summary,
-                "side": self.fix.side,
-                "stack": fix_for,
-                "snippet": self.fix.snippet(fix_for) if fix_for and self.fix.side == "server" else None,
-            }
-        )
+        data["fix"] = None if self.fix is None else self.fix.to_json(fix_for)
         data["actual_checked"] = self.actual_checked
         data["network_error"] = (
             None
@@ -75,6 +66,18 @@ class CheckReport:
         )
         data["notes"] = list(self.notes)
         return data
+
+
+def _cookie_notes(result: Result, credentials: Credentials, options: NetworkOptions) -> list[str]:
+    """Say so when the cookie the user gave was never sent: a browser would not have sent it either."""
+    if not options.cookie or credentials == "include" or any(e.request.credentials for e in result.exchanges):
+        return []
+    if credentials == "omit":
+        return ["--cookie was not sent: with credentials 'omit' a browser sends no cookies."]
+    return [
+        "--cookie was not sent: a browser attaches cookies to a cross-origin fetch() only with credentials"
+        " 'include'. Add --credentials include to check the credentialed request."
+    ]
 
 
 def check(
@@ -115,9 +118,13 @@ def check(
             try:
                 response = send(client, wire, options)
             except NetworkError as error:
-                return CheckReport(origin, request, None, actual_checked, error, None, tuple(notes))
+                # What was answered before the failure; the request that failed got no response to check.
+                partial = fetch.halt()
+                notes.extend(_cookie_notes(partial, credentials, options))
+                return CheckReport(origin, request, partial, False, error, None, tuple(notes))
             event = fetch.receive(response)
     result = event
+    notes.extend(_cookie_notes(result, credentials, options))
     if (
         not result.allowed
         and result.reached_server

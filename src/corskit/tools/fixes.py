@@ -8,7 +8,7 @@ share them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from ..browser.fetch import Result
 from ..browser.preflight import unsafe_header_names
@@ -26,15 +26,23 @@ class Need:
     """What the server has to allow for this request to pass."""
 
     origin: str
+    #: The methods a preflight must allow: never GET, HEAD or POST, which browsers never check.
     methods: tuple[str, ...]
     headers: tuple[str, ...]
     credentials: bool
+    #: The request's method, for peers that check even GET, HEAD and POST against their list.
+    method: str = "GET"
 
     @classmethod
     def of(cls, origin: str, request: Request) -> Need:
         method = request.method
         methods = () if method.upper() in SAFELISTED_METHODS else (method,)
-        return cls(origin, methods, tuple(unsafe_header_names(request.headers)), request.credentials == "include")
+        headers = tuple(unsafe_header_names(request.headers))
+        return cls(origin, methods, headers, request.credentials == "include", method)
+
+    @property
+    def preflighted(self) -> bool:
+        return bool(self.methods or self.headers)
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,12 @@ class Fix:
     def snippet(self, stack: Stack) -> str:
         """The configuration for *stack* that allows exactly what the request needs."""
         return render(self.need, stack)
+
+    def to_json(self, stack: Stack | None = None) -> dict[str, Any]:
+        """``{"summary", "side", "stack", "snippet"}``: the snippet for *stack* when given and the change is the
+        server's (``corskit check --json`` and ``corskit explain --json --fix-for``)."""
+        snippet = self.snippet(stack) if stack is not None and self.side == "server" else None
+        return {"summary": self.summary, "side": self.side, "stack": stack, "snippet": snippet}
 
 
 def _preflight_response(result: Result) -> Response | None:
@@ -231,6 +245,14 @@ def _list(items: tuple[str, ...]) -> str:
     return "[" + ", ".join(f'"{i}"' for i in items) + "]"
 
 
+def _call(head: str, args: list[str], tail: str, *, indent: str, pad: str = "") -> str:
+    """``head args tail`` on one line when it fits 79 columns, else one argument per line."""
+    line = f"{head}{pad}{', '.join(args)}{pad}{tail}"
+    if len(line) <= 79:
+        return line
+    return "\n".join([head, *(f"{indent}{a}," for a in args), tail])
+
+
 def _add_middleware(import_line: str, need: Need, methods: tuple[str, ...]) -> str:
     """``app.add_middleware(CORSMiddleware, …)`` with Starlette's keywords (corskit takes the same)."""
     lines = [
@@ -240,7 +262,8 @@ def _add_middleware(import_line: str, need: Need, methods: tuple[str, ...]) -> s
         "    CORSMiddleware,",
         f"    allow_origins={_list((need.origin,))},",
     ]
-    lines.append(f"    allow_methods={_list(methods)},")
+    if methods:
+        lines.append(f"    allow_methods={_list(methods)},")
     if need.headers:
         lines.append(f"    allow_headers={_list(need.headers)},")
     if need.credentials:
@@ -248,25 +271,46 @@ def _add_middleware(import_line: str, need: Need, methods: tuple[str, ...]) -> s
     return "\n".join([*lines, ")"])
 
 
+# Methods each peer allows when its method option is left out (Starlette: GET; django-cors-headers: default_methods;
+# flask-cors and the express cors package: all the usual ones). A snippet lists a method only beyond these.
+_PEER_DEFAULT_METHODS: dict[str, frozenset[str]] = {
+    "starlette": frozenset({"GET"}),
+    "fastapi": frozenset({"GET"}),
+    "django": frozenset({"DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"}),
+    "flask-cors": frozenset({"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"}),
+    "express": frozenset({"GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"}),
+}
+
+
+def _peer_methods(need: Need, stack: str) -> tuple[str, ...]:
+    """The methods *stack*'s configuration must list for *need*: browsers check only a preflight's method, but
+    Starlette checks a preflighted GET, HEAD or POST against its list too."""
+    checked = need.methods
+    if stack in ("starlette", "fastapi") and need.preflighted:
+        checked = (need.method,)
+    return tuple(m for m in checked if m not in _PEER_DEFAULT_METHODS.get(stack, frozenset()))
+
+
 def render(need: Need, stack: Stack) -> str:
-    """Configuration for *stack* that allows *need* (and nothing broader)."""
-    methods = need.methods or ("GET",)
-    # Peers that check every method (even GET) against their list need GET listed too.
-    with_get = tuple(dict.fromkeys(("GET", *methods)))
+    """Configuration for *stack* that allows *need* (and nothing broader). Methods browsers never check (GET, HEAD,
+    POST) are never listed, nor those the stack allows by default."""
     headers = need.headers
+    methods = _peer_methods(need, stack)
     if stack == "corskit":
         return _add_middleware(
-            "from corskit.asgi import CORSMiddleware   # WSGI: corskit.wsgi.CORSMiddleware", need, methods
+            "from corskit.asgi import CORSMiddleware   # WSGI: corskit.wsgi.CORSMiddleware", need, need.methods
         )
     if stack in ("starlette", "fastapi"):
-        return _add_middleware(f"from {stack}.middleware.cors import CORSMiddleware", need, with_get)
+        return _add_middleware(f"from {stack}.middleware.cors import CORSMiddleware", need, methods)
     if stack == "flask-cors":
-        args = [f"origins={_list((need.origin,))}", f"methods={_list(with_get)}"]
+        args = [f"origins={_list((need.origin,))}"]
+        if methods:
+            args.append(f"methods={_list(methods)}")
         if headers:
             args.append(f"allow_headers={_list(headers)}")
         if need.credentials:
             args.append("supports_credentials=True")
-        return "from flask_cors import CORS\n\nCORS(app, " + ", ".join(args) + ")"
+        return "from flask_cors import CORS\n\n" + _call("CORS(", ["app", *args], ")", indent="    ")
     if stack == "django":
         lines = [
             "# settings.py (django-cors-headers)",
@@ -274,28 +318,23 @@ def render(need: Need, stack: Stack) -> str:
             "",
             f"CORS_ALLOWED_ORIGINS = {_list((need.origin,))}",
         ]
-        extra_methods = tuple(
-            m for m in need.methods if m.upper() not in ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
-        )
-        lines.append(
-            f"CORS_ALLOW_METHODS = (*default_methods, {', '.join(repr(m) for m in extra_methods)})"
-            if extra_methods
-            else "CORS_ALLOW_METHODS = default_methods"
-        )
+        if methods:
+            lines.append(f"CORS_ALLOW_METHODS = (*default_methods, {', '.join(repr(m) for m in methods)})")
         if headers:
             lines.append(f"CORS_ALLOW_HEADERS = (*default_headers, {', '.join(repr(h) for h in headers)})")
         if need.credentials:
             lines.append("CORS_ALLOW_CREDENTIALS = True")
         return "\n".join(lines)
     if stack == "express":
-        opts = [f"origin: {_list((need.origin,))}", f"methods: {_list(with_get)}"]
+        opts = [f"origin: {_list((need.origin,))}"]
+        if methods:
+            opts.append(f"methods: {_list(methods)}")
         if headers:
             opts.append(f"allowedHeaders: {_list(headers)}")
         if need.credentials:
             opts.append("credentials: true")
-        return 'const cors = require("cors");\n\napp.use(cors({ ' + ", ".join(opts) + " }));"
+        return 'const cors = require("cors");\n\n' + _call("app.use(cors({", opts, "}));", indent="  ", pad=" ")
     if stack == "nginx":
-        allow_methods = ", ".join(with_get)
         lines = [
             "# http { … }",
             "map $http_origin $cors_origin {",
@@ -306,8 +345,9 @@ def render(need: Need, stack: Stack) -> str:
             "# server { location … { … } }",
             "if ($request_method = OPTIONS) {",
             "    add_header Access-Control-Allow-Origin $cors_origin always;",
-            f'    add_header Access-Control-Allow-Methods "{allow_methods}" always;',
         ]
+        if need.methods:
+            lines.append(f'    add_header Access-Control-Allow-Methods "{", ".join(need.methods)}" always;')
         if headers:
             lines.append(f'    add_header Access-Control-Allow-Headers "{", ".join(headers)}" always;')
         if need.credentials:

@@ -125,7 +125,7 @@ def send(client: httpx.Client, wire: WireRequest, options: NetworkOptions) -> Re
                 break
         finally:
             response.close()
-    except (httpx.HTTPError, OSError) as error:
+    except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as error:  # ValueError: httpx's URL checks
         raise classify(error, wire.url) from error
     return to_response(response, first)
 
@@ -141,6 +141,6 @@ async def asend(client: httpx.AsyncClient, wire: WireRequest, options: NetworkOp
                 break
         finally:
             await response.aclose()
-    except (httpx.HTTPError, OSError) as error:
+    except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as error:  # ValueError: httpx's URL checks
         raise classify(error, wire.url) from error
     return to_response(response, first)
