@@ -88,13 +88,15 @@ def policy_from_settings(config: Any = None) -> Policy | PathPolicies:
 
 
 def _peer_settings() -> dict[str, Any] | None:
-    """django-cors-headers' ``CORS_*`` settings as ``CORSKIT`` options, with a warning naming that dict."""
+    """django-cors-headers' ``CORS_*`` settings as ``CORSKIT`` options, with a warning naming that dict; ``None``
+    for a project that never used django-cors-headers (no ``CORS_*`` setting, no ``"corsheaders"`` app)."""
     found = {name: getattr(settings, name) for name in DJANGO_SETTINGS if hasattr(settings, name)}
-    if not found:
+    if not found and "corsheaders" not in (getattr(settings, "INSTALLED_APPS", None) or ()):
         return None
     config = from_django_settings(found)
+    which = ", ".join(found) or "none set: its defaults"
     warnings.warn(
-        f"corskit is reading django-cors-headers' settings ({', '.join(found)}) for now; replace them with "
+        f"corskit is reading django-cors-headers' settings ({which}) for now; replace them with "
         f"CORSKIT = {config!r}",
         ConfigWarning,
         stacklevel=3,

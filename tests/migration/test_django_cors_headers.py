@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from corsheaders.middleware import CorsMiddleware as PeerMiddleware
 from corsheaders.signals import check_request_enabled
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
 
-from corskit import ConfigWarning
+from corskit import ConfigError, ConfigWarning
 from corskit.django import CorsMiddleware, policy_from_settings
 
 APP = "https://app.example"
@@ -69,6 +70,14 @@ def test_settings_read_with_warning() -> None:
 @override_settings(CORS_ALLOWED_ORIGINS=[APP], CORSKIT={"allow_origins": [EVIL]})
 def test_corskit_setting_wins() -> None:
     assert policy_from_settings().allow_origins == (EVIL,)  # type: ignore[union-attr]
+    with override_settings(CORSKIT=None, INSTALLED_APPS=["corsheaders"]):
+        del settings.CORS_ALLOWED_ORIGINS
+        with pytest.warns(ConfigWarning, match=r"none set: its defaults"):
+            assert policy_from_settings().allow_origins == ()  # type: ignore[union-attr]
+        assert "Access-Control-Allow-Origin" not in send(CorsMiddleware, origin=APP)
+    with override_settings(CORSKIT=None), pytest.raises(ConfigError, match="settings.CORSKIT is missing"):
+        del settings.CORS_ALLOWED_ORIGINS
+        policy_from_settings()
 
 
 @override_settings(CORS_ALLOW_ALL_ORIGINS=True, CORS_ALLOW_CREDENTIALS=True)
