@@ -96,8 +96,7 @@ def _peer_settings() -> dict[str, Any] | None:
     config = from_django_settings(found)
     which = ", ".join(found) or "none set: its defaults"
     warnings.warn(
-        f"corskit is reading django-cors-headers' settings ({which}) for now; replace them with "
-        f"CORSKIT = {config!r}",
+        f"corskit is reading django-cors-headers' settings ({which}) for now; replace them with CORSKIT = {config!r}",
         ConfigWarning,
         stacklevel=3,
     )
