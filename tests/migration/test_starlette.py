@@ -166,3 +166,6 @@ def test_misspelt_keyword() -> None:
 def test_positional_options() -> None:
     with pytest.raises(ConfigError, match=r"keyword.*allow_origins=\['https://app.example'\]"):
         CORSMiddleware(home, [APP])  # type: ignore[arg-type]
+    with pytest.raises(ConfigError) as huge:
+        CORSMiddleware(home, [f"https://{i}.app.example" for i in range(10_000)])  # type: ignore[arg-type]
+    assert len(str(huge.value)) < 300
