@@ -85,7 +85,7 @@ def cross_origin(**options: Any) -> Callable[[F], F]:
             answer = policy.actual(origin, request.path)
             merged = answer.apply(list(response.headers.items()))
             response.headers.clear()
-            response.headers.extend(merged)
+            response.headers.extend((name, value) for name, value in merged)
             return response
 
         # Let OPTIONS reach the view even where the route does not list it, as flask-cors does.
