@@ -7,36 +7,52 @@
     CORS(app, resources={r"/api/*": {"origins": ["https://app.example.com"]}}, supports_credentials=True)
 
 The options are translated once by :func:`corskit.peers.from_flask_cors` (also from ``app.config["CORS_*"]``, as
-flask-cors reads them) into a :class:`~corskit.Policy` (or :class:`~corskit.PathPolicies` for ``resources``), and
-``CORS`` wraps ``app.wsgi_app`` in :class:`corskit.wsgi.CORSMiddleware`. What flask-cors allowed and corskit
-refuses, and why: docs/migrating.md. New code can use the middleware directly, with corskit's own names.
+flask-cors reads them) into a :class:`~corskit.Policy` per resource, and ``CORS`` wraps ``app.wsgi_app`` in
+:class:`corskit.wsgi.CORSMiddleware`; ``resources`` select the policy by path exactly as flask-cors does. What
+flask-cors allowed and corskit refuses, and why: docs/migrating.md. New code can use the middleware directly, with
+corskit's own names (and :class:`~corskit.PathPolicies` for per-path rules).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from flask import Flask, Response, make_response, request
 
-from .peers import FLASK_CORS_OPTIONS, from_flask_cors
+from .peers import FLASK_CORS_OPTIONS, Resource, from_flask_cors, matches_every_path
 from .server.policy import Policy, is_preflight
-from .server.routing import PathPolicies
 from .spec.errors import ConfigError
-from .wsgi import CORSMiddleware
+from .wsgi import CORSMiddleware, Environ, StartResponse, WSGIApp, request_path
 
-__all__ = ["CORS", "cross_origin", "policy_from_flask_cors"]
+__all__ = ["CORS", "Resources", "cross_origin"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def policy_from_flask_cors(options: Mapping[str, Any]) -> Policy | PathPolicies:
-    """The corskit policy that flask-cors' keyword *options* describe (``resources`` → per-path policies)."""
-    routes = from_flask_cors(options)
-    if list(routes) == ["/*"]:
-        return Policy(**routes["/*"])
-    return PathPolicies({pattern: Policy(**opts) for pattern, opts in routes.items()})
+class Resources:
+    """WSGI: flask-cors' ``resources``, each a :class:`corskit.wsgi.CORSMiddleware` with its policy, tried in
+    flask-cors' order against the path below the app's mount point (a literal path whole, a regex at its start).
+    A path no resource matches goes to the app untouched."""
+
+    def __init__(self, app: WSGIApp, resources: list[tuple[Resource, Policy]]) -> None:
+        self.app = app
+        self.resources = [(resource, CORSMiddleware(app, policy=policy)) for resource, policy in resources]
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        path = request_path({"PATH_INFO": environ.get("PATH_INFO", "")})
+        for resource, middleware in self.resources:
+            if resource == path if isinstance(resource, str) else resource.match(path):
+                return middleware(environ, start_response)
+        return self.app(environ, start_response)
+
+
+def _wrap(app: WSGIApp, options: Mapping[str, Any]) -> WSGIApp:
+    resources = [(resource, Policy(**opts)) for resource, opts in from_flask_cors(options)]
+    if len(resources) == 1 and matches_every_path(resources[0][0]):
+        return CORSMiddleware(app, policy=resources[0][1])
+    return Resources(app, resources)
 
 
 class CORS:
@@ -55,8 +71,7 @@ class CORS:
                 "Blueprint); give it the app and the blueprint's prefix: CORS(app, resources={'/prefix/*': {...}})"
             )
         config = {name: app.config[key] for name in FLASK_CORS_OPTIONS if (key := f"CORS_{name.upper()}") in app.config}
-        policy = policy_from_flask_cors({**config, **self._options, **options})
-        app.wsgi_app = CORSMiddleware(app.wsgi_app, policy=policy)  # type: ignore[method-assign]
+        app.wsgi_app = _wrap(app.wsgi_app, {**config, **self._options, **options})  # type: ignore[method-assign,assignment]
 
 
 def cross_origin(**options: Any) -> Callable[[F], F]:
@@ -64,8 +79,8 @@ def cross_origin(**options: Any) -> Callable[[F], F]:
     CORS headers. (Errors the view raises reach Flask's error handlers without them: ``CORS(app)`` keeps them.)"""
     if "resources" in options:
         raise ConfigError("cross_origin(resources=...): a decorator applies to its view; use CORS(app, resources=)")
-    policy = policy_from_flask_cors(options)
-    assert isinstance(policy, Policy)
+    ((_, translated),) = from_flask_cors(options)
+    policy = Policy(**translated)
 
     def decorate(view: F) -> F:
         @functools.wraps(view)

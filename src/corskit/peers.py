@@ -18,7 +18,7 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 from .spec.errors import ConfigError
 
@@ -29,6 +29,7 @@ __all__ = [
     "FLASK_CORS_OPTIONS",
     "from_django_settings",
     "from_flask_cors",
+    "matches_every_path",
     "path_pattern",
 ]
 
@@ -117,13 +118,20 @@ def from_django_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     return options if pattern == "/*" else {"paths": {pattern: options}}
 
 
-def from_flask_cors(options: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """flask-cors' keyword options → ``{path pattern: policy options}`` (``{"/*": ...}`` for the whole app).
+#: A flask-cors resource as it matches a request's path: a literal path (compared whole) or a compiled regex
+#: (matched at the start of the path, as flask-cors does with ``re.match``).
+Resource: TypeAlias = "str | re.Pattern[str]"
 
-    Without ``resources`` the whole app gets one policy; with it, each resource's options are merged over the
-    others, as flask-cors does. Options flask-cors has and corskit does not need (``send_wildcard``,
-    ``vary_header``, ``automatic_options``, ``always_send``, ``intercept_exceptions``) are accepted and have no
-    effect: corskit always sends ``Vary``, answers preflights and keeps CORS headers on errors.
+
+def from_flask_cors(options: Mapping[str, Any]) -> list[tuple[Resource, dict[str, Any]]]:
+    """flask-cors' keyword options → ``[(resource, policy options)]``, in the order flask-cors tries them.
+
+    Without ``resources`` the whole app (``r"/*"``) gets one policy; with it, each resource's options are merged
+    over the others, and the resources are matched against the path as flask-cors matches them (a regex-looking
+    string is a regex matched at the start of the path; literal paths first, then the longer regexes). Options
+    flask-cors has and corskit does not need (``send_wildcard``, ``vary_header``, ``automatic_options``,
+    ``always_send``, ``intercept_exceptions``) are accepted and have no effect: corskit always sends ``Vary``,
+    answers preflights and keeps CORS headers on errors.
     """
     unknown = sorted(set(options) - set(FLASK_CORS_OPTIONS))
     if unknown:
@@ -131,13 +139,46 @@ def from_flask_cors(options: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     base = {k: v for k, v in options.items() if k != "resources"}
     resources = options.get("resources", r"/*")
     if isinstance(resources, Mapping):
-        return {path_pattern("resources", p): _flask_policy({**base, **_resource(p, o)}) for p, o in resources.items()}
-    if isinstance(resources, (str, re.Pattern)):
-        resources = [resources]
-    elif not isinstance(resources, Iterable):
-        raise ConfigError(f"resources must be a path regex, a list of them or a dict, got {resources!r}")
-    policy = _flask_policy(base)
-    return {path_pattern("resources", p): policy for p in resources}
+        pairs = [(p, _flask_policy({**base, **_resource(p, o)})) for p, o in resources.items()]
+        pairs.sort(key=lambda pair: _specificity(pair[0]))
+    else:
+        if isinstance(resources, (str, re.Pattern)):
+            resources = [resources]
+        elif not isinstance(resources, Iterable):
+            raise ConfigError(f"resources must be a path regex, a list of them or a dict, got {resources!r}")
+        policy = _flask_policy(base)
+        pairs = [(p, policy) for p in resources]
+    return [(_path_resource(p), policy) for p, policy in pairs]
+
+
+def matches_every_path(resource: Resource) -> bool:
+    """True for a resource that matches any path (flask-cors' default ``r"/*"``, ``"*"``, ``".*"``)."""
+    text = resource.pattern if isinstance(resource, re.Pattern) else resource
+    return text in _ANY or text in ("/*", "/.*", "^/.*", "^/.*$")
+
+
+def _path_resource(resource: Any) -> Resource:
+    if isinstance(resource, re.Pattern):
+        return resource
+    if not isinstance(resource, str):
+        raise ConfigError(f"resources must hold path regex strings, got {resource!r}")
+    text = ".*" if resource == "*" else resource
+    if not _REGEX_HINT & set(text):
+        return text
+    try:
+        return re.compile(text)
+    except re.error as exc:
+        raise ConfigError(f"resources: {text!r} does not compile: {exc}") from None
+
+
+def _specificity(resource: Any) -> tuple[int, int, int, int]:
+    """flask-cors' order for a ``resources`` dict: literal paths first, then regexes with more '/', then longer."""
+    if isinstance(resource, re.Pattern):
+        return (1, 0, -resource.pattern.count("/"), -len(resource.pattern))
+    text = str(resource)
+    if _REGEX_HINT & set(text):
+        return (1, 1, -text.count("/"), -len(text))
+    return (0, 0, -text.count("/"), -len(text))
 
 
 def _resource(pattern: object, options: object) -> Mapping[str, Any]:
@@ -222,7 +263,7 @@ def origin_regex(setting: str, regexes: Iterable[str | re.Pattern[str]], *, igno
 
 
 def path_pattern(setting: str, regex: Any) -> str:
-    """A peer's path regex (flask-cors' ``resources``, django-cors-headers' ``CORS_URLS_REGEX``) as a
+    """django-cors-headers' ``CORS_URLS_REGEX`` as a
     :class:`~corskit.PathPolicies` pattern: ``"/exact"`` or ``"/prefix/*"``; any other regex is refused."""
     text = regex.pattern if isinstance(regex, re.Pattern) else regex
     if not isinstance(text, str):
@@ -238,7 +279,7 @@ def path_pattern(setting: str, regex: Any) -> str:
         return body  # flask-cors compares a string without regex characters to the path exactly
     raise ConfigError(
         f"{setting}: {text!r} is a regex; corskit's per-path rules take an exact path ('/api/health') or a prefix "
-        "('/api/*'), so write the prefixes this regex meant as PathPolicies / CORSKIT['paths'] keys"
+        "('/api/*'): write the prefixes this regex meant as CORSKIT['paths'] keys"
     )
 
 

@@ -14,6 +14,7 @@ from corskit.peers import (
     DJANGO_DEFAULT_METHODS,
     from_django_settings,
     from_flask_cors,
+    matches_every_path,
     origin_regex,
     path_pattern,
 )
@@ -75,13 +76,13 @@ def test_django_garbage(settings: dict[str, Any], message: str) -> None:
 
 
 def test_flask_defaults() -> None:
-    assert from_flask_cors({}) == {
-        "/*": {
-            "allow_origins": ["*"],
-            "allow_methods": ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"],
-            "allow_headers": ["*"],
-            "max_age": None,
-        }
+    ((resource, options),) = from_flask_cors({})
+    assert matches_every_path(resource)
+    assert options == {
+        "allow_origins": ["*"],
+        "allow_methods": ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"],
+        "allow_headers": ["*"],
+        "max_age": None,
     }
 
 
@@ -99,7 +100,7 @@ def test_flask_options() -> None:
                 "vary_header": False,
             }
         )
-    options = routes["/*"]
+    ((_, options),) = routes
     assert options["allow_origins"] == ["https://a.example"]
     assert options["allow_origin_regex"].fullmatch("https://X.B.example")  # case-insensitive, as flask-cors
     assert (options["allow_methods"], options["allow_headers"], options["max_age"]) == (["PUT"], ["X-Token"], 300)
@@ -110,12 +111,18 @@ def test_flask_resources() -> None:
     routes = from_flask_cors(
         {
             "origins": ["https://a.example"],
-            "resources": {r"/api/*": {"origins": ["https://b.example"]}, "/health": None, r"/static/.*": {}},
+            "resources": {r"/static/.*": {}, r"/api/*": {"origins": ["https://b.example"]}, "/health": None},
         }
     )
-    assert routes["/api/*"]["allow_origins"] == ["https://b.example"]
-    assert routes["/health"]["allow_origins"] == routes["/static/*"]["allow_origins"] == ["https://a.example"]
-    assert list(from_flask_cors({"resources": [r"/a/*", "/b"]})) == ["/a/*", "/b"]
+    # flask-cors' order: literal paths, then regexes with more '/', then longer.
+    assert [r if isinstance(r, str) else r.pattern for r, _ in routes] == ["/health", r"/static/.*", r"/api/*"]
+    assert routes[2][1]["allow_origins"] == ["https://b.example"]
+    assert routes[0][1]["allow_origins"] == routes[1][1]["allow_origins"] == ["https://a.example"]
+    assert [r if isinstance(r, str) else r.pattern for r, _ in from_flask_cors({"resources": ["/b", "*"]})] == [
+        "/b",
+        ".*",
+    ]
+    assert not matches_every_path(routes[2][0])
 
 
 @pytest.mark.parametrize(
@@ -125,7 +132,8 @@ def test_flask_resources() -> None:
         ({"resources": 5}, "resources must be"),
         ({"resources": {"/api/*": "https://a.example"}}, "must be a dict of flask-cors options"),
         ({"resources": {"/api/*": {"orgins": []}}}, "unknown flask-cors option"),
-        ({"resources": {5: {}}}, "must be a path regex string"),
+        ({"resources": {5: {}}}, "must hold path regex strings"),
+        ({"resources": [r"/api/(*"]}, "does not compile"),
         ({"origins": [5]}, "must hold regex strings"),
         ({"methods": [5]}, "must hold strings"),
         ({"origins": "*", "supports_credentials": True}, "reflects every origin with credentials"),
@@ -151,13 +159,13 @@ def test_flask_garbage(options: dict[str, Any], message: str) -> None:
     ],
 )
 def test_path_patterns(regex: Any, pattern: str) -> None:
-    assert path_pattern("resources", regex) == pattern
+    assert path_pattern("CORS_URLS_REGEX", regex) == pattern
 
 
 @pytest.mark.parametrize("regex", [r"/api/v\d+/.*", "/test_acl*", r"/service\+path", "}", "api/*", ""])
 def test_path_regexes_refused(regex: str) -> None:
     with pytest.raises(ConfigError, match="exact path"):
-        path_pattern("resources", regex)
+        path_pattern("CORS_URLS_REGEX", regex)
 
 
 @pytest.mark.parametrize("regex", [r"^https://a\.example$", r"https://a\.example\Z", r"https://.*\.a\.example/.*"])
