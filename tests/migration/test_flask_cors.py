@@ -135,6 +135,22 @@ def test_headers_unmatched() -> None:
     assert b"x-other" in refused.data
 
 
+def test_preflight_lists() -> None:
+    peer, ours = both(origins=[APP], methods=["GET", "PUT", "DELETE"])
+    assert preflight(peer).headers["Access-Control-Allow-Methods"] == "DELETE, GET, PUT"  # the whole list
+    assert preflight(ours).headers["Access-Control-Allow-Methods"] == "PUT"  # what was asked, once allowed
+
+
+def test_private_network_on_preflights_only() -> None:
+    peer, ours = both(origins=[APP], allow_private_network=True, methods=["PUT"])
+    pna = {"Origin": APP, "Access-Control-Request-Private-Network": "true"}
+    assert peer.get("/api/items", headers=pna).headers["Access-Control-Allow-Private-Network"] == "true"
+    assert "Access-Control-Allow-Private-Network" not in ours.get("/api/items", headers=pna).headers
+    assert preflight(ours, **pna).headers["Access-Control-Allow-Private-Network"] == "true"
+    closed = app_with(flask_cors.CORS, origins=[APP], allow_private_network=False)
+    assert closed.get("/api/items", headers=pna).headers["Access-Control-Allow-Private-Network"] == "false"
+
+
 def test_headers_spelling() -> None:
     peer, ours = both(origins=[APP])
     asked = {"Access-Control-Request-Headers": "X-Token"}
