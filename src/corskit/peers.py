@@ -14,6 +14,7 @@ on purpose (the peers match origin regexes by prefix; corskit full-matches them)
 
 from __future__ import annotations
 
+import inspect
 import re
 import warnings
 from collections.abc import Iterable, Mapping
@@ -100,7 +101,9 @@ def from_django_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
         options["allow_origins"] = origins
         regexes = _first(settings, "CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
         if regexes:
-            options["allow_origin_regex"] = origin_regex("CORS_ALLOWED_ORIGIN_REGEXES", regexes, ignore_case=False)
+            options["allow_origin_regex"] = origin_regex(
+                "CORS_ALLOWED_ORIGIN_REGEXES", regexes, peer="django-cors-headers", ignore_case=False
+            )
     options["allow_methods"] = _setting(settings, "CORS_ALLOW_METHODS", DJANGO_DEFAULT_METHODS)
     options["allow_headers"] = _setting(settings, "CORS_ALLOW_HEADERS", DJANGO_DEFAULT_HEADERS)
     if credentials:
@@ -210,7 +213,7 @@ def _flask_policy(options: Mapping[str, Any]) -> dict[str, Any]:
         regexes = [o for o in origins if not (isinstance(o, str) and not _REGEX_HINT & set(o))]
         out["allow_origins"] = exact
         if regexes:
-            out["allow_origin_regex"] = origin_regex("origins", regexes, ignore_case=True)
+            out["allow_origin_regex"] = origin_regex("origins", regexes, peer="flask-cors", ignore_case=True)
     out["allow_methods"] = [m.upper() for m in _strings("methods", _listed(options.get("methods", FLASK_CORS_METHODS)))]
     headers = _strings("allow_headers", _listed(options.get("allow_headers", "*")))
     out["allow_headers"] = ["*"] if any(h in _ANY for h in headers) else headers
@@ -230,8 +233,8 @@ def _flask_policy(options: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def origin_regex(setting: str, regexes: Iterable[str | re.Pattern[str]], *, ignore_case: bool) -> re.Pattern[str]:
-    """The peers' origin regexes as one corskit ``allow_origin_regex`` (full-matched).
+def origin_regex(setting: str, regexes: Iterable[str | re.Pattern[str]], *, peer: str, ignore_case: bool) -> str:
+    """The peers' origin regexes as one corskit ``allow_origin_regex`` (full-matched), as text to paste.
 
     The peers match with ``re.match``, a *prefix* match (flask-cors also case-insensitively), so
     ``https://app.example.com`` let ``https://app.example.com.evil.example`` in too. corskit full-matches: a regex
@@ -246,20 +249,24 @@ def origin_regex(setting: str, regexes: Iterable[str | re.Pattern[str]], *, igno
         if isinstance(regex, re.Pattern):
             flags |= regex.flags & re.IGNORECASE
         if not re.search(r"(?<!\\)(\$|\\Z|\.\*)$", text):
+            how = "as a prefix, case-insensitively" if ignore_case else "as a prefix"
             warnings.warn(
-                f"{setting}: {text!r} was matched as a prefix{', case-insensitively' if ignore_case else ''} by the "
-                f"peer, so it also allowed origins that merely start with a match (such as the same host followed "
-                f"by '.evil.example' or ':3000'); corskit full-matches it. For ports write {text + '(:[0-9]+)?'!r} "
-                "or an allow_origins pattern such as 'http://localhost:*'",
+                f"{setting}: {peer} matched {text!r} {how}, so it also let in origins that merely start with a "
+                f"match (the same host followed by ':3000' or '.evil.example'); corskit matches the whole origin. "
+                f"For any port write {text + '(:[0-9]+)?'!r} (or a pattern such as 'http://localhost:*' in "
+                "allow_origins); end it with '$' to say you mean exactly this",
                 _config_warning(),
-                stacklevel=3,
+                stacklevel=_caller_level(),
             )
         parts.append(text)
     combined = parts[0] if len(parts) == 1 else "|".join(f"(?:{p})" for p in parts)
+    if flags:
+        combined = f"(?i){combined}"
     try:
-        return re.compile(combined, flags)
+        re.compile(combined)
     except re.error as exc:
         raise ConfigError(f"{setting}: {combined!r} does not compile: {exc}") from None
+    return combined
 
 
 def path_pattern(setting: str, regex: Any) -> str:
@@ -320,3 +327,14 @@ def _config_warning() -> type[Warning]:
     from . import ConfigWarning  # the server package defines it; imported late to keep this module standalone
 
     return ConfigWarning
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` that points a warning at the user's line: the first frame outside corskit."""
+    frame = inspect.currentframe()
+    frame = frame.f_back if frame is not None else None  # the function that warns: stacklevel 1
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("corskit."):
+        frame = frame.f_back
+        level += 1
+    return level

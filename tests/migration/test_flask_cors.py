@@ -104,7 +104,8 @@ def test_regex_prefix() -> None:
     for origin in ("http://localhost:3000", "http://LOCALHOST", "http://localhost.evil.example"):
         assert peer.get("/api/items", headers={"Origin": origin}).headers["Access-Control-Allow-Origin"] == origin
     with pytest.warns(
-        ConfigWarning, match=r"matched as a prefix, case-insensitively.*'https\?://localhost\(:\[0-9\]\+\)\?'"
+        ConfigWarning,
+        match=r"flask-cors matched '(.*)' as a prefix, case-insensitively.*'https\?://localhost\(:\[0-9\]\+\)\?'",
     ):
         ours = app_with(corskit_flask.CORS, origins=[regex])
     assert (

@@ -46,8 +46,8 @@ def test_django_everything() -> None:
         }
     )
     inner = options["paths"]["/api/*"]
-    assert inner["allow_origin_regex"].fullmatch("https://x.b.example")
-    assert inner["allow_origin_regex"].fullmatch("https://c.example")
+    assert re.fullmatch(inner["allow_origin_regex"], "https://x.b.example")
+    assert re.fullmatch(inner["allow_origin_regex"], "https://c.example")
     assert (inner["allow_credentials"], inner["allow_private_network"], inner["max_age"]) == (True, True, None)
     assert inner["expose_headers"] == ["X-Total"]
     Policy(**inner)
@@ -102,7 +102,7 @@ def test_flask_options() -> None:
         )
     ((_, options),) = routes
     assert options["allow_origins"] == ["https://a.example"]
-    assert options["allow_origin_regex"].fullmatch("https://X.B.example")  # case-insensitive, as flask-cors
+    assert options["allow_origin_regex"] == r"(?i)https://.*\.b\.example"  # case-insensitive, as flask-cors
     assert (options["allow_methods"], options["allow_headers"], options["max_age"]) == (["PUT"], ["X-Token"], 300)
     Policy(**options)
 
@@ -170,5 +170,5 @@ def test_path_regexes_refused(regex: str) -> None:
 
 @pytest.mark.parametrize("regex", [r"^https://a\.example$", r"https://a\.example\Z", r"https://.*\.a\.example/.*"])
 def test_anchored_regexes_do_not_warn(regex: str, recwarn: pytest.WarningsRecorder) -> None:
-    origin_regex("origins", [regex], ignore_case=False)
+    origin_regex("origins", [regex], peer="flask-cors", ignore_case=False)
     assert not recwarn.list
