@@ -39,7 +39,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "server.md"
-BEGIN, END = "<!-- load:begin (bench/load.py --update-docs) -->", "<!-- load:end -->"
+SECTION = "## Under load"
 
 ALLOWED = "https://app.example.com"
 #: Never-seen origins are all subdomains of this: allowed by a pattern (corskit) or the equivalent regex (peers).
@@ -266,8 +266,7 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(table)
     if args.update_docs:
-        update_docs(table)
-        print(f"\nwritten to {DOC.relative_to(ROOT)}")
+        update_docs("load", table)
     errors = sum(r.errors for runs in results.values() for r in runs)
     return 1 if errors else 0
 
@@ -282,8 +281,12 @@ def render(
     load_before: tuple[float, float, float],
     load_after: tuple[float, float, float],
 ) -> str:
+    command = (
+        f"python bench/load.py run --seconds {args.seconds} --rounds {args.rounds} --connections {args.connections}"
+    )
     lines = [
-        f"Machine: {machine()}; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after (1 min).",
+        f"`{command}` (`make load`). Machine: {machine()}; load average {load_before[0]:.1f} before, "
+        f"{load_after[0]:.1f} after (1 min; other work was running on it).",
         f"wrk: 1 thread, {args.connections} connections, {args.seconds} s per run, {args.rounds} interleaved rounds; "
         "medians. uvicorn: 1 worker; waitress: 4 threads.",
         "",
@@ -308,14 +311,26 @@ def render(
     return "\n".join(lines)
 
 
-def update_docs(table: str) -> None:
+def update_docs(name: str, block: str) -> None:
+    """Put *block* between the ``<!-- name:begin -->`` / ``<!-- name:end -->`` markers of the "Under load" section
+    of docs/server.md, creating the section (at the end) or the markers (at the end of the section) as needed."""
+    begin, end = (
+        f"<!-- {name}:begin (bench/load.py {name if name != 'load' else 'run'} --update-docs) -->",
+        f"<!-- {name}:end -->",
+    )
     text = DOC.read_text(encoding="utf-8")
-    block = f"{BEGIN}\n{table}\n{END}"
-    if BEGIN in text:
-        text = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    fenced = f"{begin}\n{block}\n{end}"
+    if begin in text:
+        text = re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda _: fenced, text, flags=re.S)
+    elif SECTION in text:
+        start = text.index(SECTION)
+        nxt = text.find("\n## ", start + len(SECTION))
+        cut = len(text) if nxt == -1 else nxt
+        text = text[:cut].rstrip("\n") + f"\n\n{fenced}\n" + text[cut:]
     else:
-        text = text.rstrip("\n") + f"\n\n## Under load\n\n{block}\n"
+        text = text.rstrip("\n") + f"\n\n{SECTION}\n\n{fenced}\n"
     DOC.write_text(text, encoding="utf-8")
+    print(f"\nwritten to {DOC.relative_to(ROOT)}")
 
 
 # --- soak ------------------------------------------------------------------------------------------------------
@@ -349,6 +364,17 @@ def soak(args: argparse.Namespace) -> int:
     )
     if args.json:
         print(json.dumps(report))
+    if args.update_docs:
+        update_docs(
+            "soak",
+            f"`python bench/load.py soak --seconds {args.seconds} --origins {args.origins}` (`make soak`), corskit "
+            f"under {'uvicorn' if args.stack == 'asgi' else 'waitress'}, wrk with {args.connections} connections, "
+            "every request from one of "
+            f"{args.origins:,} distinct origins in rotation: {got.requests:,} requests ({got.rps:,.0f}/s), p99 "
+            f"{got.p99_ms:.2f} ms, **{got.errors} errors**; server RSS {before / 1024:.1f} MiB before, "
+            f"{after / 1024:.1f} MiB after ({(after - before) / 1024:+.1f} MiB). Machine: {machine()}; load average "
+            f"{os.getloadavg()[0]:.1f} at the end.",
+        )
     return 1 if got.errors else 0
 
 
@@ -367,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     p_soak.add_argument("--connections", type=int, default=32)
     p_soak.add_argument("--stack", choices=list(STACKS), default="asgi")
     p_soak.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
+    p_soak.add_argument("--update-docs", action="store_true", help="write the figures into docs/server.md")
     p_serve = sub.add_parser("serve", help=argparse.SUPPRESS)
     p_serve.add_argument("stack", choices=list(STACKS))
     p_serve.add_argument("variant")

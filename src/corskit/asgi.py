@@ -39,7 +39,7 @@ class CORSMiddleware:
         self.app = app
         self.policy = build_policy(policy, policy_kwargs)
         # The fast path: one policy, no async predicate to await.
-        self._fast = self.policy if isinstance(self.policy, Policy) and not self.policy.is_async else None
+        self._fast = self.policy if isinstance(self.policy, Policy) and not self.policy.awaits else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         policy = self._fast
@@ -77,7 +77,7 @@ class CORSMiddleware:
             raise
 
     async def _general(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Everything but the fast path: other scopes, OPTIONS, per-path policies, async predicates.
+        """Everything but the fast path: other scopes, OPTIONS, per-path policies, async predicates, origin stores.
 
         The send wrapper below repeats the fast path's on purpose: sharing it through a helper coroutine costs an
         extra frame per request, about a tenth of the middleware's whole overhead (bench/middleware.py).
@@ -99,7 +99,7 @@ class CORSMiddleware:
                 elif name == b"access-control-request-private-network":
                     private = value if private is None else private + b", " + value
         if is_preflight(scope["method"], origin, method):
-            if policy.is_async:
+            if policy.awaits:
                 decision = await policy.apreflight(origin, method, headers, private, scope["path"])
             else:
                 decision = policy.preflight(origin, method, headers, private, scope["path"])

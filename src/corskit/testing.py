@@ -37,7 +37,7 @@ except ImportError as missing:  # pragma: no cover - exercised in a subprocess w
         "corskit.testing needs httpx: pip install 'corskit[testing]' (or 'corskit[cli]')", name=missing.name
     ) from None
 
-from .browser import Fetch, PreflightCache, Request, Response, Result, SendRequest, WireRequest
+from .browser import Fetch, PreflightCache, Profile, Request, Response, Result, SendRequest, WireRequest, profile
 from .browser.request import CREDENTIALS, MODES, REDIRECT_MODES, Credentials, Mode, RedirectMode
 from .spec.errors import CORSError
 from .spec.origins import normalize_origin, parse_url
@@ -136,7 +136,8 @@ class CORSTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     *credentials*, *mode* and *redirect* are the default ``fetch()`` options (override per request with
     ``extensions={"cors": {...}}``). *cache* is the preflight cache, shared by the requests of this transport like
-    a browser tab's; pass ``PreflightCache(clock=...)`` to control time.
+    a browser tab's; pass ``PreflightCache(clock=...)`` to control time. *browser* is the engine to behave as:
+    ``"chromium"`` (the default), ``"firefox"`` or ``"webkit"``.
     """
 
     def __init__(
@@ -148,9 +149,11 @@ class CORSTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         mode: Mode = "cors",
         redirect: RedirectMode = "follow",
         cache: PreflightCache | None = None,
+        browser: str | Profile = "chromium",
     ) -> None:
         self.transport = transport
         self.origin = origin
+        self.browser = profile(browser)  # an unknown name fails here, not on the first request
         self.defaults = {"credentials": credentials, "mode": mode, "redirect": redirect}
         self.cache = cache if cache is not None else PreflightCache()
         normalize_origin(origin)  # a bad origin fails here, not on the first request
@@ -160,7 +163,7 @@ class CORSTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             raise TypeError("this transport is async: use it with httpx.AsyncClient (see async_browser_client)")
         body = request.read()
         script, cookie = _script_request(request, _options(request, self.defaults))
-        fetch = Fetch(self.origin, script, cache=self.cache)
+        fetch = Fetch(self.origin, script, cache=self.cache, browser=self.browser)
         event = fetch.start()
         last_body = b""
         while isinstance(event, SendRequest):
@@ -177,7 +180,7 @@ class CORSTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             raise TypeError("this transport is sync: use it with httpx.Client (see browser_client)")
         body = await request.aread()
         script, cookie = _script_request(request, _options(request, self.defaults))
-        fetch = Fetch(self.origin, script, cache=self.cache)
+        fetch = Fetch(self.origin, script, cache=self.cache, browser=self.browser)
         event = fetch.start()
         last_body = b""
         while isinstance(event, SendRequest):
@@ -383,6 +386,7 @@ def browser_client(
     credentials: Credentials = "same-origin",
     mode: Mode = "cors",
     cache: PreflightCache | None = None,
+    browser: str = "chromium",
     **client_options: Any,
 ) -> httpx.Client:
     """An ``httpx.Client`` that enforces CORS like a browser page on *origin*.
@@ -390,7 +394,9 @@ def browser_client(
     *app* is a WSGI app (Flask, Django), an ASGI app (FastAPI, Starlette, Django's ASGI handler), a live server's
     URL (``"http://127.0.0.1:8000"``, then the default *base_url*) or an httpx transport. *base_url* defaults to
     ``https://testserver`` for an https origin (a real browser blocks http from https pages) and
-    ``http://testserver`` otherwise. Use it as a context manager to run an ASGI app's lifespan.
+    ``http://testserver`` otherwise. Use it as a context manager to run an ASGI app's lifespan. *browser* picks
+    the engine whose rules apply (``"chromium"``, ``"firefox"``, ``"webkit"``): run a test once per browser to
+    catch "works in Chrome, blocked in Safari".
     """
     if isinstance(app, str):
         base_url = base_url or _live(app)
@@ -401,7 +407,7 @@ def browser_client(
         inner = _BlockingASGITransport(app)
     else:
         inner = httpx.WSGITransport(app=app)
-    transport = CORSTransport(inner, origin, credentials=credentials, mode=mode, cache=cache)
+    transport = CORSTransport(inner, origin, credentials=credentials, mode=mode, cache=cache, browser=browser)
     return httpx.Client(transport=transport, base_url=base_url or _default_base(origin), **client_options)
 
 
@@ -413,6 +419,7 @@ def async_browser_client(
     credentials: Credentials = "same-origin",
     mode: Mode = "cors",
     cache: PreflightCache | None = None,
+    browser: str = "chromium",
     **client_options: Any,
 ) -> httpx.AsyncClient:
     """:func:`browser_client` for async tests: *app* is an ASGI app, a live server's URL or an async httpx
@@ -425,5 +432,5 @@ def async_browser_client(
         inner = app
     else:
         inner = _LifespanASGITransport(app)
-    transport = CORSTransport(inner, origin, credentials=credentials, mode=mode, cache=cache)
+    transport = CORSTransport(inner, origin, credentials=credentials, mode=mode, cache=cache, browser=browser)
     return httpx.AsyncClient(transport=transport, base_url=base_url or _default_base(origin), **client_options)

@@ -77,7 +77,8 @@ def test_json_lines_schema(zoo_scan: dict[str, dict]) -> None:
         assert list(line) == ["target", "error", "findings"]
         assert line["error"] is None or isinstance(line["error"], str)
         for finding in line["findings"]:
-            assert list(finding) == ["id", "class", "severity", "origin", "evidence", "why", "fix"]
+            assert list(finding) == ["id", "class", "severity", "origin", "evidence", "why", "fix", "browsers"]
+            assert set(finding["browsers"]) <= {"chromium", "firefox", "webkit"}
             assert finding["id"] in ids
             assert ids[finding["id"]].cls == finding["class"]
             assert finding["severity"] in SEVERITY_ORDER

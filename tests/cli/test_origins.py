@@ -81,3 +81,13 @@ def test_redis_unreachable_is_exit_2_with_where() -> None:
     assert code == 2
     assert f"Redis at redis://127.0.0.1:{port}/0 did not answer" in err
     assert "Traceback" not in err
+
+
+def test_list_skips_and_reports_values_written_by_hand(server: RedisServer) -> None:
+    import redis
+
+    redis.Redis(port=server.port).hset(
+        "t4:origins", mapping={"https://ok.example": b"{}", "https://bad.example": b"\x1b[2J"}
+    )
+    result = CliRunner().invoke(build_app(), ["origins", "list", "--redis", server.url, "--namespace", "t4"])
+    assert (result.exit_code, result.stdout) == (0, "https://ok.example\n")

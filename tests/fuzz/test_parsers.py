@@ -106,3 +106,19 @@ def test_header_value_parsers_are_total_and_bounded(value: str) -> None:
     assert isinstance(is_safelisted_request_header(value, value), bool)
     assert isinstance(is_forbidden_request_header(value, value), bool)
     classify_request_headers([(value, value), ("Content-Type", value), ("Range", value)])
+
+
+def test_cache_directives_read_ascii_digits_without_int() -> None:
+    # Found while auditing lenient parsers: "²".isdigit() is true but int("²") raises, and int() refuses more than
+    # 4,300 digits; either crashed the audit on a hostile server's Cache-Control.
+    from corskit.audit.caching import cacheability
+    from corskit.browser.wire import Response
+
+    def verdict(value: str) -> str:
+        return cacheability(Response(200, (("Cache-Control", value),)))
+
+    assert verdict("max-age=²") == "none"
+    assert verdict("s-maxage=٣") == "none"
+    assert verdict("max-age=" + "9" * 5000) == "shared"
+    assert verdict("max-age=000") == "none"
+    assert verdict("max-age=60") == "shared"

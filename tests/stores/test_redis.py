@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from corskit.server.stores import StoredOrigin, StoreError
+from corskit.server.stores import UNKNOWN, StoredOrigin, StoreError
 from corskit.server.stores.redis import RedisOriginStore, describe_url
 from tests._redis import RedisServer
 
@@ -76,6 +76,18 @@ def test_a_cached_origin_costs_no_round_trip(redis_srv: RedisServer, stores: Cal
         assert store.lookup(SHOP) is not None
         assert store.lookup("https://never.example") is None
     assert hget_calls(redis_srv) - before == 2
+
+
+async def test_a_burst_for_one_new_origin_shares_one_round_trip(
+    redis_srv: RedisServer, stores: Callable[..., RedisOriginStore]
+) -> None:
+    store = stores()
+    store.add(SHOP)
+    warm(store)
+    before = hget_calls(redis_srv)
+    answers = await asyncio.gather(*(store.alookup(SHOP) for _ in range(50)))
+    assert answers == [StoredOrigin(SHOP)] * 50
+    assert hget_calls(redis_srv) - before == 1
 
 
 def test_every_worker_sees_a_change_within_one_notification(stores: Callable[..., RedisOriginStore]) -> None:
@@ -228,3 +240,81 @@ def test_bad_options_are_refused(kw: dict[str, object], says: str) -> None:
 
     with pytest.raises(ConfigError, match=says):
         RedisOriginStore(**kw)  # type: ignore[arg-type]
+
+
+async def test_a_burst_of_misses_on_a_hung_redis_is_bounded(
+    redis_srv: RedisServer, stores: Callable[..., RedisOriginStore]
+) -> None:
+    import redis
+
+    store = stores(timeout=0.2, retry_interval=60)
+    warm(store)
+    before = int(redis.Redis(port=redis_srv.port).info("clients")["connected_clients"])
+    redis_srv.pause()
+    try:
+        start = time.monotonic()
+        answers = await asyncio.gather(*(store.alookup(f"https://burst-{i}.example") for i in range(500)))
+        took = time.monotonic() - start
+    finally:
+        redis_srv.resume()
+    assert answers == [None] * 500
+    assert took < 0.2 + 0.3
+    clients = int(redis.Redis(port=redis_srv.port).info("clients")["connected_clients"])
+    assert clients - before <= 16 + 1  # the pool's bound (+ the connection asking)
+
+
+def test_a_forked_worker_starts_afresh(redis_srv: RedisServer, stores: Callable[..., RedisOriginStore]) -> None:
+    import os
+
+    store = stores()
+    store.add(SHOP)
+    warm(store, SHOP)
+    pid = os.fork()
+    if pid == 0:  # the child: gunicorn --preload forks workers like this
+        code = 1
+        try:
+            fresh = not store.subscribed.is_set() and store.lookup(SHOP) is not None
+            store.add("https://child.example")
+            code = 0 if fresh and store.subscribed.wait(5) else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    wait_for(lambda: store.lookup("https://child.example") is not None)
+
+
+async def test_the_first_miss_after_a_restart_is_answered(
+    redis_srv: RedisServer, stores: Callable[..., RedisOriginStore], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The pooled connections still point at the dead server: the first command on each must reconnect, not fail.
+    store = stores(retry_interval=0.1)
+    warm(store)
+    assert store.lookup("https://a.example") is None
+    assert await store.alookup("https://b.example") is None
+    redis_srv.kill()
+    redis_srv.start()
+    wait_for(lambda: any("reachable again" in r.getMessage() for r in caplog.records))
+    admin = stores()
+    admin.add("https://c.example")
+    admin.add("https://d.example")
+    wait_for(lambda: store.peek("https://c.example") is UNKNOWN and store.peek("https://d.example") is UNKNOWN)
+    assert store.lookup("https://c.example") is not None
+    assert await store.alookup("https://d.example") is not None
+    assert len([r for r in caplog.records if "unreachable" in r.getMessage()]) == 1
+
+
+@pytest.mark.parametrize("message", [b"\xff\x00\x1b[2J", b"x" * 100_000, b"", b"*"])
+def test_any_message_on_the_channel_is_safe(
+    redis_srv: RedisServer, stores: Callable[..., RedisOriginStore], message: bytes
+) -> None:
+    import redis
+
+    store = stores()
+    store.add(SHOP)
+    warm(store, SHOP, "https://no.example")
+    redis.Redis(port=redis_srv.port).publish(store.channel, message)
+    if message in (b"*", b"x" * 100_000):  # "everything", or too long to be an origin: everything is dropped
+        wait_for(lambda: store.peek(SHOP) is UNKNOWN)
+    store.add("https://later.example")  # the listener is still alive and still invalidates
+    wait_for(lambda: store.lookup("https://later.example") is not None)
+    assert store.lookup(SHOP) is not None

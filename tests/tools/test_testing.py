@@ -172,3 +172,20 @@ def test_bad_options_are_refused_early() -> None:
     client = browser_client(make_flask(), origin=SPA)
     with pytest.raises(ValueError, match="credentials"):
         client.get("/items", extensions={"cors": {"credentials": "sometimes"}})
+
+
+def test_the_client_takes_a_browser_and_applies_its_rules() -> None:
+    # DPR is safelisted only in Chromium: the same GET passes there, and is preflighted (and refused) in Firefox.
+    chromium = browser_client(make_flask(), origin=SPA).get("/items", headers={"DPR": "2"})
+    assert chromium.status_code == 200
+    firefox = browser_client(make_flask(), origin=SPA, browser="firefox")
+    with pytest.raises(CORSError) as caught:
+        firefox.get("/items", headers={"DPR": "2"})
+    assert caught.value.code is ErrorCode.HEADER_DISALLOWED_BY_PREFLIGHT_RESPONSE
+    assert caught.value.message.startswith("Cross-Origin Request Blocked: ")
+    assert caught.value.result.preflighted
+
+
+def test_an_unknown_browser_is_refused_when_the_client_is_made() -> None:
+    with pytest.raises(ValueError, match="chromium, firefox, webkit"):
+        browser_client(make_flask(), origin=SPA, browser="safari")

@@ -37,6 +37,9 @@ class Finding:
     config: Need | None = field(default=None, compare=False)
     #: The fetch that shows the problem (``None`` for findings about the target as a whole); not part of the JSON.
     trace: Trace | None = field(default=None, compare=False)
+    #: The browsers whose engine reaches the same verdict on the recorded answers (all of them for findings
+    #: about the target as a whole).
+    browsers: tuple[str, ...] = ("chromium", "firefox", "webkit")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -47,6 +50,7 @@ class Finding:
             "evidence": self.evidence,
             "why": self.why,
             "fix": self.fix,
+            "browsers": list(self.browsers),
         }
 
 

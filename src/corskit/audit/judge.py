@@ -17,6 +17,7 @@ from ..spec.origins import parse_origin
 from ..tools.fixes import Need
 from . import caching
 from .catalog import Rule, Severity, rule, severity_rank
+from .engines import affected_browsers
 from .findings import Finding, Trace
 from .observe import (
     METHOD_PROBES,
@@ -551,5 +552,6 @@ def judge(obs: Observations) -> list[Finding]:
         *redirect_findings(obs),
         shape_finding(obs, infer(obs.outcomes, obs.own.origin if obs.own and obs.own.allowed else None)),
     ]
+    findings = [f if f.trace is None else replace(f, browsers=affected_browsers(f.trace)) for f in findings]
     findings.sort(key=lambda f: -severity_rank(f.severity))
     return findings

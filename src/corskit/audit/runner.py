@@ -47,6 +47,8 @@ class AuditOptions:
     backoff: float = 0.25
     #: Origins the user says the server trusts: their look-alikes are probed too.
     trusted: tuple[str, ...] = ()
+    #: Report the findings that affect at least one of these browsers (``--browser``).
+    browsers: tuple[str, ...] = ("chromium", "firefox", "webkit")
 
 
 class RateLimiter:
@@ -135,7 +137,7 @@ async def audit_target(target: str, send: Sender, options: AuditOptions) -> Targ
         obs = await observe(target, send, trusted=options.trusted, cookie=options.network.cookie is not None)
     except TargetError as failure:
         return TargetReport(target, str(failure))
-    findings = judge(obs)
+    findings = [f for f in judge(obs) if set(f.browsers) & set(options.browsers)]
     error = None
     if obs.failures:
         error = f"{len(obs.failures)} probe(s) got no answer, so findings may be missing: " + "; ".join(

@@ -28,7 +28,7 @@ from .checks import Failure
 from .filtering import ResponseType, ScriptResponse, script_view
 from .preflight import PreflightResult, check_preflight_response, needs_preflight, preflight_request
 from .profiles import Hop, MessageContext, Profile, profile
-from .request import PreparedRequest, Rejected, Request, prepare
+from .request import PreparedRequest, Rejected, Request, merge_request_lines, prepare
 from .wire import REDIRECT_STATUSES, Exchange, Response, WireRequest, conflicting_header
 
 #: Fetch §4.4 step 5: a request may be redirected at most 20 times.
@@ -157,6 +157,8 @@ class Fetch:
         self._cache_hits: list[int] = []
         #: The Origin header of the request the fetch is on ("" when it sends none); messages name it.
         self._origin_sent = ""
+        #: Whether the current hop is a CORS request (for the messages of browsers that say so).
+        self._cors = True
         self._steps = self._run()
         self._started = False
         self._result: Result | None = None
@@ -230,7 +232,9 @@ class Fetch:
 
         state = _State(req)
         while True:
-            url = state.url.serialize(fragment=False)  # what goes on the wire and keys the cache
+            # What goes on the wire and keys the cache: no fragment (and in Firefox no credentials either).
+            on_wire = state.url.without_credentials() if self.profile.strips_url_credentials else state.url
+            url = on_wire.serialize(fragment=False)
             shown = state.url.serialize()  # what Chromium prints: the fragment stays
             cross_origin = not self.origin.same_origin(state.url.origin)
             # Fetch §4.1 main fetch step 12: pick how this hop is fetched.
@@ -247,6 +251,7 @@ class Fetch:
                 state.tainting = "cors"
 
             origin = "null" if state.tainted else self.origin.serialize()
+            self._cors = state.tainting == "cors"
             include = state.include_credentials
             self._origin_sent = origin
 
@@ -257,20 +262,25 @@ class Fetch:
                 asked = list(req.headers)
                 needed = state.preflighted or needs_preflight(state.method, asked, self.profile)
             else:
-                needed = needs_preflight(state.method, asked, self.profile)
+                # Firefox preflights every hop of a request that needed a preflight once.
+                needed = needs_preflight(state.method, asked, self.profile) or (
+                    state.preflighted and self.profile.repreflights_redirects
+                )
+            # Firefox: a preflight keeps the page's origin after a tainting redirect.
+            asking = self.origin.serialize() if self.profile.preflight_uses_page_origin else origin
             if state.tainting == "cors" and needed:
                 state.preflighted = True
                 # Chromium keys its preflight cache on the URL with its fragment.
-                covered = self.cache.covers(origin, shown, state.method, asked, include_credentials=include)
+                covered = self.cache.covers(asking, shown, state.method, asked, include_credentials=include)
                 if covered:
                     self._cache_hits.append(len(self._exchanges))
                 else:
-                    preflight = preflight_request(url, origin, state.method, asked, self.profile)
+                    preflight = preflight_request(url, asking, state.method, asked, self.profile)
                     answer = yield preflight
-                    verdict = self._refused_by_network(answer) or self._judge_preflight(answer, origin, state, asked)
+                    verdict = self._refused_by_network(answer) or self._judge_preflight(answer, asking, state, asked)
                     if isinstance(verdict, Failure):
                         return self._finish(verdict, shown, initial)
-                    self.cache.store(origin, shown, verdict)
+                    self.cache.store(asking, shown, verdict)
 
             # Fetch §3.1 "append a request Origin header": on CORS requests and on non-GET/HEAD ones (WebKit keeps
             # it on a request a redirect turned into a GET).
@@ -298,6 +308,12 @@ class Fetch:
 
             outcome = self._follow(response, location, state, origin)
             if isinstance(outcome, Failure):
+                if (
+                    req.mode == "no-cors"
+                    and outcome.target.split(":", 1)[0] in self.profile.refetches_before_external_schemes
+                ):
+                    # Firefox hands the Location to its external-protocol handler, which loads the URL once more.
+                    yield WireRequest(state.method, url, wire_headers, "actual", credentials)
                 return self._finish(outcome, shown, initial)
             if outcome == "manual":
                 return self._opaque_redirect(response, state, url, initial)
@@ -306,7 +322,7 @@ class Fetch:
         self, answer: Response, origin: str, state: _State, headers: list[tuple[str, str]]
     ) -> PreflightResult | Failure:
         verdict = check_preflight_response(
-            answer, origin, include_credentials=state.include_credentials, profile=self.profile
+            answer, origin, include_credentials=state.include_credentials, profile=self.profile, method=state.method
         )
         if isinstance(verdict, Failure):
             return verdict
@@ -373,15 +389,16 @@ class Fetch:
         return "followed"
 
     def _on_the_wire(self, headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        """Author headers as the browser writes them on the wire."""
+        """Author headers as the browser writes them on the wire (Firefox merges repeated names only here)."""
+        lines = headers if self.profile.merge_request_headers else merge_request_lines(headers)
         wire_value = self.profile.wire_value or _chromium_wire_value
-        return [(n, wire_value(n, v)) for n, v in headers]
+        return [(n, wire_value(n, v)) for n, v in lines]
 
     def _refused_by_network(self, response: Response) -> Failure | None:
         """Chromium's net stack rejects some responses before CORS sees them (e.g. two different Locations); a
         browser with its own Location rule (WebKit joins the lines) only refuses the other duplicates."""
         code = conflicting_header(response)
-        if code is ErrorCode.RESPONSE_HEADERS_MULTIPLE_LOCATION and self.profile.location is not None:
+        if code is ErrorCode.RESPONSE_HEADERS_MULTIPLE_LOCATION and self.profile.joins_location_lines:
             return None
         return None if code is None else Failure(code)
 
@@ -394,7 +411,7 @@ class Fetch:
         if new is None:
             return Failure(ErrorCode.INVALID_REDIRECT)
         if new.scheme in _UNSAFE_REDIRECT_SCHEMES:
-            return Failure(ErrorCode.UNSAFE_REDIRECT)
+            return Failure(ErrorCode.UNSAFE_REDIRECT, target=new.serialize())
         # Then CORS (CorsURLLoader::OnReceiveRedirect). Fetch §4.3 step 4.4: a redirect is CORS-checked too, even
         # one that redirect mode "manual" hands to script.
         if hop.tainting == "cors":
@@ -412,20 +429,23 @@ class Fetch:
             return Failure(ErrorCode.REDIRECT_CONTAINS_CREDENTIALS)
         # Then Blink: it never follows a redirect to a URL with credentials, nor one leaving the page's origin in
         # mode "same-origin" (Chromium; the Standard lets main fetch fail the next hop with a network error).
-        if new.has_credentials:
+        if new.has_credentials and self.profile.refuses_credentialed_redirects:
             return Failure(ErrorCode.BLOCKED_ORIGIN)
         if req_mode == "same-origin" and not hop.page.same_origin(new.origin):
             return Failure(ErrorCode.BLOCKED_ORIGIN, url=new.serialize(), variant="same-origin-mode")
         # Then the new hop's scheme (CorsURLLoader::FollowRedirect): CORS only knows http(s).
         if not new.is_http:
             if req_mode == "cors" and new.scheme not in ("ws", "wss"):
-                return Failure(ErrorCode.CORS_DISABLED_SCHEME, _CORS_SCHEMES, url=new.serialize())
-            return Failure(ErrorCode.UNKNOWN_URL_SCHEME)
+                return Failure(
+                    ErrorCode.CORS_DISABLED_SCHEME, _CORS_SCHEMES, url=new.serialize(), target=new.serialize()
+                )
+            return Failure(ErrorCode.UNKNOWN_URL_SCHEME, target=new.serialize())
         return None
 
     # -- results -------------------------------------------------------------------------------------------------
 
     def _finish(self, failure: Failure, url: str, initial: str | None) -> Result:
+        hop = url
         url = failure.url or url
         last = self._exchanges[-1].response if self._exchanges else None
         message = self.profile.message(
@@ -439,6 +459,9 @@ class Fetch:
                 page=self.page,
                 status=None if last is None else last.status,
                 method=self.request.method,
+                mode=self.request.mode,
+                hop=hop,
+                cors=self._cors,
                 request_origin=self._origin_sent,
                 target=failure.target,
                 header=failure.header,
@@ -467,7 +490,12 @@ class Fetch:
     def _finish_ok(self, response: Response, state: _State, url: str, initial: str) -> Result:
         kind: ResponseType = state.tainting  # type: ignore[assignment]
         view = script_view(
-            response, kind, url=url, include_credentials=state.include_credentials, redirected=state.redirects > 0
+            response,
+            kind,
+            url=url,
+            include_credentials=state.include_credentials,
+            redirected=state.redirects > 0,
+            comma_joined=self.profile.comma_joined_response_headers,
         )
         return self._result_ok(view, url, initial)
 

@@ -43,12 +43,15 @@ def exposed_header_names(response: Response, *, include_credentials: bool) -> fr
     return names
 
 
-def script_headers(headers: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """Fetch "sort and combine": lowercase names, sorted, values of a repeated name joined with ", "."""
+def script_headers(
+    headers: list[tuple[str, str]], comma_joined: frozenset[str] = frozenset()
+) -> tuple[tuple[str, str], ...]:
+    """Fetch "sort and combine": lowercase names, sorted, values of a repeated name joined with ", " (with ","
+    for the names in *comma_joined*: Firefox's ``Content-Type``)."""
     combined: dict[str, list[str]] = {}
     for name, value in headers:
         combined.setdefault(lowercase_ascii(name), []).append(value.strip(" \t"))
-    return tuple((name, ", ".join(combined[name])) for name in sorted(combined))
+    return tuple((name, ("," if name in comma_joined else ", ").join(combined[name])) for name in sorted(combined))
 
 
 def script_view(
@@ -58,6 +61,7 @@ def script_view(
     url: str,
     include_credentials: bool,
     redirected: bool,
+    comma_joined: frozenset[str] = frozenset(),
 ) -> ScriptResponse:
     """Filter *response* for script: basic hides ``Set-Cookie``; cors also hides all but the safelisted and
     exposed names; opaque hides everything, status included."""
@@ -67,4 +71,4 @@ def script_view(
     if response_type == "cors":
         exposed = exposed_header_names(response, include_credentials=include_credentials)
         visible = [(n, v) for n, v in visible if exposed is None or is_safelisted_response_header(n, exposed)]
-    return ScriptResponse(response_type, response.status, script_headers(visible), url, redirected)
+    return ScriptResponse(response_type, response.status, script_headers(visible, comma_joined), url, redirected)

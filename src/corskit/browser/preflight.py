@@ -9,7 +9,6 @@ from ..spec.headers import HeaderList, lowercase_ascii, parse_token_list
 from ..spec.safelist import (
     SAFELISTED_METHODS,
     classify_request_headers,
-    cors_unsafe_request_header_names,
     is_forbidden_request_header,
 )
 from .checks import Failure, preflight_cors_check
@@ -24,15 +23,22 @@ MAX_AGE_DEFAULT = CHROMIUM.max_age_default
 
 
 def unsafe_header_names(headers: HeaderList, profile: Profile = CHROMIUM) -> list[str]:
-    """The names that make a request need a preflight: CORS-unsafe and not forbidden, sorted lowercase."""
-    names = cors_unsafe_request_header_names(headers, profile.is_safelisted_request_header)
-    return [n for n in names if not is_forbidden_request_header(n)]
+    """The names that make a request need a preflight: CORS-unsafe and not forbidden, sorted lowercase; once per
+    name, or once per header entry in a browser that lists them so (Firefox)."""
+    unsafe, over = classify_request_headers(headers, profile.is_safelisted_request_header, profile.max_safelisted_total)
+    if profile.unique_request_header_names:
+        listed = sorted(unsafe | over)
+    else:
+        # Firefox lists each entry that is not safelisted on its own (``X-A`` twice: ``x-a,x-a``).
+        safe = profile.is_safelisted_request_header
+        listed = sorted(lowercase_ascii(n) for n, v in headers if not safe(n, v) or lowercase_ascii(n) in over)
+    return [n for n in listed if not is_forbidden_request_header(n)]
 
 
 def checked_header_names(headers: HeaderList, profile: Profile = CHROMIUM) -> list[str]:
     """The same names in the order the browser checks them against a preflight answer: the unsafe ones, then
     those over the 1024-byte total, each group in the browser's order (which decides the name a message shows)."""
-    unsafe, over = classify_request_headers(headers, profile.is_safelisted_request_header)
+    unsafe, over = classify_request_headers(headers, profile.is_safelisted_request_header, profile.max_safelisted_total)
     order = profile.header_check_order(name for name, _ in headers)
     return [n for group in (unsafe, over) for n in order if n in group and not is_forbidden_request_header(n)]
 
@@ -57,21 +63,8 @@ def preflight_request(
 
 
 def parse_max_age(value: str | None, profile: Profile = CHROMIUM) -> int:
-    """Seconds a preflight answer may be cached (Chromium ``ParseAccessControlMaxAge``).
-
-    The value must be a base-10 64-bit integer, optionally signed once (``base::StringToInt64``); anything else
-    (``5.5``, ``+-5``, an overflow) gives the profile's default (5 in Chromium). Negative gives 0 (not cached);
-    capped at the profile's cap (7200 in Chromium).
-    """
-    if value is None:
-        return profile.max_age_default
-    digits = value[1:] if value[:1] in ("+", "-") else value
-    if not digits or len(digits) > 19 or not digits.isascii() or not digits.isdigit():
-        return profile.max_age_default
-    seconds = int(value)
-    if not -(2**63) <= seconds < 2**63:
-        return profile.max_age_default
-    return 0 if seconds < 0 else min(seconds, profile.max_age_cap)
+    """Seconds a preflight answer may be cached by *profile*'s browser (0: not cached)."""
+    return profile.parse_max_age(value)
 
 
 @dataclass(frozen=True)
@@ -130,22 +123,31 @@ class PreflightResult:
         """Can this cached answer stand in for a new preflight? (Chromium ``EnsureAllowedRequest``).
 
         Chromium (``PreflightCache::CheckIfRequestCanSkipPreflight``) never lets a cached ``*`` cover
-        ``Authorization``: such a request is preflighted every time.
+        ``Authorization``: such a request is preflighted every time; in Firefox a cached ``*`` covers no header.
         """
         if include_credentials and not self.credentials:
             return False
         if self.method_failure(method) is not None:
             return False
+        if not self.profile.cached_wildcard_covers_headers:
+            # Firefox's cache compares header names literally: a cached `*` covers none.
+            return all(name in self.headers for name in checked_header_names(headers, self.profile))
         covers = self.profile.cached_wildcard_covers_authorization
         return self.header_failure(headers, wildcard_covers_authorization=covers) is None
 
 
 def check_preflight_response(
-    response: Response, origin: str, *, include_credentials: bool, profile: Profile = CHROMIUM
+    response: Response,
+    origin: str,
+    *,
+    include_credentials: bool,
+    profile: Profile = CHROMIUM,
+    method: str | None = None,
 ) -> PreflightResult | Failure:
     """Judge a preflight response in Chromium's order: CORS check, redirect, status, then header syntax.
 
-    Checking the preflight against the actual request's method and headers is left to the caller.
+    Checking the preflight against the actual request's method and headers is left to the caller (a browser that
+    checks the *method* before reading the allowed headers does so here).
     """
     if profile.preflight_status_first and not 200 <= response.status <= 299:
         return Failure(ErrorCode.PREFLIGHT_INVALID_STATUS)  # WebKit: a redirect is just a status that is not ok
@@ -161,6 +163,12 @@ def check_preflight_response(
     methods = parse_token_list(allow_methods)
     if methods is None:
         return Failure(ErrorCode.INVALID_ALLOW_METHODS_PREFLIGHT_RESPONSE, allow_methods or "")
+    if method is not None and profile.checks_method_first:
+        # Firefox checks the method before it reads Access-Control-Allow-Headers.
+        early = PreflightResult(frozenset(methods), frozenset(), include_credentials, 0, profile)
+        failure = early.method_failure(method)
+        if failure is not None:
+            return failure
     allow_headers = response.header("Access-Control-Allow-Headers")
     headers = parse_token_list(allow_headers)
     if headers is None:
@@ -169,6 +177,6 @@ def check_preflight_response(
         methods=frozenset(methods),
         headers=frozenset(lowercase_ascii(h) for h in headers),
         credentials=include_credentials,
-        max_age=parse_max_age(response.header("Access-Control-Max-Age"), profile),
+        max_age=profile.parse_max_age(response.header("Access-Control-Max-Age")),
         profile=profile,
     )

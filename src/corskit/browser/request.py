@@ -87,6 +87,18 @@ def combine_headers(headers: HeaderList) -> list[tuple[str, str]]:
     return [(merged[k][0], ", ".join(merged[k][1])) for k in order]
 
 
+#: Request headers a browser keeps one line of when script sets them twice (the last one wins).
+_SINGLETON_REQUEST_HEADERS = frozenset({"content-type"})
+
+
+def merge_request_lines(headers: HeaderList) -> list[tuple[str, str]]:
+    """Firefox's header array: repeated names merge with ", " (first spelling, first position), except
+    ``Content-Type``, whose last value replaces the others."""
+    merged = combine_headers(headers)
+    last = {lowercase_ascii(n): v for n, v in headers}
+    return [(n, last[k]) if (k := lowercase_ascii(n)) in _SINGLETON_REQUEST_HEADERS else (n, v) for n, v in merged]
+
+
 def prepare(request: Request, profile: Profile = CHROMIUM) -> PreparedRequest:
     """Validate and normalise *request* as ``new Request()`` does in *profile*'s browser; raise :class:`Rejected`
     on a ``TypeError``."""
@@ -110,8 +122,9 @@ def prepare(request: Request, profile: Profile = CHROMIUM) -> PreparedRequest:
         raise Rejected(ErrorCode.METHOD_NOT_ALLOWED_IN_NO_CORS, method)
 
     # WebIDL converts every name and value to a ByteString before fetch() looks at any of them.
-    if any(ord(c) > 0xFF for pair in request.headers for c in "".join(pair)):
-        raise Rejected(ErrorCode.NON_LATIN1_HEADER)
+    wide = next((text for pair in request.headers for text in pair if any(ord(c) > 0xFF for c in text)), None)
+    if wide is not None:
+        raise Rejected(ErrorCode.NON_LATIN1_HEADER, wide)
     kept: list[tuple[str, str]] = []
     dropped: list[str] = []
     for name, raw_value in request.headers:
@@ -136,7 +149,7 @@ def prepare(request: Request, profile: Profile = CHROMIUM) -> PreparedRequest:
     return PreparedRequest(
         url=url,
         method=method,
-        headers=tuple(combine_headers(kept)),
+        headers=tuple(combine_headers(kept) if profile.merge_request_headers else kept),
         credentials=request.credentials,
         mode=request.mode,
         redirect=request.redirect,

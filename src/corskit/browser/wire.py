@@ -63,12 +63,17 @@ class Response:
 
     @property
     def location(self) -> str | None:
-        """The ``Location`` value when this response is a redirect the browser follows, else ``None``."""
+        """The ``Location`` value when this response is a redirect Chromium follows, else ``None``."""
+        return self.redirect_location()
+
+    def redirect_location(self, *, follow_empty: bool = False) -> str | None:
+        """The ``Location`` a browser follows: Chromium (``HttpResponseHeaders::IsRedirect``) takes the first
+        non-empty line; with *follow_empty* (Firefox) the first line counts even when empty (a redirect to the
+        same URL)."""
         if self.status not in REDIRECT_STATUSES:
             return None
-        # Chromium (HttpResponseHeaders::IsRedirect): the first non-empty Location line counts.
         for name, value in self.headers:
-            if name.lower() == "location" and value.strip(" \t"):
+            if name.lower() == "location" and (follow_empty or value.strip(" \t")):
                 return value.strip(" \t")
         return None
 

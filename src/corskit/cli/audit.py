@@ -37,6 +37,7 @@ from .audit_output import (
     run,
     summary_line,
 )
+from .browsers import BrowserChoice, BrowserOption, browsers_of
 from .check import parse_header
 
 EXIT_FINDINGS = 1
@@ -122,6 +123,7 @@ def audit_command(
     ] = None,
     show_info: Annotated[bool, typer.Option("--show-info", help="Also print informational findings.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    browser: BrowserOption = BrowserChoice.all,
 ) -> None:
     """Audit URLs for CORS misconfigurations, judged by what a browser would actually allow."""
     threshold: Severity | None = None
@@ -162,6 +164,7 @@ def audit_command(
         rate=rate,
         retries=retries,
         trusted=tuple(origins),
+        browsers=browsers_of(browser),
     )
     if sarif == "-" and (output is None and fmt != "text"):
         raise typer.BadParameter(

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from ..audit import AuditOptions, Summary, TargetReport, jsonl_line, scan
 from ..audit.catalog import SEVERITIES
+from ..browser import BROWSERS, profile
 from ..tools.fixes import Stack
 from ..tools.fixes import render as render_config
 from ..tools.terminal import printable as _printable
@@ -93,6 +94,9 @@ def render_report(console: Console, report: TargetReport, *, show_info: bool, fi
         console.print(head)
         console.print(Text(_wrap(finding.why, width)))
         console.print(Text(_wrap("fix: " + finding.fix, width), style="green"))
+        if len(finding.browsers) < len(BROWSERS):
+            names = ", ".join(profile(b).title for b in finding.browsers) or "no browser (on the recorded answers)"
+            console.print(Text(_wrap("affects: " + names, width), style="dim"))
         if fix_for is not None and finding.config is not None:
             # Configuration is copied, not read: its lines are never wrapped.
             console.print(Text(f"{_INDENT}{fix_for}:", style="bold"))

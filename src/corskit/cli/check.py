@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
+from ..browser.engines import Verdicts
 from ..spec.origins import OriginError, normalize_origin, parse_url
 from ..tools.check import CheckReport, check
 from ..tools.diagrams import sequence
-from ..tools.fixes import Stack
+from ..tools.fixes import Stack, suggest_for_all
 from ..tools.network import NetworkOptions
 from . import options
+from .browsers import browsers_of, render_verdicts, verdicts_json
 from .diagram import diagram_format, write_diagrams
 from .output import Output, emit_json
 from .render import render_fix, render_result, render_trace
@@ -56,6 +58,26 @@ def render_report(out: Output, report: CheckReport, fix_for: Stack | None) -> No
         render_fix(out, report.fix, stack=fix_for, snippet=True)
 
 
+def _report_all(reports: dict[str, CheckReport], origin: str, fix_for: Stack | None, as_json: bool) -> NoReturn:
+    """``--browser all``: the verdicts side by side, why they differ, and one fix for every browser."""
+    results = {name: r.result for name, r in reports.items() if r.result is not None}
+    first = next(iter(reports.values()))
+    verdicts = Verdicts(first.request, results)
+    fix = suggest_for_all(results, normalize_origin(origin).serialize(), first.request)
+    if as_json:
+        data = verdicts_json(verdicts)
+        for name, report in reports.items():
+            data[name] = report.to_json(fix_for=fix_for)
+        data["fix"] = None if fix is None else fix.to_json(fix_for)
+        emit_json(data)
+    else:
+        out = Output()
+        render_verdicts(out, verdicts, fix, fix_for)
+        for note in sorted({note for r in reports.values() for note in r.notes}):
+            out.prose(("! ", "yellow"), (note, "yellow"), hang=2)
+    raise typer.Exit(0 if verdicts.allowed else 1)
+
+
 def check_command(
     url: Annotated[str, typer.Argument(help="The URL script would fetch.", metavar="URL")],
     origin: Annotated[str, typer.Option("--origin", "-o", help="The page's origin, e.g. https://app.example.")],
@@ -78,8 +100,10 @@ def check_command(
     as_json: options.JsonOption = False,
     diagram: options.DiagramOption = None,
     diagram_out: options.DiagramOutOption = None,
+    browser: options.BrowserOption = options.BrowserChoice.chromium,
 ) -> None:
-    """Check a live URL as a browser on ORIGIN would fetch it: trace, verdict, Chromium's message and the fix."""
+    """Check a live URL as a browser on ORIGIN would fetch it: trace, verdict, the browser's message and the fix
+    (--browser all: each browser sends its own requests; verdicts side by side, one fix for all)."""
     try:
         normalize_origin(origin)
     except OriginError as error:
@@ -97,9 +121,22 @@ def check_command(
     fmt = diagram_format(diagram, diagram_out, as_json=as_json)
     headers = [parse_header(h) for h in header or []]
     network = NetworkOptions(timeout=timeout, verify=not insecure, proxy=proxy, cookie=cookie)
-    report = check(
-        url, origin, method=method, headers=headers, credentials=credentials, send_actual=send_actual, options=network
-    )
+    reports = {
+        name: check(
+            url,
+            origin,
+            method=method,
+            headers=headers,
+            credentials=credentials,
+            send_actual=send_actual,
+            options=network,
+            browser=name,
+        )
+        for name in browsers_of(browser)
+    }
+    report = next(iter(reports.values()))
+    if len(reports) > 1 and all(r.network_error is None and r.result is not None for r in reports.values()):
+        _report_all(reports, origin, fix_for, as_json)
     if fmt is not None and report.result is not None and report.network_error is None:
         picture = sequence(report.origin, report.request, report.result, fix=report.fix)
         write_diagrams(fmt, diagram_out, [picture], title=picture.title)

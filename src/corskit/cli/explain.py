@@ -14,12 +14,14 @@ from typing import Annotated, Any, BinaryIO
 import typer
 
 from ..browser import Result
+from ..browser.engines import Verdicts
 from ..spec.origins import normalize_origin
 from ..tools.diagrams import Diagram, sequence
 from ..tools.documents import Document, Input, InputError
-from ..tools.fixes import Fix, Stack, suggest
+from ..tools.fixes import Fix, Stack, suggest, suggest_for_all
 from ..tools.scenario import Scenario, ScenarioError, parse_scenario, play_all, to_json
 from . import options
+from .browsers import browsers_of, render_verdicts
 from .diagram import diagram_format, refuse_many, write_diagrams
 from .output import Output, console, emit_json, fail
 from .render import render_fix, render_result
@@ -55,9 +57,10 @@ def explain(
     fix_for: options.FixForOption = None,
     diagram: options.DiagramOption = None,
     diagram_out: options.DiagramOutOption = None,
+    browser: options.BrowserOption = options.BrowserChoice.chromium,
 ) -> None:
-    """Play a browser's fetch() against a described server and say what happens, with Chromium's message and the
-    fix."""
+    """Play a browser's fetch() against a described server and say what happens, with the browser's message and
+    the fix (--browser all: every browser side by side)."""
     stack = fix_for
     fmt = diagram_format(diagram, diagram_out, as_json=as_json)
     report = fmt is None or diagram_out is not None  # a diagram alone on stdout replaces the report
@@ -81,7 +84,8 @@ def explain(
                 if document.problem is not None:
                     raise ScenarioError(document.problem)
                 parsed = parse_scenario(document.data)
-                results = play_all(parsed)
+                by_browser = {name: play_all(parsed, name) for name in browsers_of(browser)}
+                results = next(iter(by_browser.values()))
             except ScenarioError as error:
                 worst = EXIT_USAGE
                 if as_json and batch.many:
@@ -92,13 +96,23 @@ def explain(
                     where = f"line {document.line}: " if batch.many else ""
                     err.line(f"corskit explain: {where}{error}")
                 continue
-            worst = max(worst, *(EXIT_ALLOWED if r.allowed else EXIT_BLOCKED for r in results))
+            every = [r for rs in by_browser.values() for r in rs]
+            worst = max(worst, *(EXIT_ALLOWED if r.allowed else EXIT_BLOCKED for r in every))
             fixes = _fixes(parsed, results)
             given = document.data.get("name")
             label = given if isinstance(given, str) and given else None
             if fmt is not None:
                 diagrams += _diagrams(parsed, results, fixes, label)
             if not report:
+                continue
+            if len(by_browser) > 1:
+                if as_json:
+                    emit_json(_all_to_json(parsed, by_browser))
+                    continue
+                if shown:
+                    out.blank()
+                _render_all(out, parsed, by_browser, label, stack)
+                shown += 1
                 continue
             if as_json:
                 emit_json(_to_json(parsed, results, fixes, stack))
@@ -114,6 +128,45 @@ def explain(
     if fmt is not None:
         write_diagrams(fmt, diagram_out, diagrams, title=f"corskit explain {scenario}")
     raise typer.Exit(worst)
+
+
+def _compared(scenario: Scenario, by_browser: dict[str, tuple[Result, ...]]) -> list[Verdicts]:
+    """Each fetch's results side by side (one :class:`Verdicts` per fetch of a ``"requests"`` scenario)."""
+    requests = [r for _, r in scenario.sequence] or [scenario.request]
+    return [
+        Verdicts(request, {name: results[n] for name, results in by_browser.items()})
+        for n, request in enumerate(requests)
+    ]
+
+
+def _all_to_json(scenario: Scenario, by_browser: dict[str, tuple[Result, ...]]) -> Any:
+    """``--browser all --json``: each browser's usual object, whether they agree, and why not."""
+    data: dict[str, Any] = {name: to_json(scenario, results) for name, results in by_browser.items()}
+    compared = _compared(scenario, by_browser)
+    data["agree"] = all(v.agree for v in compared)
+    data["differences"] = [sentence for v in compared for sentence in v.differences]
+    return data
+
+
+def _render_all(
+    out: Output,
+    scenario: Scenario,
+    by_browser: dict[str, tuple[Result, ...]],
+    label: str | None,
+    stack: Stack | None,
+) -> None:
+    """One verdict per browser, why they differ, and a fix that works in all of them (per fetch)."""
+    if label:
+        out.line((f"Scenario: {label}", "bold"))
+    origin = normalize_origin(scenario.origin).serialize()
+    compared = _compared(scenario, by_browser)
+    for number, verdicts in enumerate(compared):
+        if len(compared) > 1:
+            out.line(
+                (f"Fetch {number + 1} of {len(compared)}: {verdicts.request.method} {verdicts.request.url}", "bold")
+            )
+        fix = suggest_for_all(verdicts.results, origin, verdicts.request)
+        render_verdicts(out, verdicts, fix, stack)
 
 
 def _fixes(scenario: Scenario, results: tuple[Result, ...]) -> list[Fix | None]:

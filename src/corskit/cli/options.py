@@ -12,9 +12,18 @@ import typer
 
 from ..browser.request import Credentials
 from ..tools.fixes import STACKS, Stack
+from .browsers import BrowserChoice, BrowserOption
 from .diagram import DiagramOption, DiagramOutOption
 
-__all__ = ["CredentialsOption", "DiagramOption", "DiagramOutOption", "FixForOption", "JsonOption"]
+__all__ = [
+    "BrowserChoice",
+    "BrowserOption",
+    "CredentialsOption",
+    "DiagramOption",
+    "DiagramOutOption",
+    "FixForOption",
+    "JsonOption",
+]
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of the report.")]
 

@@ -5,7 +5,6 @@ Every worker of every app server sees a change at once (each change is announced
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Annotated, Any
 
@@ -13,6 +12,8 @@ import typer
 
 from ..server.stores import StoredOrigin, StoreError
 from ..spec.errors import ConfigError
+from .options import JsonOption
+from .output import Output, console, emit_json
 
 DEFAULT_URL = "redis://localhost:6379/0"
 URL_ENV = "CORSKIT_REDIS_URL"
@@ -22,7 +23,6 @@ RedisOption = Annotated[
     typer.Option("--redis", "-r", help=f"Redis URL (default: ${URL_ENV}, else {DEFAULT_URL}).", show_default=False),
 ]
 NamespaceOption = Annotated[str, typer.Option("--namespace", help="Key prefix shared with the app's store.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 OriginsArgument = Annotated[list[str], typer.Argument(help="Origins, e.g. https://shop.example.", show_default=False)]
 
 app = typer.Typer(
@@ -37,11 +37,11 @@ def _store(url: str | None, namespace: str) -> Any:
     try:
         from ..server.stores.redis import RedisOriginStore
     except ImportError:
-        typer.echo("corskit: 'origins' needs the 'redis' extra: pip install 'corskit[redis]'", err=True)
+        _stderr("corskit origins: needs the 'redis' extra: pip install 'corskit[redis]'")
         raise typer.Exit(2) from None
     target = url or os.environ.get(URL_ENV) or DEFAULT_URL
     try:
-        return RedisOriginStore(target, namespace=namespace, timeout=5.0)
+        return RedisOriginStore(target, namespace=namespace)
     except ConfigError as error:
         raise typer.BadParameter(str(error), param_hint="--redis/--namespace") from None
 
@@ -58,8 +58,13 @@ def _validated(origins: list[str], *, credentials: bool = False, tenant: str = "
     return out
 
 
+def _stderr(text: str) -> None:
+    Output(console(stderr=True)).line(text)
+
+
 def _fail(error: StoreError) -> typer.Exit:
-    typer.echo(f"corskit: {error}", err=True)
+    """Redis did not answer: a network error (exit 2), one line on stderr."""
+    _stderr(f"corskit {error}")
     return typer.Exit(2)
 
 
@@ -93,10 +98,11 @@ def add_command(
     except StoreError as error:
         raise _fail(error) from None
     if as_json:
-        typer.echo(json.dumps({"added": [_as_json(e) for e in entries]}))
+        emit_json({"added": [_as_json(e) for e in entries]})
     else:
+        out = Output()
         for entry in entries:
-            typer.echo(f"added {_describe(entry)}")
+            out.line(f"added {_describe(entry)}")
 
 
 @app.command("remove")
@@ -114,10 +120,11 @@ def remove_command(
     except StoreError as error:
         raise _fail(error) from None
     if as_json:
-        typer.echo(json.dumps({"removed": [{"origin": o, "was_stored": r} for o, r in removed]}))
+        emit_json({"removed": [{"origin": o, "was_stored": r} for o, r in removed]})
     else:
+        out = Output()
         for origin, was_stored in removed:
-            typer.echo(f"removed {origin}" if was_stored else f"{origin} was not stored")
+            out.line(f"removed {origin}" if was_stored else f"{origin} was not stored")
 
 
 @app.command("list")
@@ -131,12 +138,13 @@ def list_command(
     except StoreError as error:
         raise _fail(error) from None
     if as_json:
-        typer.echo(json.dumps([_as_json(e) for e in entries]))
+        emit_json([_as_json(e) for e in entries])
     elif not entries:
-        typer.echo(f"no origins stored in {store.where} ({store.key})", err=True)
+        _stderr(f"no origins stored in {store.where} ({store.key})")
     else:
+        out = Output()
         for entry in entries:
-            typer.echo(_describe(entry))
+            out.line(_describe(entry))
 
 
 def register(root: typer.Typer) -> None:

@@ -33,6 +33,9 @@ from ..spec.safelist import (
     normalize_method,
 )
 from .patterns import OriginPattern, compile_origin_pattern, compile_origin_regex
+from .stores.base import OriginStore
+from .stores.cache import UNKNOWN
+from .stores.entry import StoredOrigin
 
 __all__ = [
     "ActualDecision",
@@ -60,6 +63,8 @@ MAX_REQUEST_HEADERS_LENGTH = 4096
 MAX_REQUEST_HEADERS_ITEMS = 128
 #: Decisions remembered for origins and preflights outside the exact list (the cache is emptied when full).
 CACHE_SIZE = 1024
+#: Decisions remembered for stored origins (only the store can allow those: a flood of unknown origins adds none).
+GRANTED_SIZE = 65536
 #: Browsers' caps on ``Access-Control-Max-Age``: Chromium 2 hours, Firefox 24 hours.
 CHROMIUM_MAX_AGE = 7200
 FIREFOX_MAX_AGE = 86400
@@ -221,6 +226,9 @@ def merge_vary(existing: str | None, names: Sequence[str]) -> str:
 
 
 _D = TypeVar("_D", ActualDecision, PreflightDecision)
+#: What allowed an origin outside the static rules: its store entry, or :data:`_FUNC_GRANT` (``allow_origin_func``).
+_Grant: TypeAlias = StoredOrigin
+_FUNC_GRANT = StoredOrigin("", credentials=True)
 _PreflightKey: TypeAlias = "tuple[Value, Value, Value, Value]"
 
 
@@ -229,9 +237,11 @@ class _Verdict(NamedTuple):
 
     allow_origin: str | None
     reason: str = ""
-    ask: bool = False  # the static rules do not allow it; ``allow_origin_func`` may
+    ask: bool = False  # the static rules do not allow it; ``origin_store`` or ``allow_origin_func`` may
+    credentials: bool = True  # False: a stored origin without credentials (no Allow-Credentials header)
 
 
+_ASK = _Verdict(None, "origin not allowed", ask=True)
 _MALFORMED = _Verdict(None, "malformed Origin")
 _NOT_ALLOWED = _Verdict(None, "origin not allowed")
 _NULL_NOT_ALLOWED = _Verdict(None, "the 'null' origin is not listed in allow_origins")
@@ -270,6 +280,7 @@ OPTION_NAMES = (
     "allow_origins",
     "allow_origin_regex",
     "allow_origin_func",
+    "origin_store",
     "allow_methods",
     "allow_headers",
     "allow_credentials",
@@ -292,6 +303,9 @@ class Policy:
     :param allow_origin_regex: a regex full-matched against the canonical origin.
     :param allow_origin_func: a sync or async predicate called with the canonical origin when nothing above
         matched; its answers are not cached. Never called for ``null`` nor malformed origins.
+    :param origin_store: an allow-list that changes while the app runs (``corskit.stores``: a Redis store shared
+        by a fleet), consulted after the static rules and before ``allow_origin_func``, with the canonical origin.
+        A stored origin gets ``Access-Control-Allow-Credentials`` only if both the policy and its entry allow it.
     :param allow_methods: methods a preflight may ask for, or ``["*"]``. GET, HEAD and POST never need one.
     :param allow_headers: request headers a preflight may ask for (case-insensitive), or ``["*"]`` (any header,
         ``Authorization`` included). ``Accept``, ``Accept-Language``, ``Content-Language`` and ``Content-Type`` are
@@ -314,6 +328,7 @@ class Policy:
         "_dynamic",
         "_exact",
         "_expose",
+        "_granted",
         "_headers",
         "_methods",
         "_no_origin",
@@ -330,10 +345,12 @@ class Policy:
         "allow_origin_regex",
         "allow_origins",
         "allow_private_network",
+        "awaits",
         "cached_actual",
         "expose_headers",
         "is_async",
         "max_age",
+        "origin_store",
         "preflight_status",
     )
 
@@ -347,8 +364,13 @@ class Policy:
     max_age: int | None
     allow_private_network: bool
     preflight_status: int
+    origin_store: OriginStore | None
     #: True when ``allow_origin_func`` is a coroutine function: use :meth:`aactual` / :meth:`apreflight`.
     is_async: bool
+    #: True when a decision may wait on I/O (an async ``allow_origin_func``, or an ``origin_store``'s cache miss):
+    #: async servers call :meth:`aactual` / :meth:`apreflight`; sync servers may call :meth:`actual`, which waits
+    #: at most the store's timeout.
+    awaits: bool
     #: The decision :meth:`actual` already made and cached for this ``Origin`` value (text or bytes, as passed
     #: then), or ``None``: one dictionary lookup, for adapters' hot paths. On ``None``, call :meth:`actual`.
     cached_actual: Callable[[Value], ActualDecision | None]
@@ -370,6 +392,7 @@ class Policy:
     _preflights: dict[_PreflightKey, PreflightDecision]
     _cache_limit: int
     _refusals: dict[str, ActualDecision]
+    _granted: dict[Value, tuple[str, StoredOrigin, ActualDecision]]
 
     def __init__(
         self,
@@ -377,6 +400,7 @@ class Policy:
         allow_origins: Iterable[str] = (),
         allow_origin_regex: str | re.Pattern[str] | None = None,
         allow_origin_func: OriginPredicate | None = None,
+        origin_store: OriginStore | None = None,
         allow_methods: Iterable[str] = (),
         allow_headers: Iterable[str] = (),
         allow_credentials: bool = False,
@@ -412,8 +436,10 @@ class Policy:
                     "allow_origins=['*'] with allow_credentials=True would let every website read your users' "
                     "responses: list the origins (or patterns such as 'https://*.example.com') you trust"
                 )
-            if regex is not None or allow_origin_func is not None:
-                raise ConfigError("allow_origins=['*'] already allows every origin: drop allow_origin_regex/func")
+            if regex is not None or allow_origin_func is not None or origin_store is not None:
+                raise ConfigError(
+                    "allow_origins=['*'] already allows every origin: drop allow_origin_regex/func/origin_store"
+                )
         if credentials and "null" in exact:
             raise ConfigError(
                 "allow_origins lists 'null' with allow_credentials=True: 'null' is the origin of sandboxed iframes and "
@@ -426,8 +452,17 @@ class Policy:
         setattr_("allow_origins", ("*",) if any_origin else (*exact, *(p.text for p in patterns)))
         setattr_("allow_origin_regex", None if regex is None else regex.pattern)
         setattr_("allow_origin_func", allow_origin_func)
+        if origin_store is not None and not isinstance(origin_store, OriginStore):
+            raise ConfigError(
+                f"origin_store must be an origin store (corskit.stores.RedisOriginStore, MemoryOriginStore), "
+                f"got {type(origin_store).__name__}"
+            )
+        setattr_("origin_store", origin_store)
         setattr_("is_async", allow_origin_func is not None and _is_async_callable(allow_origin_func))
-        setattr_("_dynamic", bool(patterns) or regex is not None or allow_origin_func is not None)
+        setattr_("awaits", self.is_async or origin_store is not None)
+        setattr_("_granted", {})
+        asks = allow_origin_func is not None or origin_store is not None
+        setattr_("_dynamic", bool(patterns) or regex is not None or asks)
 
         # Methods: tokens, normalised as fetch() normalises them (Fetch "normalize a method").
         methods = _as_list("allow_methods", allow_methods)
@@ -544,14 +579,18 @@ class Policy:
             answer = self._decide_actual(origin, path, None)
         return answer
 
-    def _decide_actual(self, origin: Value, path: str, asked: bool | None) -> ActualDecision:
+    def _decide_actual(self, origin: Value, path: str, asked: _Grant | None) -> ActualDecision:
         if origin is None:
             return self._no_origin
+        granted = self._still_granted(origin)
+        if granted is not None:
+            return granted
         text = _text(origin)
         verdict = self._verdict(text)
         if verdict.ask:
-            # The predicate's answers are never cached: it may change its mind.
-            return self._log(self._asked_actual(text, self._ask(text) if asked is None else asked), origin, path)
+            # Not cached with the static answers: the store and the predicate may change their minds.
+            grant = self._ask(text) if asked is None else asked
+            return self._log(self._asked_actual(origin, text, grant), origin, path)
         answer = self._actual_for(verdict)
         if answer.reason and _debug_enabled(_DEBUG):
             # While DEBUG is on, refusals are not cached, so that every refused request gets its log line.
@@ -562,15 +601,34 @@ class Policy:
 
     async def aactual(self, origin: Value, path: str = "") -> ActualDecision:
         """:meth:`actual`, awaiting an async ``allow_origin_func``."""
-        answer = self._actuals.get(origin)
+        answer = self._actuals.get(origin) or (None if origin is None else self._still_granted(origin))
         if answer is not None:
             return answer
         if origin is not None and self._verdict(_text(origin)).ask:
             return self._decide_actual(origin, path, await self._aask(_text(origin)))
         return self._decide_actual(origin, path, None)
 
-    def _asked_actual(self, origin: str, allowed: bool) -> ActualDecision:
-        return self._allow(origin) if allowed else self._refusal(_NOT_ALLOWED.reason)
+    def _still_granted(self, origin: str | bytes) -> ActualDecision | None:
+        """The decision made for a stored origin, while the store's cache still holds the same entry: two dict
+        lookups, no parsing, no I/O (the hot path for stored origins)."""
+        granted = self._granted.get(origin)
+        if granted is None:
+            return None
+        text, entry, answer = granted
+        assert self.origin_store is not None
+        return answer if self.origin_store.peek(text) is entry else None
+
+    def _asked_actual(self, origin: str | bytes, text: str, grant: _Grant | None) -> ActualDecision:
+        if grant is None:
+            return self._refusal(_NOT_ALLOWED.reason)
+        answer = self._allow(text, credentials=grant.credentials)
+        if grant is not _FUNC_GRANT and len(text) <= MAX_ORIGIN_LENGTH:
+            if len(self._granted) >= GRANTED_SIZE:
+                self._granted.clear()
+            self._granted[origin] = (text, grant, answer)
+            if grant.tenant and _debug_enabled(_DEBUG):
+                logger.debug("CORS: origin %r allowed by the origin store (tenant %r)", text, grant.tenant)
+        return answer
 
     def _actual_for(self, verdict: _Verdict) -> ActualDecision:
         if verdict.allow_origin is None:
@@ -583,8 +641,9 @@ class Policy:
             refusal = self._refusals[reason] = ActualDecision(False, vary=self._vary_actual, reason=reason)
         return refusal
 
-    def _allow(self, allow_origin: str) -> ActualDecision:
-        headers = (("Access-Control-Allow-Origin", allow_origin), *self._allow_credentials_headers, *self._expose)
+    def _allow(self, allow_origin: str, *, credentials: bool = True) -> ActualDecision:
+        with_credentials = self._allow_credentials_headers if credentials else ()
+        headers = (("Access-Control-Allow-Origin", allow_origin), *with_credentials, *self._expose)
         return ActualDecision(True, headers, self._vary_actual)
 
     # --- preflights --------------------------------------------------------------------------------------------
@@ -616,7 +675,7 @@ class Policy:
         answer = self._preflight_miss(key, await self._aask(_text(origin)))
         return self._log(answer, origin, path, method, headers)
 
-    def _preflight_miss(self, key: _PreflightKey, asked: bool | None) -> PreflightDecision:
+    def _preflight_miss(self, key: _PreflightKey, asked: _Grant | None) -> PreflightDecision:
         origin, method, headers, private_network = (None if v is None else _text(v) for v in key)
         if origin is None:
             return self._refuse_preflight("no Origin")
@@ -625,7 +684,7 @@ class Policy:
         if verdict.ask:
             if asked is None:
                 asked = self._ask(origin)
-            verdict = _Verdict(origin) if asked else _NOT_ALLOWED
+            verdict = _NOT_ALLOWED if asked is None else _Verdict(origin, credentials=asked.credentials)
         answer = self._decide_preflight(verdict, method, headers, private_network)
         small = len(origin) <= MAX_ORIGIN_LENGTH and len(headers or "") <= 1024 and len(private_network or "") <= 8
         if cacheable and small and len(method or "") <= MAX_METHOD_LENGTH:
@@ -660,7 +719,8 @@ class Policy:
         if wants_private and not self.allow_private_network:
             return self._refuse_preflight("private network access not allowed")
         out: list[tuple[str, str]] = [("Access-Control-Allow-Origin", verdict.allow_origin)]
-        out.extend(self._allow_credentials_headers)
+        if verdict.credentials:
+            out.extend(self._allow_credentials_headers)
         # Echo what was asked (validated tokens): exact, and wildcards keep working with credentials.
         out.append(("Access-Control-Allow-Methods", method))
         if names:
@@ -702,27 +762,40 @@ class Policy:
         # parse_origin returns only canonical origins: what matches here is safe to reflect.
         if self._regex is not None and self._regex.fullmatch(origin):
             return _Verdict(origin)
-        if self.allow_origin_func is not None:
-            return _Verdict(None, "origin not allowed", ask=True)
+        if self.allow_origin_func is not None or self.origin_store is not None:
+            return _ASK
         return _NOT_ALLOWED
 
-    def _ask(self, origin: str) -> bool:
+    def _ask(self, origin: str) -> _Grant | None:
+        """The origin store's entry for *origin*, else ``allow_origin_func``'s answer (sync servers)."""
+        if self.origin_store is not None:
+            entry = self.origin_store.lookup(origin)
+            if entry is not None or self.allow_origin_func is None:
+                return entry
         func = self.allow_origin_func
         assert func is not None
         try:
             result = func(origin)
         except Exception:
             logger.exception("CORS: allow_origin_func raised for origin %r; refusing it", origin)
-            return False
+            return None
         if inspect.isawaitable(result):
             close = getattr(result, "close", None)
             if close is not None:
                 close()
             logger.error("CORS: allow_origin_func is async but the server is not; refusing origin %r", origin)
-            return False
+            return None
         return _check_answer(result, origin)
 
-    async def _aask(self, origin: str) -> bool:
+    async def _aask(self, origin: str) -> _Grant | None:
+        """:meth:`_ask` for async servers: the store is awaited only on a cache miss."""
+        store = self.origin_store
+        if store is not None:
+            entry = store.peek(origin)
+            if entry is UNKNOWN:
+                entry = await store.alookup(origin)
+            if entry is not None or self.allow_origin_func is None:
+                return entry
         func = self.allow_origin_func
         assert func is not None
         try:
@@ -731,7 +804,7 @@ class Policy:
                 result = await result
         except Exception:
             logger.exception("CORS: allow_origin_func raised for origin %r; refusing it", origin)
-            return False
+            return None
         return _check_answer(result, origin)
 
     def _remember(self, cache: dict[Any, Any], key: object, value: object) -> None:
@@ -771,12 +844,12 @@ def _clip(value: Value, limit: int = 200) -> str | None:
     return text if len(text) <= limit else f"{text[:limit]}…({len(text)} characters)"
 
 
-def _check_answer(result: object, origin: str) -> bool:
+def _check_answer(result: object, origin: str) -> _Grant | None:
     if result is True:
-        return True
+        return _FUNC_GRANT
     if result is not False:
         logger.warning("CORS: allow_origin_func returned %r for origin %r, not a bool; refusing it", result, origin)
-    return False
+    return None
 
 
 def _is_async_callable(func: object) -> bool:

@@ -198,12 +198,15 @@ def _collect_quoted(s: str, pos: int) -> tuple[int, str]:
 # --- Range (Fetch "parse a single range header value", simple-range form) --------------------------------------
 
 
-def parse_single_range(value: str) -> tuple[int | None, int | None] | None:
+def parse_single_range(value: str, *, limit: int | None = None) -> tuple[int | None, int | None] | None:
     """Parse ``bytes=N-``, ``bytes=N-M`` or ``bytes=-M`` with no whitespace; ``None`` when it is not that.
 
     Fetch allows HTTP tab-or-space around the parts only when the caller does not ask for "allow whitespace"; the
-    CORS safelist calls it without, so any whitespace fails.
+    CORS safelist calls it without, so any whitespace fails. Numbers must be below *limit* (Chromium's INT64_MAX by
+    default; a browser with unsigned 64-bit numbers passes ``2**64``).
     """
+    if limit is None:
+        limit = _INT64_MAX
     if len(value) > 256 or not value.startswith("bytes="):
         return None
     spec = value[6:]
@@ -218,7 +221,7 @@ def parse_single_range(value: str) -> tuple[int | None, int | None] | None:
     start = int(first) if first else None
     end = int(last) if last else None
     # Chromium parses the numbers as 64-bit signed integers and refuses INT64_MAX itself (observed, Chromium 156).
-    if (start is not None and start >= _INT64_MAX) or (end is not None and end >= _INT64_MAX):
+    if (start is not None and start >= limit) or (end is not None and end >= limit):
         return None
     if start is None and end is None:
         return None

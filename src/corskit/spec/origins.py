@@ -15,6 +15,7 @@ origins and print URLs the way Chromium prints them in its console messages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from .hosts import parse_host
@@ -25,11 +26,6 @@ MAX_URL_LENGTH = 64 * 1024
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21}
 HTTP_SCHEMES = frozenset({"http", "https"})
-
-_SCHEME_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz")
-_SCHEME_REST = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+-.")
-# Characters a browser can serialize in a domain host that are also safe to reflect.
-_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-._")
 
 
 class OriginError(ValueError):
@@ -72,25 +68,23 @@ _NULL = Origin("", "", None)
 
 
 def _is_safe_host(host: str) -> bool:
-    """A canonical host made only of what is safe to reflect: an IPv6 literal, or letters, digits, ``-._`` in
-    non-empty labels (the escapes Chromium leaves in odd domains, ``%20`` and ``%2A``, are refused)."""
-    if host.startswith("["):
-        return True
-    return all(c in _HOST_CHARS for c in host) and not host.startswith(".") and ".." not in host
+    """A canonical host made only of what is safe to reflect: an IPv6 literal, or letters, digits, ``-_`` in
+    non-empty dot-separated labels (the escapes Chromium leaves in odd domains, ``%20`` and ``%2A``, are refused)."""
+    return host.startswith("[") or _SAFE_DOMAIN.fullmatch(host) is not None
+
+
+_SAFE_DOMAIN = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?")
 
 
 def _parse_port(text: str) -> int | None:
     """ASCII digits (leading zeros allowed) up to 65535; ``int()`` alone would take ``_``, signs and other digits."""
-    if not text or not all(c in _DIGITS for c in text):
+    if not (text.isascii() and text.isdigit()):  # isdigit() alone is true of "²" and "٣"
         return None
     digits = text.lstrip("0")
     if len(digits) > 5:
         return None
     port = int(digits) if digits else 0
     return port if port <= 65535 else None
-
-
-_DIGITS = frozenset("0123456789")
 
 
 def _split_authority(authority: str) -> tuple[str, str | None]:
@@ -106,7 +100,10 @@ def _split_authority(authority: str) -> tuple[str, str | None]:
 
 
 def _valid_scheme(scheme: str) -> bool:
-    return bool(scheme) and scheme[0] in _SCHEME_FIRST and all(c in _SCHEME_REST for c in scheme)
+    return _SCHEME.fullmatch(scheme) is not None
+
+
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*")
 
 
 def parse_origin(value: str) -> Origin | None:
@@ -123,7 +120,7 @@ def parse_origin(value: str) -> Origin | None:
     if not sep or not _valid_scheme(scheme):
         return None
     host_text, port_text = _split_authority(authority)
-    if parse_host(host_text) != host_text or not _is_safe_host(host_text):
+    if not _is_safe_host(host_text) or parse_host(host_text) != host_text:
         return None
     port: int | None = None
     if port_text is not None:
@@ -264,6 +261,11 @@ class URL:
 
     def without_fragment(self) -> URL:
         return replace(self, fragment=None)
+
+    def without_credentials(self) -> URL:
+        if not self.has_credentials:
+            return self
+        return URL(self.scheme, "", "", self.host, self.port, self.path, self.query, self.fragment)
 
 
 def parse_url(text: str, base: URL | None = None) -> URL | None:

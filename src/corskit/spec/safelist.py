@@ -127,13 +127,15 @@ def is_safelisted_content_type(value: str) -> bool:
 
 
 def classify_request_headers(
-    headers: HeaderList, is_safelisted: Callable[[str, str], bool] = is_safelisted_request_header
+    headers: HeaderList,
+    is_safelisted: Callable[[str, str], bool] = is_safelisted_request_header,
+    max_total: int | None = MAX_SAFELISTED_TOTAL,
 ) -> tuple[frozenset[str], frozenset[str]]:
     """Split lowercased names into (CORS-unsafe, safelisted but over the 1024-byte total).
 
     Fetch "CORS-unsafe request-header names": if the safelisted headers' values add up to more than 1024 bytes,
     every one of them becomes unsafe too; Chromium checks those after the unsafe ones. *is_safelisted* is the
-    browser's rule for one header (a profile's; the Standard's by default).
+    browser's rule for one header (a profile's; the Standard's by default); *max_total* ``None`` drops the total.
     """
     unsafe: set[str] = set()
     potentially_unsafe: set[str] = set()
@@ -145,7 +147,7 @@ def classify_request_headers(
             safelisted_size += len(value)
         else:
             unsafe.add(lname)
-    over = potentially_unsafe - unsafe if safelisted_size > MAX_SAFELISTED_TOTAL else set()
+    over = potentially_unsafe - unsafe if max_total is not None and safelisted_size > max_total else set()
     return frozenset(unsafe), frozenset(over)
 
 

@@ -89,11 +89,13 @@ def check(
     credentials: Credentials = "same-origin",
     send_actual: bool = False,
     options: NetworkOptions | None = None,
+    browser: str = "chromium",
 ) -> CheckReport:
-    """Check whether a page on *origin* may ``fetch(url, {method, headers, credentials})`` from the live server."""
+    """Check whether a page on *origin* may ``fetch(url, {method, headers, credentials})`` from the live server,
+    as *browser* (``"chromium"``, ``"firefox"`` or ``"webkit"``) would: its preflights, its verdict, its message."""
     options = options or NetworkOptions()
     request = Request(url, method=method, headers=headers, credentials=credentials)
-    fetch = Fetch(origin, request)
+    fetch = Fetch(origin, request, browser=browser)
     notes: list[str] = []
     actual_checked = True
     with sync_client(options) as client:

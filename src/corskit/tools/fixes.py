@@ -7,11 +7,13 @@ share them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from ..browser.fetch import Result
 from ..browser.preflight import unsafe_header_names
+from ..browser.profiles import profile
 from ..browser.request import Request
 from ..browser.wire import Response
 from ..spec.errors import ErrorCode
@@ -34,10 +36,16 @@ class Need:
     method: str = "GET"
 
     @classmethod
-    def of(cls, origin: str, request: Request) -> Need:
+    def of(cls, origin: str, request: Request, browsers: Sequence[str] = ("chromium",)) -> Need:
+        """What *request* needs in every one of *browsers* (a header safelisted in Chromium alone, such as
+        ``DPR``, must be allowed for the others)."""
         method = request.method
         methods = () if method.upper() in SAFELISTED_METHODS else (method,)
-        headers = tuple(unsafe_header_names(request.headers))
+        names: list[str] = []
+        for browser in browsers:
+            names += [n for n in unsafe_header_names(request.headers, profile(browser)) if n not in names]
+        dropped = set.intersection(*(set(profile(b).extra_forbidden_request_headers) for b in browsers))
+        headers = tuple(sorted(n for n in names if n not in dropped))
         return cls(origin, methods, headers, request.credentials == "include", method)
 
     @property
@@ -89,6 +97,16 @@ def _asked(need: Need) -> str:
 def _listed(response: Response | None, name: str) -> str:
     value = response.header(name) if response else None
     return f"'{value}'" if value else "nothing"
+
+
+def suggest_for_all(results: dict[str, Result], origin: str, request: Request) -> Fix | None:
+    """One fix for every browser in *results*: the first blocked browser's fix, configured for what the request
+    needs in all of them; ``None`` when every browser allows it."""
+    for result in results.values():
+        fix = suggest(result, origin, request)
+        if fix is not None:
+            return replace(fix, need=Need.of(origin, request, tuple(results)))
+    return None
 
 
 def suggest(result: Result, origin: str, request: Request) -> Fix | None:

@@ -86,6 +86,12 @@ class MessageContext:
     page: str = ""
     status: int | None = None
     method: str = "GET"
+    mode: str = "cors"
+    #: The URL of the hop the failure happened on (``url`` may name another one).
+    hop: str = ""
+    #: Whether the failing hop was a CORS request (cross-origin, or tainted): Firefox's "CORS request did not
+    #: succeed" is about those only.
+    cors: bool = True
     #: The Origin the failing request carried (``null`` once a redirect tainted it); empty when none was sent.
     request_origin: str = ""
     #: The URL a refused redirect pointed to (its Location, resolved).
@@ -120,14 +126,45 @@ class Profile:
     #: The preflight cache's capacity, and the URL length from which answers are not cached.
     cache_max_entries: int
     cache_max_url_length: int
+    #: Access-Control-Max-Age → seconds an answer is cached (0: not cached).
+    parse_max_age: Callable[[str | None], int]
+    #: Whether ``fetch()`` merges repeated request header names into one value before the CORS decisions
+    #: (Chromium); if not, each entry is judged on its own and the lines merge only on the wire (Firefox).
+    merge_request_headers: bool
+    #: The total of safelisted values above which they all need a preflight (``None``: no total).
+    max_safelisted_total: int | None
+    #: Whether the method is checked against Access-Control-Allow-Methods before Access-Control-Allow-Headers is
+    #: parsed (Firefox), instead of after both parsed (Chromium).
+    checks_method_first: bool
+    #: Whether ``Access-Control-Request-Headers`` lists each unsafe name once (else once per header entry).
+    unique_request_header_names: bool
+    #: Whether every redirect hop of a request that needed a preflight is preflighted again (Firefox).
+    repreflights_redirects: bool
+    #: Whether preflights keep the page's origin after a redirect tainted the request (Firefox); the actual
+    #: requests then say ``Origin: null``.
+    preflight_uses_page_origin: bool
+    #: Whether a redirect to a URL with credentials is refused outside CORS too (Chromium's Blink).
+    refuses_credentialed_redirects: bool
+    #: Schemes with an external handler: a no-cors fetch redirected to one loads its URL once more, then fails
+    #: (Firefox and ``mailto:``).
+    refetches_before_external_schemes: frozenset[str]
+    #: Response header names whose repeated lines script sees joined with "," instead of ", ".
+    comma_joined_response_headers: frozenset[str]
     #: The console line for a failure (``None`` when the browser prints none).
     message: Callable[[MessageContext], str | None]
     #: The browser's own name for a failure, when it has one (Firefox's reason keys, e.g. ``CORSMissingAllowOrigin``).
     reason: Callable[[ErrorCode], str | None]
 
     # -- hooks where a browser's network stack departs from Chromium's (``None``/``False``: Chromium's rule) --------
+    #: Whether a followed URL's credentials stay off the request line (Firefox; WebKit sends them to its proxy).
+    strips_url_credentials: bool = False
+    #: Whether several ``Location`` lines are joined into one URL (WebKit) instead of failing the fetch.
+    joins_location_lines: bool = False
     #: Judge a preflight response's status before its CORS check (WebKit) instead of after it (Chromium).
     preflight_status_first: bool = False
+    #: Whether a *cached* ``Access-Control-Allow-Headers: *`` covers request headers at all (Firefox: no, the cache
+    #: compares names literally).
+    cached_wildcard_covers_headers: bool = True
     #: Whether a *cached* ``Access-Control-Allow-Headers: *`` still covers ``Authorization`` (Chromium: never).
     cached_wildcard_covers_authorization: bool = False
     #: How a message spells a request header the preflight answer did not allow: (lowercase name, the request's

@@ -11,6 +11,10 @@ from ..checks import cors_check
 from ..header_order import chromium_header_order
 from . import MessageContext, Profile
 
+#: preflight_result.cc kMaxTimeout and kDefaultTimeout.
+MAX_AGE_CAP = 7200
+MAX_AGE_DEFAULT = 5
+
 
 def _is_decimal(value: str) -> bool:
     """Chromium ``IsSimilarToDoubleABNF``: ``1*DIGIT [ "." 1*DIGIT ]``."""
@@ -38,6 +42,23 @@ def is_safelisted(name: str, value: str) -> bool:
     if lname == "save-data":
         return value.lower() == "on"
     return False
+
+
+def parse_max_age(value: str | None) -> int:
+    """Seconds a preflight answer may be cached (Chromium ``ParseAccessControlMaxAge``).
+
+    The value must be a base-10 64-bit integer, optionally signed once (``base::StringToInt64``); anything else
+    (``5.5``, ``+-5``, an overflow) gives the default 5. Negative gives 0 (not cached); capped at 7200.
+    """
+    if value is None:
+        return MAX_AGE_DEFAULT
+    digits = value[1:] if value[:1] in ("+", "-") else value
+    if not digits or len(digits) > 19 or not digits.isascii() or not digits.isdigit():
+        return MAX_AGE_DEFAULT
+    seconds = int(value)
+    if not -(2**63) <= seconds < 2**63:
+        return MAX_AGE_DEFAULT
+    return 0 if seconds < 0 else min(seconds, MAX_AGE_CAP)
 
 
 def message(ctx: MessageContext) -> str | None:
@@ -69,10 +90,20 @@ CHROMIUM = Profile(
     # Chromium 156 still lets `*` cover Authorization and reports a deprecation issue instead.
     wildcard_covers_authorization=True,
     # preflight_result.cc kMaxTimeout, kDefaultTimeout; preflight_cache.cc kMaxCacheEntries, kMaxKeyLength.
-    max_age_cap=7200,
-    max_age_default=5,
+    max_age_cap=MAX_AGE_CAP,
+    max_age_default=MAX_AGE_DEFAULT,
     cache_max_entries=1024,
     cache_max_url_length=1024,
+    parse_max_age=parse_max_age,
+    merge_request_headers=True,
+    max_safelisted_total=1024,
+    checks_method_first=False,
+    unique_request_header_names=True,
+    repreflights_redirects=False,
+    preflight_uses_page_origin=False,
+    refuses_credentialed_redirects=True,
+    refetches_before_external_schemes=frozenset(),
+    comma_joined_response_headers=frozenset(),
     message=message,
     reason=reason,
 )

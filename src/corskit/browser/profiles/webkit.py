@@ -32,6 +32,7 @@ from ...spec.safelist import is_safelisted_request_header
 from ..checks import Failure
 from ..wire import Response
 from . import Hop, MessageContext, Profile
+from .chromium import CHROMIUM
 
 # -- request headers -------------------------------------------------------------------------------------------
 
@@ -239,6 +240,14 @@ def check_redirect(hop: Hop) -> Failure | Literal["manual"] | None:
     the redirect, redirect mode, scheme and credentials across origins, the limit), then the new hop's checks."""
     new = hop.target
     if hop.redirect != "manual":
+        if new is None and hop.location and hop.mode == "cors":
+            # A Location WebKit cannot parse (an IPv6 zone id, a bad port or host) is refused like a non-HTTP one,
+            # after the redirect's CORS check.
+            if hop.tainting == "cors":
+                failure = cors_check(hop.response, hop.origin, include_credentials=hop.include_credentials)
+                if failure is not None:
+                    return Failure(failure.code, failure.param, variant="redirect", target=hop.location)
+            return Failure(ErrorCode.CORS_DISABLED_SCHEME, variant="redirect", target=hop.location)
         if new is None or not hop.location:
             return Failure(ErrorCode.INVALID_REDIRECT)  # libsoup gives up; nothing on the console
         if new.scheme == "ftp":
@@ -386,6 +395,11 @@ def reason(code: ErrorCode) -> str | None:
     return None
 
 
+def parse_max_age(value: str | None) -> int:
+    """Chromium's reading of Access-Control-Max-Age, capped at WebKit's 10 minutes."""
+    return min(CHROMIUM.parse_max_age(value), 600)
+
+
 WEBKIT = Profile(
     name="webkit",
     title="Safari (WebKit)",
@@ -400,12 +414,23 @@ WEBKIT = Profile(
     max_age_default=5,
     cache_max_entries=1 << 16,
     cache_max_url_length=1 << 30,
+    parse_max_age=parse_max_age,
+    merge_request_headers=True,
+    max_safelisted_total=1024,
+    checks_method_first=False,
+    unique_request_header_names=True,
+    repreflights_redirects=False,
+    preflight_uses_page_origin=False,
+    refuses_credentialed_redirects=True,
+    refetches_before_external_schemes=frozenset(),
+    comma_joined_response_headers=frozenset(),
     message=message,
     reason=reason,
     preflight_status_first=True,
     cached_wildcard_covers_authorization=True,
     header_name=header_name,
     location=location,
+    joins_location_lines=True,
     check_redirect=check_redirect,
     redirect_method=redirect_method,
     preflight_after_redirect=True,

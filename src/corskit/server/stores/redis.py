@@ -29,11 +29,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...spec.errors import ConfigError
-from ...spec.origins import MAX_ORIGIN_LENGTH
 from .base import StoreError
 from .cache import UNKNOWN, LocalCache, Peek
 from .entry import StoredOrigin, decode_entry, encode_entry
 from .outage import Outage, logger
+from .pubsub import FAILURES, POLL, Listener
 
 try:
     import redis
@@ -46,9 +46,13 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 __all__ = ["RedisOriginStore"]
 
-_FAILURES = (redis.RedisError, OSError, asyncio.TimeoutError)
-#: How long the listener waits for a message before checking it should still run.
-_LISTEN_POLL = 1.0
+#: Errors worth one immediate retry on a new connection: a pooled connection to a Redis that restarted is dead,
+#: and only using it tells. A timeout is never retried: it already cost the whole budget.
+_RECONNECT = (redis.ConnectionError,)
+#: Seconds an administrative operation (add, remove, list) may wait for Redis.
+ADMIN_TIMEOUT = 5.0
+#: Connections to Redis per worker (per event loop) for look-ups; a miss waits for a free one within the timeout.
+MAX_CONNECTIONS = 16
 
 
 def describe_url(url: str) -> str:
@@ -114,13 +118,11 @@ class RedisOriginStore:
             negative_size=_positive("negative_size", negative_size, integer=True),
         )
         self._outage = Outage(self.where, self.retry_interval)
-        self._lock = threading.Lock()
         self._client: redis.Redis | None = None
+        self._admin_redis: redis.Redis | None = None
         self._aclient: tuple[asyncio.AbstractEventLoop, redis.asyncio.Redis] | None = None
-        self._listening = False
-        self._stop = threading.Event()
-        #: Set each time the listener (re)subscribes; tests and start-up code can wait on it.
-        self.subscribed = threading.Event()
+        self._pending: dict[str, asyncio.Future[StoredOrigin | None]] = {}
+        self._listener = Listener(self._listener_client, self.channel, self._cache, self._outage, self.retry_interval)
         _after_fork.add(self)
 
     def __repr__(self) -> str:
@@ -138,7 +140,7 @@ class RedisOriginStore:
             return hit
         try:
             value = self._sync_client().hget(self.key, origin)
-        except _FAILURES as exc:
+        except Exception as exc:  # Redis down or slow, or anything else: refuse, never raise into a request
             return self._failed(origin, exc)
         return self._answer(origin, value, now, generation)
 
@@ -146,11 +148,23 @@ class RedisOriginStore:
         hit, now, generation = self._before_asking(origin)
         if hit is not UNKNOWN:
             return hit
+        # Requests for the same unknown origin that arrive together (a page's first burst) share one round trip.
+        loop = asyncio.get_running_loop()
+        shared = self._pending.get(origin)
+        if shared is not None and shared.get_loop() is loop:
+            return await asyncio.shield(shared)
+        shared = self._pending[origin] = loop.create_future()
+        answer = None
         try:
             value = await asyncio.wait_for(self._async_client().hget(self.key, origin), self.timeout)
-        except _FAILURES as exc:
-            return self._failed(origin, exc)
-        return self._answer(origin, value, now, generation)
+            answer = self._answer(origin, value, now, generation)
+        except Exception as exc:
+            answer = self._failed(origin, exc)
+        finally:  # also when this request is cancelled: the others get a refusal, not the cancellation
+            shared.set_result(answer)
+            if self._pending.get(origin) is shared:
+                del self._pending[origin]
+        return answer
 
     def _before_asking(self, origin: str) -> tuple[Peek, float, int]:
         """The cached answer, or the stale one during an outage, or :data:`UNKNOWN`: ask Redis (with the time and
@@ -183,91 +197,67 @@ class RedisOriginStore:
             client = self._client = self._new_client(self.timeout)
         return client
 
+    def _admin_client(self) -> redis.Redis:
+        """Administration is not on a request's path: it may wait longer than a look-up."""
+        client = self._admin_redis
+        if client is None:
+            client = self._admin_redis = self._new_client(max(self.timeout, ADMIN_TIMEOUT))
+        return client
+
     def _new_client(self, timeout: float) -> redis.Redis:
-        return redis.Redis.from_url(
-            self.url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 0)
+        # A bounded pool: a burst of misses while Redis is slow opens at most MAX_CONNECTIONS connections.
+        pool = redis.BlockingConnectionPool.from_url(
+            self.url,
+            max_connections=MAX_CONNECTIONS,
+            timeout=timeout,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 1, supported_errors=_RECONNECT),
         )
+        return redis.Redis(connection_pool=pool)
+
+    def _listener_client(self) -> redis.Redis:
+        return self._new_client(max(self.timeout, POLL * 2))  # it waits POLL seconds for a message
 
     def _async_client(self) -> redis.asyncio.Redis:
+        """This event loop's client (an asyncio client belongs to the loop it was made in)."""
         loop = asyncio.get_running_loop()
         pair = self._aclient
         if pair is None or pair[0] is not loop:
-            client = redis.asyncio.Redis.from_url(
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
                 self.url,
+                max_connections=MAX_CONNECTIONS,
+                timeout=self.timeout,
                 socket_timeout=self.timeout,
                 socket_connect_timeout=self.timeout,
-                retry=AsyncRetry(NoBackoff(), 0),
+                retry=AsyncRetry(NoBackoff(), 1, supported_errors=_RECONNECT),
             )
-            pair = self._aclient = (loop, client)
+            pair = self._aclient = (loop, redis.asyncio.Redis(connection_pool=pool))
         return pair[1]
 
     # --- invalidation ---------------------------------------------------------------------------------------
 
+    @property
+    def subscribed(self) -> threading.Event:
+        """Set while this process's listener is subscribed to the change announcements."""
+        return self._listener.subscribed
+
     def start(self) -> None:
-        """Start this process's listener thread for change notifications (done by the first cache miss)."""
-        if self._listening:
-            return
-        with self._lock:
-            if self._listening:
-                return
-            self._listening = True
-            self._stop.clear()
-            threading.Thread(target=self._listen, name="corskit-origin-store", daemon=True).start()
+        """Start this process's listener thread for change announcements (done by the first cache miss)."""
+        self._listener.start()
 
     def close(self) -> None:
-        """Stop the listener (within a second) and drop the connections; look-ups restart it."""
-        with self._lock:
-            self._listening = False
-            self._stop.set()
-            self._client = None
-            self._aclient = None
-
-    def _listen(self) -> None:
-        stop = self._stop
-        while not stop.is_set():
-            try:
-                self._listen_once(stop)
-            except _FAILURES as exc:
-                self.subscribed.clear()
-                if not stop.is_set():  # closing drops the connection: not an outage
-                    self._outage.failed(exc, time.monotonic())
-            except Exception:  # a bug must not leave the worker without invalidation: log it and go on
-                self.subscribed.clear()
-                logger.exception("corskit: origin store listener failed; restarting it")
-            stop.wait(self.retry_interval)
-
-    def _listen_once(self, stop: threading.Event) -> None:
-        client = self._new_client(max(self.timeout, _LISTEN_POLL * 2))
-        pubsub = client.pubsub()  # type: ignore[no-untyped-call]
-        try:
-            pubsub.subscribe(self.channel)
-            while not stop.is_set():
-                message = pubsub.get_message(timeout=_LISTEN_POLL)
-                if message is None:
-                    continue
-                if message["type"] == "subscribe":
-                    # Anything may have changed while we were not subscribed.
-                    self._cache.invalidate()
-                    self._outage.recovered(time.monotonic())
-                    self.subscribed.set()
-                elif message["type"] == "message":
-                    self._on_change(message["data"])
-        finally:
-            pubsub.close()
-            client.close()
-
-    def _on_change(self, data: Any) -> None:
-        origin = bytes(data).decode("latin-1") if isinstance(data, (bytes, bytearray)) else str(data)
-        self._cache.invalidate(None if origin == "*" or len(origin) > MAX_ORIGIN_LENGTH else origin)
+        """Stop the listener (within a second) and drop the connections; look-ups start again."""
+        self._listener.stop()
+        self._client = self._admin_redis = None
+        self._aclient = None
 
     def _forked(self) -> None:
         """In a forked child: nothing of the parent's connections, thread or cache is usable."""
-        self._lock = threading.Lock()
-        self._client = None
+        self._client = self._admin_redis = None
         self._aclient = None
-        self._listening = False
-        self._stop = threading.Event()
-        self.subscribed = threading.Event()
+        self._pending = {}
+        self._listener.forked()
         self._cache.invalidate()
 
     # --- administration -------------------------------------------------------------------------------------
@@ -276,7 +266,7 @@ class RedisOriginStore:
         """Store *origin* (validated, canonicalised) and tell every worker; :class:`StoreError` if Redis fails."""
         entry = StoredOrigin.create(origin, credentials=credentials, tenant=tenant)
         with self._admin("add"):
-            pipe = self._sync_client().pipeline(transaction=True)
+            pipe = self._admin_client().pipeline(transaction=True)
             pipe.hset(self.key, entry.origin, encode_entry(entry))
             pipe.publish(self.channel, entry.origin)
             pipe.execute()
@@ -286,7 +276,7 @@ class RedisOriginStore:
         """Forget *origin* and tell every worker; ``False`` if it was not stored."""
         canonical = StoredOrigin.create(origin).origin
         with self._admin("remove"):
-            pipe = self._sync_client().pipeline(transaction=True)
+            pipe = self._admin_client().pipeline(transaction=True)
             pipe.hdel(self.key, canonical)
             pipe.publish(self.channel, canonical)
             removed, _ = pipe.execute()
@@ -296,7 +286,7 @@ class RedisOriginStore:
         """Every valid stored origin (malformed values written by hand are logged and skipped), sorted."""
         out: list[StoredOrigin] = []
         with self._admin("list"):
-            for field, value in self._sync_client().hscan_iter(self.key, count=1000):
+            for field, value in self._admin_client().hscan_iter(self.key, count=1000):
                 origin = bytes(field).decode("latin-1")
                 entry = decode_entry(origin, bytes(value))
                 if entry is None:
@@ -310,7 +300,7 @@ class RedisOriginStore:
         """Redis' exceptions as a :class:`StoreError` that says where and what."""
         try:
             yield
-        except _FAILURES as exc:
+        except FAILURES as exc:
             detail = str(exc)[:200] or type(exc).__name__
             raise StoreError(f"origins {what}: Redis at {self.where} did not answer: {detail}") from exc
 
