@@ -13,10 +13,10 @@ returned decision says. They never decide anything themselves.
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import logging
 import re
-import warnings
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -65,9 +65,6 @@ MAX_REQUEST_HEADERS_ITEMS = 128
 CACHE_SIZE = 1024
 #: Decisions remembered for stored origins (only the store can allow those: a flood of unknown origins adds none).
 GRANTED_SIZE = 65536
-#: Browsers' caps on ``Access-Control-Max-Age``: Chromium 2 hours, Firefox 24 hours.
-CHROMIUM_MAX_AGE = 7200
-FIREFOX_MAX_AGE = 86400
 
 # Fetch §2.2.2: request headers safelisted by name; a trusted origin may send them with any value (as Starlette).
 ALWAYS_ALLOWED_HEADERS = frozenset({"accept", "accept-language", "content-language", "content-type"})
@@ -289,6 +286,35 @@ OPTION_NAMES = (
     "allow_private_network",
     "preflight_status",
 )
+#: The peers' names for corskit's options, for the message that names the right one.
+PEER_NAMES = {
+    "origins": "allow_origins",
+    "methods": "allow_methods",
+    "supports_credentials": "allow_credentials",
+    "allow_origin_regexes": "allow_origin_regex",
+    "resources": "PathPolicies (policy=PathPolicies({'/api/*': Policy(...)}))",
+}
+# Characters a header-name pattern uses; '*', '^', '$', '|' and '+' are also token characters, so a pattern such
+# as 'X-COMPANY-.*' would otherwise be taken as a literal name that no request ever has.
+_PATTERN_CHARACTERS = frozenset("*^$|+\\?[](){}")
+
+
+def unknown_option(owner: str, name: object) -> ConfigError:
+    """The error for a keyword *owner* (``"Policy"``, ``"CORSMiddleware"``) does not take: the likely one named."""
+    if name in PEER_NAMES:
+        return ConfigError(f"{owner}() got {name!r}, another library's name: corskit's is {PEER_NAMES[name]}")
+    close = difflib.get_close_matches(str(name), OPTION_NAMES, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else f"the options are {', '.join(OPTION_NAMES)}"
+    return ConfigError(f"{owner}() got an unknown option {name!r}: {hint}")
+
+
+def _literal_name(setting: str, name: str) -> None:
+    if _PATTERN_CHARACTERS & set(name) and name != "*":
+        raise ConfigError(
+            f"{setting}: {name!r} looks like a pattern, but header names are compared literally (flask-cors matched "
+            "them as regexes), so it would never match: list each header, e.g. ['X-Company-Id', 'X-Company-Tenant'], "
+            "or use ['*']"
+        )
 
 
 class Policy:
@@ -394,6 +420,15 @@ class Policy:
     _refusals: dict[str, ActualDecision]
     _granted: dict[Value, tuple[str, StoredOrigin, ActualDecision]]
 
+    def __new__(cls, *args: object, **options: object) -> Policy:
+        # Before __init__'s own TypeError: a message that names the right keyword.
+        if args:
+            raise ConfigError(f"Policy takes keyword options only: write Policy(allow_origins={args[0]!r}, ...)")
+        for name in options:
+            if name not in OPTION_NAMES:
+                raise unknown_option("Policy", name)
+        return super().__new__(cls)
+
     def __init__(
         self,
         *,
@@ -423,6 +458,13 @@ class Policy:
             if "*" in text:
                 patterns.append(compile_origin_pattern(text))
                 continue
+            if text.lower().startswith("file:"):
+                raise ConfigError(
+                    f"allow_origins: {text!r} is not an origin: pages opened from files send 'Origin: null' (only an "
+                    "old Android WebView sent 'file://', which django-cors-headers let in). To allow local files, list "
+                    "'null': sandboxed iframes and data: URLs on any site send it too, so corskit refuses it with "
+                    "allow_credentials"
+                )
             try:
                 exact[normalize_origin(text).serialize()] = None
             except OriginError as exc:
@@ -466,7 +508,7 @@ class Policy:
 
         # Methods: tokens, normalised as fetch() normalises them (Fetch "normalize a method").
         methods = _as_list("allow_methods", allow_methods)
-        any_method = _wildcard("allow_methods", methods)
+        any_method = "*" in methods  # ['*', 'PATCH'] (accepted by Starlette) says no more than ['*']: any method
         normalized: dict[str, None] = {}
         for method in [] if any_method else methods:
             if not is_token(method):
@@ -480,9 +522,10 @@ class Policy:
 
         # Request headers: tokens, case-insensitive; forbidden names can never be sent by a page.
         names = _as_list("allow_headers", allow_headers)
-        any_header = _wildcard("allow_headers", names)
+        any_header = "*" in names  # ['*', 'Authorization'] (accepted by Starlette): ['*'] already covers it
         lowered: dict[str, None] = {}
         for name in [] if any_header else names:
+            _literal_name("allow_headers", name)
             if not is_token(name):
                 raise ConfigError(f"allow_headers: {name!r} is not a valid header name")
             if is_forbidden_request_header(name):
@@ -505,6 +548,7 @@ class Policy:
             )
         unique: dict[str, str] = {}
         for name in [] if any_exposed else exposed:
+            _literal_name("expose_headers", name)
             if not is_token(name):
                 raise ConfigError(f"expose_headers: {name!r} is not a valid header name")
             if lowercase_ascii(name) in FORBIDDEN_RESPONSE_HEADERS:
@@ -512,16 +556,10 @@ class Policy:
             unique.setdefault(lowercase_ascii(name), name)
         setattr_("expose_headers", ("*",) if any_exposed else tuple(unique.values()))
 
-        if max_age is not None:
-            if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0:
-                raise ConfigError(f"max_age must be a number of seconds (an int ≥ 0) or None, got {max_age!r}")
-            if max_age > CHROMIUM_MAX_AGE:
-                warnings.warn(
-                    f"max_age={max_age}: browsers cap preflight caching (Chromium at {CHROMIUM_MAX_AGE} s, Firefox "
-                    f"at {FIREFOX_MAX_AGE} s) and will use their cap",
-                    ConfigWarning,
-                    stacklevel=2,
-                )
+        # Sent as given: browsers cap it (Chromium at 7200 s, Firefox at 86400 s, WebKit at 600 s) and use their cap,
+        # so a larger value is harmless, and a warning would stop a start-up under filterwarnings=error.
+        if max_age is not None and (isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0):
+            raise ConfigError(f"max_age must be a number of seconds (an int ≥ 0) or None, got {max_age!r}")
         setattr_("max_age", max_age)
         if isinstance(preflight_status, bool) or not isinstance(preflight_status, int):
             raise ConfigError(f"preflight_status must be an int, got {preflight_status!r}")

@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..spec.errors import ConfigError
-from .policy import Policy
+from .policy import OPTION_NAMES, Policy, unknown_option
 
 __all__ = ["PathPolicies", "build_policy"]
 
@@ -100,6 +100,9 @@ class PathPolicies:
 def build_policy(policy: Policy | PathPolicies | None, options: Mapping[str, Any]) -> Policy | PathPolicies:
     """What a middleware's ``(policy=None, **policy_kwargs)`` arguments mean: the given policy, or a new one."""
     if policy is None:
+        for name in options:
+            if name not in OPTION_NAMES:
+                raise unknown_option("CORSMiddleware", name)
         return Policy(**options)
     if options:
         raise ConfigError(f"pass either policy= or keyword options ({', '.join(options)}), not both")
