@@ -27,7 +27,6 @@ import importlib.util
 import json
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -41,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 DOCS = ROOT / "docs" / "audit.md"
 BEGIN, END = "<!-- begin: bench/audit.py --update-docs -->", "<!-- end: bench/audit.py -->"
 
+from bench._docs import replace_block  # noqa: E402
 from tests.audit.zoo import Exhibit, exhibits  # noqa: E402
 
 #: CORScanner's check names → corskit's finding classes.
@@ -215,12 +215,7 @@ def markdown(outcomes: list[Outcome], scores: dict[str, Score], zoo: list[Exhibi
 
 
 def update_docs(block: str) -> None:
-    text = DOCS.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
-    if not pattern.search(text):
-        raise SystemExit(f"{DOCS} has no generated block ({BEGIN} … {END})")
-    DOCS.write_text(pattern.sub(lambda _: f"{BEGIN}\n{block}\n{END}", text), encoding="utf-8")
-    print(f"\nupdated {DOCS.relative_to(ROOT)}")
+    replace_block(DOCS, BEGIN, END, block)
 
 
 def main() -> None:

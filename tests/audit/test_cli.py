@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from corskit.audit.catalog import RULES
-from corskit.audit.runner import normalize_target
+from corskit.audit.targets import normalize_target
 from corskit.cli import audit as audit_cli
 from tests.audit.conftest import jsonl, run_audit
 from tests.audit.zoo import Zoo
@@ -369,3 +369,18 @@ def test_format_json_is_json_lines_and_output_goes_to_a_file(zoo: Zoo, tmp_path:
     run_audit(target(zoo, "null"), "--proxy", zoo.proxy, "-o", str(text))
     assert "CORS-NULL" in text.read_text()
     assert "Audited 1 target(s)" in text.read_text()
+
+
+def test_an_ascii_terminal_gets_ascii_glyphs(zoo: Zoo) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "80"}
+    command = [sys.executable, "-m", "corskit", "audit", target(zoo, "null"), target(zoo, "public-api")]
+    done = subprocess.run([*command, "--proxy", zoo.proxy], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"x {target(zoo, 'null')}" in done.stdout
+    assert f"+ {target(zoo, 'public-api')}" in done.stdout
+    assert done.stdout.isascii()

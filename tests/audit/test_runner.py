@@ -8,7 +8,8 @@ import time
 import pytest
 
 from corskit.audit import AuditOptions, scan
-from corskit.audit.runner import RateLimiter, Throttle, normalize_target
+from corskit.audit.runner import RateLimiter, Throttle
+from corskit.audit.targets import normalize_target
 from corskit.browser import Response, WireRequest
 from corskit.cli import audit as audit_cli
 from corskit.tools.network import NetworkError
@@ -97,3 +98,57 @@ def test_progress_bar_path_runs(monkeypatch: pytest.MonkeyPatch) -> None:
         code, out, _ = run_audit(server.url + "/a", server.url + "/b")
     assert code == 0
     assert "Audited 2 target(s)" in out
+
+
+def test_each_target_reuses_a_few_keep_alive_connections() -> None:
+    import http.server
+    import threading
+
+    clients: set[tuple[str, int]] = set()
+    requests = 0
+    lock = threading.Lock()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
+        def _any(self) -> None:
+            nonlocal requests
+            with lock:
+                clients.add(self.client_address)
+                requests += 1
+            origin = self.headers.get("Origin")
+            self.send_response(200)
+            self.send_header("Vary", "Origin")
+            if origin == "https://app.example.com":
+                self.send_header("Access-Control-Allow-Origin", origin)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        do_GET = do_OPTIONS = _any
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        code, _, _ = run_audit(f"{base}/a", f"{base}/b", f"{base}/c", "-c", "12", "--json", "-q")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 0
+    assert requests >= 3 * 20
+    # Six connections per target at most (as a browser per host), each kept alive for many probes.
+    assert len(clients) <= 3 * 6
+    assert requests / len(clients) >= 3
+
+
+def test_targets_in_progress_and_requests_per_target_follow_the_concurrency() -> None:
+    assert AuditOptions(concurrency=200).slots == (34, 6)
+    assert AuditOptions(concurrency=10).slots == (2, 6)
+    assert AuditOptions(concurrency=3).slots == (1, 3)
+    assert AuditOptions(concurrency=1).slots == (1, 1)

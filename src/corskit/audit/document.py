@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from ..tools.fixes import Stack
 from ..tools.fixes import render as render_config
+from ..tools.terminal import printable
 from .catalog import RULES_BY_ID, SEVERITIES, Severity, severity_rank
 from .findings import Finding, TargetReport
 from .report import version
@@ -42,15 +43,9 @@ class Exchange:
 
 def visible(text: str) -> str:
     """*text* with every non-printable character (controls, ESC, bidi overrides, line separators) shown as an
-    escape such as ``\\x1b``: server data must not be able to restyle or reorder a report."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else _escape(c) for c in text)
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    escape such as ``\\x1b`` (the one sanitiser, :func:`corskit.tools.terminal.printable`): server data must not
+    be able to restyle or reorder a report."""
+    return printable(text)
 
 
 def exchange(evidence: dict[str, Any]) -> Exchange | None:

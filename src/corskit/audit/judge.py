@@ -344,14 +344,14 @@ def preflight_findings(obs: Observations, trusted: str | None) -> list[Finding]:
     untrusted = [p for p in obs.preflights if p.kind in UNTRUSTED_KINDS and not _public(p)]
     findings += _allowed_group(
         untrusted,
-        list(METHOD_PROBES),
+        [*METHOD_PROBES, *obs.app_methods],
         "untrusted_methods_allowed",
         trusted,
         lambda labels: {"methods": " and ".join(labels)},
     )
     findings += _allowed_group(
         untrusted,
-        ["x-requested-with", MIRROR_HEADER],
+        ["x-requested-with", MIRROR_HEADER, *([obs.app_headers] if obs.app_headers else [])],
         "untrusted_headers_allowed",
         trusted,
         lambda labels: {"headers": " and ".join(f"'{label}'" for label in labels)},

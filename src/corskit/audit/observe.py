@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from ..browser import Fetch, Request, Response, Result, SendRequest, WireRequest
-from ..browser.preflight import PreflightResult, check_preflight_response, preflight_request
+from ..browser.preflight import PreflightResult, check_preflight_response, preflight_request, unsafe_header_names
 from ..spec.errors import ErrorCode
 from ..spec.origins import parse_origin, parse_url
 from ..tools.network import NetworkError
@@ -226,6 +226,10 @@ class Observations:
     preflight_skipped: list[str] = field(default_factory=list)
     #: The classes whose preflight passed the origin check (the method may still have been refused).
     preflight_accepted: list[str] = field(default_factory=list)
+    #: The application's own methods and request headers (from a capture), probed like the invented ones: the
+    #: preflight labels they were tried under.
+    app_methods: tuple[str, ...] = ()
+    app_headers: str | None = None
     #: Probes that got no answer (after retries): "origin: reason".
     failures: list[str] = field(default_factory=list)
 
@@ -272,11 +276,14 @@ async def _drive(origin: str, request: Request, send: Sender, *, preflight_only:
 
 
 class _Prober:
-    def __init__(self, site: Site, url: str, send: Sender, obs: Observations) -> None:
+    def __init__(
+        self, site: Site, url: str, send: Sender, obs: Observations, app_headers: tuple[tuple[str, str], ...] = ()
+    ) -> None:
         self.site = site
         self.url = url
         self.send = send
         self.obs = obs
+        self.app_headers = app_headers
         self.seen: set[str] = set()
 
     async def simple(self, probes: list[Probe]) -> list[Outcome]:
@@ -302,8 +309,17 @@ class _Prober:
         return Outcome(probe, include, omit)
 
     def _requests(self) -> list[tuple[str, Request]]:
+        """The method and header probes: the invented ones, then the application's own (from a capture)."""
         requests: list[tuple[str, Request]] = [(m, Request(self.url, method=m)) for m in METHOD_PROBES]
-        return requests + [(n.lower(), Request(self.url, headers=[(n, v)])) for n, v in HEADER_PROBES]
+        # A captured POST is probed with the captured headers that make it preflighted (else it is not one).
+        requests += [
+            (m, Request(self.url, method=m, headers=self.app_headers if m == "POST" else ()))
+            for m in self.obs.app_methods
+        ]
+        requests += [(n.lower(), Request(self.url, headers=[(n, v)])) for n, v in HEADER_PROBES]
+        if self.obs.app_headers is not None:
+            requests.append((self.obs.app_headers, Request(self.url, headers=self.app_headers)))
+        return requests
 
     async def gate(self, origin: str, kind: str) -> bool:
         """The first method probe (``PUT``) alone: does the preflight accept *origin* at all? When even its origin
@@ -410,8 +426,20 @@ def _host(text: str) -> str:
     return parsed.host if parsed is not None else text
 
 
-async def observe(url: str, send: Sender, *, trusted: tuple[str, ...] = (), cookie: bool = False) -> Observations:
-    """Run every probe phase against *url*; :class:`TargetError` when the target cannot be audited at all."""
+async def observe(
+    url: str,
+    send: Sender,
+    *,
+    trusted: tuple[str, ...] = (),
+    cookie: bool = False,
+    methods: tuple[str, ...] = (),
+    headers: tuple[tuple[str, str], ...] = (),
+) -> Observations:
+    """Run every probe phase against *url*; :class:`TargetError` when the target cannot be audited at all.
+
+    *methods* and *headers* are what the application itself sends to *url* (from a capture): the methods that need
+    a preflight and the request headers that make one are tried from untrusted origins too.
+    """
     parsed = parse_url(url)
     # The strict origin parser refuses hosts a browser would never put in an Origin (spaces, '%', uppercase…).
     if parsed is None or not parsed.is_http or parse_origin(parsed.origin.serialize()) is None:
@@ -421,13 +449,27 @@ async def observe(url: str, send: Sender, *, trusted: tuple[str, ...] = (), cook
     url = parsed.without_fragment().serialize()
     site = Site.of(parsed)
     memo = _Memo(send, cookie_matters=cookie)
+    app = _application_requests(methods, headers)
     try:
-        return await _observe(url, site, memo, trusted)
+        return await _observe(url, site, memo, trusted, app)
     finally:
         memo.close()
 
 
-async def _observe(url: str, site: Site, memo: _Memo, trusted: tuple[str, ...]) -> Observations:
+_App = tuple[tuple[str, ...], tuple[tuple[str, str], ...]]
+
+
+def _application_requests(methods: tuple[str, ...], headers: tuple[tuple[str, str], ...]) -> _App:
+    """The captured methods that need a preflight and are not probed already, and the captured headers if any of
+    them makes a preflight (forbidden and safelisted ones dropped by the engine's own rules)."""
+    unsafe = set(unsafe_header_names(headers))
+    kept = tuple((n, v) for n, v in headers if n.lower() in unsafe)
+    skip = {*SAFE_METHODS, *METHOD_PROBES} | (set() if kept else {"POST"})
+    extra = tuple(m for m in dict.fromkeys(m.upper() for m in methods) if m not in skip)
+    return extra, kept
+
+
+async def _observe(url: str, site: Site, memo: _Memo, trusted: tuple[str, ...], app: _App) -> Observations:
     attackers = attacker_probes(site)
     # Phase 1: the origin-less request (no-cors GET sends no Origin) tells whether the target answers at all.
     try:
@@ -440,7 +482,10 @@ async def _observe(url: str, site: Site, memo: _Memo, trusted: tuple[str, ...]) 
     originless = answered[-1].response
     assert originless is not None
     obs = Observations(site, url, originless)
-    prober = _Prober(site, url, memo, obs)
+    obs.app_methods = app[0]
+    if app[1]:
+        obs.app_headers = ", ".join(sorted(n.lower() for n, _ in app[1]))
+    prober = _Prober(site, url, memo, obs, app[1])
 
     # Phase 2: the attacker, null, the probable trusted origins and the target's own.
     side: list[Awaitable[None]] = []

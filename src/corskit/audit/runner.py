@@ -9,11 +9,10 @@ a report with ``error`` set; it never stops the scan.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
-import re
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -22,6 +21,7 @@ from ..tools.network import NetworkError, NetworkOptions
 from .findings import TargetReport
 from .judge import judge
 from .observe import Sender, TargetError, observe
+from .targets import MAX_LINE, Target, normalize_target
 
 logger = logging.getLogger("corskit")
 
@@ -29,8 +29,6 @@ T = TypeVar("T")
 
 #: Network failures worth another try: the next attempt may well succeed.
 TRANSIENT = frozenset({"timeout", "protocol", "other"})
-#: Longest accepted input line (a URL longer than this is reported, not fetched).
-MAX_LINE = 8192
 
 
 @dataclass(frozen=True)
@@ -38,8 +36,19 @@ class AuditOptions:
     """How to scan: the network settings, how much at once, how fast, how stubbornly, and known trusted origins."""
 
     network: NetworkOptions = field(default_factory=NetworkOptions)
-    #: At most this many requests in flight, and this many targets in progress, at any time.
+    #: At most this many requests in flight at any time.
     concurrency: int = 10
+    #: At most this many requests in flight to one target, as a browser opens at most six connections to a host:
+    #: targets are audited ``concurrency / per_target`` at a time, each on its own few connections, reused for all
+    #: of its probes (not one new connection per probe, nor a burst of forty on one server).
+    per_target: int = 6
+
+    @property
+    def slots(self) -> tuple[int, int]:
+        """(targets in progress at once, requests in flight per target)."""
+        per_target = max(1, min(self.per_target, self.concurrency))
+        return -(-max(1, self.concurrency) // per_target), per_target
+
     #: Requests per second across the whole scan; ``None`` for no limit.
     rate: float | None = None
     #: Extra attempts after a transient network error (timeout, reset), with exponential backoff.
@@ -70,21 +79,29 @@ class RateLimiter:
             await asyncio.sleep(wait)
 
 
-class Throttle:
-    """Wrap a sender with the global limits: a semaphore on requests in flight, the rate limiter, retries."""
+class Limits:
+    """The scan-wide limits every target shares: requests in flight and the rate."""
 
-    def __init__(self, send: Sender, options: AuditOptions) -> None:
+    def __init__(self, options: AuditOptions) -> None:
+        self.slots = asyncio.Semaphore(max(1, options.concurrency))
+        self.rate = RateLimiter(options.rate)
+
+
+class Throttle:
+    """Wrap a sender with the scan-wide limits (a semaphore on requests in flight, the rate limiter; shared by
+    every target's throttle through *limits*) and retries."""
+
+    def __init__(self, send: Sender, options: AuditOptions, limits: Limits | None = None) -> None:
         self._send = send
         self._options = options
-        self._slots = asyncio.Semaphore(max(1, options.concurrency))
-        self._rate = RateLimiter(options.rate)
+        self._limits = limits or Limits(options)
         self.requests = 0
 
     async def __call__(self, wire: WireRequest) -> Response:
         attempt = 0
         while True:
-            async with self._slots:
-                await self._rate.acquire()
+            async with self._limits.slots:
+                await self._limits.rate.acquire()
                 self.requests += 1
                 try:
                     return await self._send(wire)
@@ -96,62 +113,49 @@ class Throttle:
             attempt += 1
 
 
-#: A target written without a scheme: a host (name, IPv4 or bracketed IPv6), an optional port, an optional path.
-_BARE_TARGET = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(?::\d{1,5})?(?:[/?#]\S*)?")
+def _per_target(send: Sender, limit: int) -> Sender:
+    """*send*, with at most *limit* of this target's requests in flight."""
+    slots = asyncio.Semaphore(max(1, limit))
+
+    async def limited(wire: WireRequest) -> Response:
+        async with slots:
+            return await send(wire)
+
+    return limited
 
 
-def normalize_target(line: str) -> str | None:
-    """A target line → the URL to audit; ``None`` for blank lines and ``#`` comments.
-
-    A bare host (``api.example.com``, ``127.0.0.1:8000/api``) gets a scheme the way a browser's address bar picks
-    one: ``http://`` for local hosts (``localhost``, an IP address, a single-label name: development servers
-    speak plain HTTP), ``https://`` for every other name. Anything else is kept as written (and refused later if it
-    is not an http(s) URL).
-    """
-    text = line.strip()
-    if not text or text.startswith("#"):
-        return None
-    bare = _BARE_TARGET.fullmatch(text) if "://" not in text else None
-    if bare is not None:
-        scheme = "http" if _local(bare.group("host")) else "https"
-        text = f"{scheme}://{text}"
-    return text
-
-
-def _local(host: str) -> bool:
-    name = host.lower().rstrip(".")
-    if name.startswith("[") or name == "localhost" or name.endswith(".localhost") or "." not in name:
-        return True
-    try:
-        ipaddress.IPv4Address(name)
-    except ValueError:
-        return False
-    return True
-
-
-async def audit_target(target: str, send: Sender, options: AuditOptions) -> TargetReport:
+async def audit_target(target: str | Target, send: Sender, options: AuditOptions) -> TargetReport:
     """Audit one target with *send* (already throttled); never raises for a bad target."""
-    if len(target) > MAX_LINE:
-        return TargetReport(target[:200] + "…", f"the input line is longer than {MAX_LINE} characters")
+    target = target if isinstance(target, Target) else Target(target)
+    send = _per_target(send, options.slots[1])
+    if len(target.url) > MAX_LINE:
+        return TargetReport(target.url[:200] + "…", f"the input line is longer than {MAX_LINE} characters")
     try:
-        obs = await observe(target, send, trusted=options.trusted, cookie=options.network.cookie is not None)
+        obs = await observe(
+            target.url,
+            send,
+            trusted=options.trusted,
+            cookie=options.network.cookie is not None,
+            methods=target.methods,
+            headers=target.headers,
+        )
     except TargetError as failure:
-        return TargetReport(target, str(failure))
+        return TargetReport(target.url, str(failure))
     findings = [f for f in judge(obs) if set(f.browsers) & set(options.browsers)]
     error = None
     if obs.failures:
         error = f"{len(obs.failures)} probe(s) got no answer, so findings may be missing: " + "; ".join(
             obs.failures[:3]
         )
-    return TargetReport(target, error, tuple(findings))
+    return TargetReport(target.url, error, tuple(findings))
 
 
-async def _batches(lines: Iterable[str], size: int = 256) -> AsyncIterator[list[str]]:
+async def _batches(lines: Iterable[T], size: int = 256) -> AsyncIterator[list[T]]:
     """Read *lines* in a worker thread, *size* at a time (stdin and files never block the event loop)."""
-    iterator: Iterator[str] = iter(lines)
+    iterator: Iterator[T] = iter(lines)
     loop = asyncio.get_running_loop()
 
-    def take() -> list[str]:
+    def take() -> list[T]:
         batch = []
         for line in iterator:
             batch.append(line)
@@ -177,38 +181,52 @@ def network_sender(client: object, options: NetworkOptions) -> Sender:
 
 
 async def scan(
-    lines: Iterable[str],
+    lines: Iterable[str | Target],
     options: AuditOptions | None = None,
     *,
     send: Sender | None = None,
 ) -> AsyncIterator[TargetReport]:
-    """Audit every target in *lines* (URLs, one per item), yielding reports as targets finish.
+    """Audit every target in *lines* (URLs, one per item, or :class:`Target`), yielding reports as targets finish.
 
     *send* replaces the network (tests pass an in-process app); by default requests go out with httpx, built
-    from ``options.network``.
+    from ``options.network``: one small connection pool per target (its own few keep-alive connections, as a
+    browser has per host), all sharing one TLS context and the scan-wide limits.
     """
     options = options or AuditOptions()
-    if send is None:
-        from ..tools.network import async_client
+    if send is not None:
+        fixed = send
 
-        async with async_client(options.network, max_connections=max(1, options.concurrency)) as client:
-            async for report in _scan(lines, options, network_sender(client, options.network)):
-                yield report
-        return
-    async for report in _scan(lines, options, send):
+        @asynccontextmanager
+        async def connect() -> AsyncIterator[Sender]:
+            yield fixed
+
+    else:
+        from ..tools.network import async_client, ssl_context
+
+        context = ssl_context(options.network)
+        per_target = options.slots[1]
+
+        @asynccontextmanager
+        async def connect() -> AsyncIterator[Sender]:
+            async with async_client(options.network, max_connections=per_target, ssl_context=context) as client:
+                yield network_sender(client, options.network)
+
+    async for report in _scan(lines, options, connect):
         yield report
 
 
-async def _scan(lines: Iterable[str], options: AuditOptions, send: Sender) -> AsyncIterator[TargetReport]:
-    workers = max(1, options.concurrency)
-    throttle = Throttle(send, options)
-    todo: asyncio.Queue[str | None] = asyncio.Queue(maxsize=workers * 2)
+async def _scan(
+    lines: Iterable[str | Target], options: AuditOptions, connect: Callable[[], AbstractAsyncContextManager[Sender]]
+) -> AsyncIterator[TargetReport]:
+    workers = options.slots[0]
+    limits = Limits(options)
+    todo: asyncio.Queue[str | Target | None] = asyncio.Queue(maxsize=workers * 2)
     done: asyncio.Queue[TargetReport] = asyncio.Queue(maxsize=workers * 2)
 
     async def produce() -> None:
         async for batch in _batches(lines):
             for line in batch:
-                target = normalize_target(line)
+                target = line if isinstance(line, Target) else normalize_target(line)
                 if target is not None:
                     await todo.put(target)
         for _ in range(workers):
@@ -220,10 +238,12 @@ async def _scan(lines: Iterable[str], options: AuditOptions, send: Sender) -> As
             if target is None:
                 return
             try:
-                report = await audit_target(target, throttle, options)
+                async with connect() as send:
+                    report = await audit_target(target, Throttle(send, options, limits), options)
             except Exception as error:  # a bug must not take the whole scan down: report it for this target
                 logger.exception("audit of %r failed", target)
-                report = TargetReport(target, f"internal error while auditing: {error!r}")
+                url = target.url if isinstance(target, Target) else target
+                report = TargetReport(url, f"internal error while auditing: {error!r}")
             await done.put(report)
 
     tasks = [asyncio.ensure_future(produce()), *(asyncio.ensure_future(work()) for _ in range(workers))]

@@ -9,9 +9,9 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
-from typing import IO, Annotated
+from typing import IO, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -20,7 +20,11 @@ from rich.text import Text
 from ..audit import AuditOptions, SarifWriter, parse_severity
 from ..audit.catalog import Severity
 from ..audit.html import HtmlWriter
+from ..audit.imports import FORMATS as IMPORT_FORMATS
+from ..audit.imports import ImportFailed, detect
+from ..audit.imports import read as read_capture
 from ..audit.markdown import MarkdownWriter
+from ..audit.targets import Target
 from ..spec.origins import OriginError, normalize_origin
 from ..tools.diagrams.evidence import html_block, markdown_block
 from ..tools.fixes import STACKS, Stack
@@ -39,6 +43,8 @@ from .audit_output import (
 )
 from .browsers import BrowserChoice, BrowserOption, browsers_of
 from .check import parse_header
+from .output import console as make_console
+from .output import fail
 
 EXIT_FINDINGS = 1
 EXIT_TARGET_ERRORS = 3
@@ -47,15 +53,6 @@ EXIT_TARGET_ERRORS = 3
 def _iter_lines(stream: IO[str]) -> Iterator[str]:
     for line in stream:
         yield line.rstrip("\r\n")
-
-
-def _stdin() -> IO[str]:
-    """Standard input, decoded leniently: a stray byte becomes U+FFFD on its line (then a per-line error), never a
-    crash halfway through a scan."""
-    buffer = getattr(sys.stdin, "buffer", None)
-    if buffer is None:
-        return sys.stdin
-    return io.TextIOWrapper(buffer, encoding="utf-8", errors="replace")
 
 
 def _count_lines(path: str) -> int | None:
@@ -77,8 +74,17 @@ def audit_command(
         list[str] | None, typer.Argument(help="URLs to audit (https://host/path).", show_default=False)
     ] = None,
     input_file: Annotated[
-        str | None, typer.Option("--input", "-i", help="Read URLs from FILE, one per line ('-' for stdin).")
+        str | None,
+        typer.Option(
+            "--input",
+            "-i",
+            help="Read targets from FILE ('-' for stdin): URLs one per line, a HAR file, a Burp or a ZAP export.",
+        ),
     ] = None,
+    input_format: Annotated[
+        str,
+        typer.Option("--input-format", help="What -i holds: auto (recognised by its content), lines, har, burp, zap."),
+    ] = "auto",
     as_json: Annotated[
         bool, typer.Option("--json", help="Write JSON Lines: one object per target, as each one finishes.")
     ] = False,
@@ -131,31 +137,31 @@ def audit_command(
         try:
             threshold = parse_severity(fail_on)
         except ValueError as error:
-            raise typer.BadParameter(str(error), param_hint="--fail-on") from None
+            _usage("--fail-on", str(error))
     if fix_for is not None and fix_for not in STACKS:
-        raise typer.BadParameter(f"must be one of {', '.join(STACKS)}", param_hint="--fix-for")
+        _usage("--fix-for", f"must be one of {', '.join(STACKS)}")
     fix_stack: Stack | None = next((s for s in STACKS if s == fix_for), None)
     if not 1 <= concurrency <= 1000:
-        raise typer.BadParameter("must be between 1 and 1000", param_hint="--concurrency")
+        _usage("--concurrency", "must be between 1 and 1000")
     if timeout <= 0:
-        raise typer.BadParameter("must be more than 0", param_hint="--timeout")
+        _usage("--timeout", "must be more than 0")
     if rate is not None and rate <= 0:
-        raise typer.BadParameter("must be more than 0", param_hint="--rate")
+        _usage("--rate", "must be more than 0")
     if not 0 <= retries <= 10:
-        raise typer.BadParameter("must be between 0 and 10", param_hint="--retries")
+        _usage("--retries", "must be between 0 and 10")
     origins: list[str] = []
     for text in trusted or []:
         try:
             origins.append(normalize_origin(text).serialize())
         except OriginError as error:
-            raise typer.BadParameter(str(error), param_hint="--trusted") from None
+            _usage("--trusted", str(error))
     if not urls and input_file is None:
-        raise typer.BadParameter("give URLs as arguments or a file with -i FILE ('-' for stdin)", param_hint="URLS")
+        _usage("URLS", "give URLs as arguments or a file with -i FILE ('-' for stdin)")
     if output_format not in FORMATS:
-        raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
+        _usage("--format", f"must be one of {', '.join(FORMATS)}")
     chosen: Format = next(f for f in FORMATS if f == output_format)
     if as_json and chosen not in ("text", "json"):
-        raise typer.BadParameter(f"--json and --format {chosen} ask for two reports: pick one", param_hint="--json")
+        _usage("--json", f"--json and --format {chosen} ask for two reports: pick one")
     fmt: Format = "json" if as_json else chosen
     headers = tuple(parse_header(h) for h in header or [])
     options = AuditOptions(
@@ -167,24 +173,16 @@ def audit_command(
         browsers=browsers_of(browser),
     )
     if sarif == "-" and (output is None and fmt != "text"):
-        raise typer.BadParameter(
-            f"'--sarif -' and --format {fmt} both want stdout: write one of them to a file", param_hint="--sarif"
-        )
+        _usage("--sarif", f"'--sarif -' and --format {fmt} both want stdout: write one of them to a file")
+    if input_format not in ("auto", *IMPORT_FORMATS):
+        _usage("--input-format", f"must be auto or one of {', '.join(IMPORT_FORMATS)}")
     with ExitStack() as stack:
         total: int | None = len(urls or [])
-        sources: list[Iterator[str]] = [iter(urls or [])]
+        sources: list[Iterable[str | Target]] = [urls or []]
         if input_file is not None:
-            if input_file == "-":
-                sources.append(_iter_lines(_stdin()))
-                total = None
-            else:
-                try:
-                    stream = stack.enter_context(open(input_file, encoding="utf-8", errors="replace"))
-                except OSError as error:
-                    raise typer.BadParameter(f"cannot read {input_file!r}: {error.strerror}", param_hint="-i") from None
-                count = _count_lines(input_file)
-                total = None if count is None or total is None else total + count
-                sources.append(_iter_lines(stream))
+            source, count = _open_input(stack, input_file, input_format, quiet=quiet)
+            sources.append(source)
+            total = None if count is None or total is None else total + count
         writers: list[Writer] = []
         report_stream: IO[str] = sys.stdout
         if output is not None:
@@ -192,7 +190,7 @@ def audit_command(
         text_console: Console | None = None
         if fmt == "text":
             if sarif != "-" or output is not None:
-                text_console = Console(file=report_stream, highlight=False, soft_wrap=True)
+                text_console = _text_console(None if output is None else report_stream)
                 writers.append(TextWriter(text_console, show_info=show_info, fix_for=fix_stack))
         elif fmt == "json":
             writers.append(JsonLinesWriter(report_stream, fix_for=fix_stack))
@@ -205,11 +203,12 @@ def audit_command(
         data_to_stdout = output is None and (fmt != "text" or sarif == "-")
         bar = progress_wanted(data_to_stdout=data_to_stdout, quiet=quiet, total=total)
         summary, interrupted = run(
-            (line for source in sources for line in source), options, writers, total=total, progress_bar=bar
+            (target for source in sources for target in source), options, writers, total=total, progress_bar=bar
         )
         if not quiet:
-            console = text_console or Console(stderr=True, highlight=False, soft_wrap=True)
-            console.print(Text(_wrap(summary_line(summary, interrupted=interrupted), console.width, ""), style="bold"))
+            console = text_console or _text_console(None, stderr=True)
+            line = summary_line(summary, interrupted=interrupted)
+            console.print(Text(_wrap(line, console.width, "", encoding=console.encoding), style="bold"))
     if interrupted:
         raise typer.Exit(130)
     code = 0
@@ -220,17 +219,73 @@ def audit_command(
     raise typer.Exit(code)
 
 
+def _open_input(stack: ExitStack, path: str, fmt: str, *, quiet: bool) -> tuple[Iterable[str | Target], int | None]:
+    """The targets of ``-i``: URL lines are streamed as they are read; a capture (HAR, Burp, ZAP) is read whole,
+    deduplicated by origin and path, and summed up on stderr. Returns them and their number, if known."""
+    try:
+        binary: IO[bytes] = sys.stdin.buffer if path == "-" else stack.enter_context(open(path, "rb"))  # noqa: SIM115
+    except OSError as error:
+        _usage("-i", f"cannot read {path!r}: {error.strerror}")
+    peek = getattr(binary, "peek", None)
+    try:
+        head = peek(4096)[:4096] if peek is not None else b""
+        if fmt == "auto" and peek is None and binary.seekable():
+            head = binary.read(4096)
+            binary.seek(0)
+    except OSError as error:
+        _usage("-i", f"cannot read {path!r}: {error.strerror}")
+    chosen = next((f for f in IMPORT_FORMATS if f == fmt), None) or detect(head)
+    if chosen == "lines":
+        stream = io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
+        return _iter_lines(stream), (None if path == "-" else _count_lines(path))
+    try:
+        imported = read_capture(binary, chosen)
+    except ImportFailed as error:
+        _usage("-i", f"{path}: {error}")
+    except OSError as error:
+        _usage("-i", f"cannot read {path!r}: {error.strerror}")
+    if not quiet:
+        err = _text_console(None, stderr=True)
+        err.print(Text(_wrap(f"Imported {imported.summary}.", err.width, "", encoding=err.encoding)))
+    return imported.targets, len(imported.targets)
+
+
+def _text_console(file: IO[str] | None, *, stderr: bool = False) -> Console:
+    """The CLI's console (``--no-color``, no markup), or a plain one on *file*; lines are wrapped by the report
+    itself, at word boundaries, so the console must not fold them again."""
+    console = make_console(stderr=stderr) if file is None else Console(file=file, markup=False, color_system=None)
+    console.soft_wrap = True
+    return console
+
+
+def _usage(option: str, message: str) -> NoReturn:
+    """A usage error: one line naming the option and the problem, exit code 2."""
+    fail("audit", f"{option}: {message}")
+
+
 def _open_for_writing(stack: ExitStack, path: str, option: str) -> IO[str]:
     try:
         return stack.enter_context(open(path, "w", encoding="utf-8"))
     except OSError as error:
-        raise typer.BadParameter(f"cannot write {path!r}: {error.strerror}", param_hint=option) from None
+        _usage(option, f"cannot write {path!r}: {error.strerror}")
+
+
+EXAMPLES = """\
+Examples:
+
+  corskit audit https://api.example.com/me --trusted https://app.example.com
+  corskit audit api.example.com 127.0.0.1:8000
+  corskit audit -i targets.txt --json -c 50 > findings.jsonl
+  corskit audit -i session.har --format html -o report.html
+  corskit audit -i targets.txt --sarif cors.sarif --fail-on medium
+"""
 
 
 def register(app: typer.Typer) -> None:
     app.command(
         "audit",
         help="Scan URLs for CORS misconfigurations, judged by what a browser would actually allow.",
+        epilog=EXAMPLES,
         no_args_is_help=True,
     )(audit_command)
 

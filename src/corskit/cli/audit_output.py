@@ -16,9 +16,11 @@ from rich.text import Text
 
 from ..audit import AuditOptions, Summary, TargetReport, jsonl_line, scan
 from ..audit.catalog import SEVERITIES
+from ..audit.targets import Target
 from ..browser import BROWSERS, profile
 from ..tools.fixes import Stack
 from ..tools.fixes import render as render_config
+from ..tools.terminal import glyphs_for
 from ..tools.terminal import printable as _printable
 
 Format = Literal["text", "json", "html", "markdown"]
@@ -37,11 +39,11 @@ class Writer(Protocol):
 # -- the human report ------------------------------------------------------------------------------------------------
 
 
-def _wrap(text: str, width: int, indent: str = _INDENT) -> str:
-    """*text* made printable and wrapped at word boundaries to *width*; a word longer than a line (a URL, an origin)
-    is never split, so it can still be copied."""
+def _wrap(text: str, width: int, indent: str = _INDENT, *, encoding: str | None = None) -> str:
+    """*text* made printable (for *encoding*) and wrapped at word boundaries to *width*; a word longer than a line
+    (a URL, an origin) is never split, so it can still be copied."""
     return textwrap.fill(
-        _printable(text),
+        _printable(text, encoding),
         max(width, len(indent) + 20),
         initial_indent=indent,
         subsequent_indent=indent,
@@ -50,58 +52,65 @@ def _wrap(text: str, width: int, indent: str = _INDENT) -> str:
     )
 
 
-def _head(marker: Text, target: str, tail: str, width: int) -> Text:
+def _head(marker: Text, target: str, tail: str, width: int, encoding: str | None) -> Text:
     """``✗ TARGET  tail``, the tail on its own wrapped lines when the whole does not fit in *width*."""
-    line = Text.assemble(marker, (" " + _printable(target), "bold"))
+    line = Text.assemble(marker, (" " + _printable(target, encoding), "bold"))
     if len(line) + 2 + len(tail) <= width:
         line.append("  " + tail)
     elif tail:
-        line.append("\n" + _wrap(tail, width, "    "))
+        line.append("\n" + _wrap(tail, width, "    ", encoding=encoding))
     return line
 
 
 def render_report(console: Console, report: TargetReport, *, show_info: bool, fix_for: Stack | None = None) -> None:
     """One target: a status line, the allow-list shape, then each finding with why and fix, wrapped at word
     boundaries to the console's width."""
-    width = console.width
+    width, encoding = console.width, console.encoding
+    glyphs = glyphs_for(encoding)
+
+    def wrap(text: str, indent: str = _INDENT) -> str:
+        return _wrap(text, width, indent, encoding=encoding)
+
     shown = [f for f in report.findings if show_info or f.severity != "info"]
     shape = next((f for f in report.findings if f.id == "CORS-SHAPE"), None)
-    shape_text = f"· allow-list: {shape.evidence.get('shape')}" if shape is not None else ""
+    shape_text = f"{glyphs.dot} allow-list: {shape.evidence.get('shape')}" if shape is not None else ""
     above = [f for f in report.findings if f.severity != "info"]
     if report.error is not None and not report.findings:
-        console.print(_head(Text("!", "bold red"), report.target, "could not be audited", width))
-        console.print(Text(_wrap(report.error, width, "    "), style="red"))
+        console.print(_head(Text("!", "bold red"), report.target, "could not be audited", width, encoding))
+        console.print(Text(wrap(report.error, "    "), style="red"))
         return
     if above:
         counts = {s: sum(1 for f in above if f.severity == s) for s in reversed(SEVERITIES)}
         summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        marker = Text("✗", _STYLE[report.worst or "info"])
-        console.print(_head(marker, report.target, f"{summary}  {shape_text}".strip(), width))
+        marker = Text(glyphs.bad, _STYLE[report.worst or "info"])
+        console.print(_head(marker, report.target, f"{summary}  {shape_text}".strip(), width, encoding))
     else:
-        console.print(_head(Text("✓", "green"), report.target, f"no finding above info  {shape_text}".strip(), width))
+        tail = f"no finding above info  {shape_text}".strip()
+        console.print(_head(Text(glyphs.ok, "green"), report.target, tail, width, encoding))
     if report.error is not None:
-        console.print(Text(_wrap("! " + report.error, width, "    "), style="yellow"))
+        console.print(Text(wrap("! " + report.error, "    "), style="yellow"))
     for finding in shown:
         if finding.id == "CORS-SHAPE" and not show_info:
             continue
         style = _STYLE[finding.severity]
         head = Text.assemble(("    ", ""), (f"{finding.severity.upper():<6}", style), f" {finding.id}")
         if finding.origin:
-            origin = _printable(finding.origin)
+            origin = _printable(finding.origin, encoding)
             separator = "   " if len(head) + 3 + len("origin ") + len(origin) <= width else "\n" + _INDENT
             head.append(f"{separator}origin ")
             head.append(origin, "bold")
         console.print(head)
-        console.print(Text(_wrap(finding.why, width)))
-        console.print(Text(_wrap("fix: " + finding.fix, width), style="green"))
+        console.print(Text(wrap(finding.why)))
+        console.print(Text(wrap("fix: " + finding.fix), style="green"))
         if len(finding.browsers) < len(BROWSERS):
             names = ", ".join(profile(b).title for b in finding.browsers) or "no browser (on the recorded answers)"
-            console.print(Text(_wrap("affects: " + names, width), style="dim"))
+            console.print(Text(wrap("affects: " + names), style="dim"))
         if fix_for is not None and finding.config is not None:
             # Configuration is copied, not read: its lines are never wrapped.
             console.print(Text(f"{_INDENT}{fix_for}:", style="bold"))
             snippet = render_config(finding.config, fix_for)
-            console.print(Text("\n".join(_INDENT + line for line in snippet.splitlines()), style="green"))
+            lines = (_INDENT + _printable(line, encoding) for line in snippet.splitlines())
+            console.print(Text("\n".join(lines), style="green"))
 
 
 class TextWriter:
@@ -176,7 +185,7 @@ def _cache_missing_sniffio() -> None:
 
 
 def run(
-    targets: Iterable[str],
+    targets: Iterable[str | Target],
     options: AuditOptions,
     writers: Sequence[Writer],
     *,

@@ -64,9 +64,20 @@ def sync_client(options: NetworkOptions) -> httpx.Client:
     return httpx.Client(**_client_kwargs(options))  # type: ignore[arg-type]
 
 
-def async_client(options: NetworkOptions, *, max_connections: int = 100) -> httpx.AsyncClient:
+def ssl_context(options: NetworkOptions) -> ssl.SSLContext:
+    """The TLS settings of *options* as a context, built once and shared by many clients (building one loads the CA
+    bundle: far more work than a request)."""
+    return httpx.create_ssl_context(verify=options.verify)
+
+
+def async_client(
+    options: NetworkOptions, *, max_connections: int = 100, ssl_context: ssl.SSLContext | None = None
+) -> httpx.AsyncClient:
     limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-    return httpx.AsyncClient(limits=limits, **_client_kwargs(options))  # type: ignore[arg-type]
+    kwargs = _client_kwargs(options)
+    if ssl_context is not None:
+        kwargs["verify"] = ssl_context
+    return httpx.AsyncClient(limits=limits, **kwargs)  # type: ignore[arg-type]
 
 
 def build_request(
@@ -122,7 +133,8 @@ def send(client: httpx.Client, wire: WireRequest, options: NetworkOptions) -> Re
         try:
             for chunk in response.iter_bytes(MAX_BODY):
                 first = chunk
-                break
+                if len(chunk) >= MAX_BODY:  # a shorter chunk is the last: reading on returns the connection
+                    break
         finally:
             response.close()
     except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as error:  # ValueError: httpx's URL checks
@@ -138,7 +150,8 @@ async def asend(client: httpx.AsyncClient, wire: WireRequest, options: NetworkOp
         try:
             async for chunk in response.aiter_bytes(MAX_BODY):
                 first = chunk
-                break
+                if len(chunk) >= MAX_BODY:  # a shorter chunk is the last: reading on keeps the connection alive
+                    break
         finally:
             await response.aclose()
     except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as error:  # ValueError: httpx's URL checks
