@@ -45,6 +45,66 @@ SUITES = (
           ("tests/test_middleware.py",)),
     Suite("flask", "flask-cors 6.0.5 (whole suite)", "flask-cors", "6.0.5", ("tests",)),
 )  # fmt: skip
+#: Why each peer test fails with corskit: the docs/migrating.md row (per suite, keyed by the test's name without its
+#: parameters). A failure missing here is printed as NOT IN THE GUIDE: a difference nobody decided on.
+ROWS = {
+    "starlette": {
+        "test_cors_allow_all": "credentials_with_wildcard",
+        "test_preflight_allows_request_origin_if_origins_wildcard_and_credentials_allowed": "credentials_with_wildcard",
+        "test_cors_vary_header_is_properly_set_for_credentialed_request": "credentials_with_wildcard",
+        "test_cors_allow_all_except_credentials": "preflight_status",
+        "test_cors_allow_specific_origin": "preflight_status",
+        "test_cors_preflight_allow_all_methods": "preflight_status",
+        "test_cors_private_network_access_allowed": "preflight_status",
+        "test_cors_private_network_access_disallowed": "preflight_status",
+        "test_cors_disallowed_preflight": "preflight_refused",
+        "test_cors_preflight_rejects_custom_method_with_wildcard": "methods_wildcard",
+        "test_cors_allow_all_methods": "vary_with_wildcard",
+        "test_cors_vary_header_is_set_for_non_credentialed_request": "vary_with_wildcard",
+        "test_cors_allow_origin_regex": "regex_matching_everything",
+    },
+    "django": {
+        "test_allow_all_origins_get": "credentials_with_all_origins",
+        "test_allow_all_origins_options": "credentials_with_all_origins",
+        "test_auth_view_options": "credentials_with_all_origins",
+        "test_non_200_headers_still_set": "credentials_with_all_origins",
+        "test_allow_private_network_added_if_enabled_and_requested": "private_network_on_preflights_only",
+        "test_async_options_allowed_origin": "preflight_answers",
+        "test_options_allowed_origin": "preflight_answers",
+        "test_options_no_max_age": "preflight_answers",
+        "test_options_empty_request_method": "preflight_refused",
+        "test_cors_enabled_is_attached_and_bool": "cors_enabled_attribute",
+        "test_works_if_view_deletes_cors_enabled": "cors_enabled_attribute",
+        "test_file_in_allowed_origins": "file_origin",
+        "test_get_origin_vary_by_default": "vary_spelling",
+        "test_get_regex_matches_path_info": "paths_include_script_name",
+        "test_signal_called_once_during_normal_flow": "signal_not_consulted",
+        "test_signal_handler_allow_some_urls_to_everyone": "signal_not_consulted",
+        "test_signal_handler_that_returns_false": "signal_not_consulted",
+        "test_signal_handler_that_returns_true": "signal_not_consulted",
+    },
+    "flask": {
+        "AllowHeadersTestCaseIntegration": "headers_regex",
+        "SupportsCredentialsCase.test_credentials_supported": "private_network_on_preflights_only",
+        "SupportsCredentialsCase.test_credentials_unsupported": "private_network_on_preflights_only",
+        "SupportsCredentialsCase.test_default": "credentials_with_wildcard",
+        "ExposeHeadersTestCase.test_override": "expose_order",
+        "MethodsCase.test_defaults": "preflight_lists",
+        "OptionsTestCase.test_no_options_and_not_auto": "automatic_options",
+        "OriginsTestCase.test_defaults_with_origin": "wildcard_answer",
+        "OriginsTestCase.test_regex_list": "regex_prefix",
+        "VaryHeaderTestCase.test_consistent_origin": "vary_always",
+        "VaryHeaderTestCase.test_consistent_origin_concat": "vary_always",
+        "VaryHeaderTestCase.test_default": "wildcard_answer",
+        "OriginsW3TestCase.test_wildcard_default_origins": "wildcard_answer",
+        "OriginsW3TestCase.test_wildcard_origin_header": "wildcard_answer",
+        "OriginsW3TestCase.test_wildcard_no_origin_header": "always_send",
+        "AppExtensionRegexp.test_defaults_with_origin": "wildcard_answer",
+        "AppExtensionRegexp.test_regex_list": "regex_prefix",
+        "AppExtensionString.test_override": "decorator_inside_app_wide",
+        "BlueprintExtensionTestCase": "blueprint",
+    },
+}
 TEST_PACKAGES = ("pytest>=8", "pytest-django>=4.9", "httpx2", "flask>=3.0", "django>=5.2")
 
 
@@ -179,9 +239,19 @@ def _report(rows: list[tuple[Suite, Outcome, Outcome]], verbose: bool) -> None:
             print(f"\n{suite.title}: failing with the peer itself ({len(peer.failed)})")
             for name, reason in peer.failed.items():
                 print(f"  {name}: {reason}")
-        print(f"\n{suite.title}: failing with corskit ({len(ours.failed)})")
+        print(f"\n{suite.title}: failing with corskit ({len(ours.failed)}), each with its docs/migrating.md row")
         for name, reason in ours.failed.items():
-            print(f"  {name}: {reason}")
+            print(f"  {name}\n    [{_row(suite, name)}] {reason}")
+
+
+def _row(suite: Suite, name: str) -> str:
+    """The guide's row for a failing test: by its full name, its class, or its function name."""
+    rows = ROWS.get(suite.name, {})
+    bare = name.split("[", 1)[0]
+    for key in (bare, bare.split(".", 1)[0], bare.rsplit(".", 1)[-1]):
+        if key in rows:
+            return rows[key]
+    return "NOT IN THE GUIDE"
 
 
 def _say(text: str) -> None:

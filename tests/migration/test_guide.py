@@ -27,3 +27,10 @@ def pinned(module: str) -> set[str]:
 def test_every_row_is_pinned_and_every_pin_is_a_row(heading: str, module: str) -> None:
     assert rows(heading), f"no rows under {heading!r}"
     assert rows(heading) == pinned(module)
+
+
+@pytest.mark.parametrize(("heading", "suite"), list(zip(SECTIONS, ("starlette", "django", "flask"), strict=True)))
+def test_peer_suite_failures_name_rows_of_the_guide(heading: str, suite: str) -> None:
+    from bench.peer_suites import ROWS  # make peer-suites labels each failing peer test with its row
+
+    assert set(ROWS[suite].values()) <= rows(heading)
