@@ -256,16 +256,11 @@ class Fetch:
             self._origin_sent = origin
 
             # Fetch §4.8: a preflight, unless the cache covers this method and these headers.
-            asked = state.headers
-            if self.profile.preflight_after_redirect:
-                # WebKit decides (and lists) with the headers script set, and once preflighted, always preflights.
-                asked = list(req.headers)
-                needed = state.preflighted or needs_preflight(state.method, asked, self.profile)
-            else:
-                # Firefox preflights every hop of a request that needed a preflight once.
-                needed = needs_preflight(state.method, asked, self.profile) or (
-                    state.preflighted and self.profile.repreflights_redirects
-                )
+            # (WebKit decides, and lists, with the headers script set, even those a redirect dropped.)
+            asked = list(req.headers) if self.profile.preflights_script_headers else state.headers
+            needed = needs_preflight(state.method, asked, self.profile) or (
+                state.preflighted and self.profile.repreflights_redirects
+            )
             # Firefox: a preflight keeps the page's origin after a tainting redirect.
             asking = self.origin.serialize() if self.profile.preflight_uses_page_origin else origin
             if state.tainting == "cors" and needed:
@@ -538,7 +533,7 @@ class _State:
     tainting: str = "basic"
     tainted: bool = False
     redirects: int = 0
-    #: A preflight was needed on some hop (WebKit then preflights every later CORS hop).
+    #: A preflight was needed on some hop (a profile with ``repreflights_redirects`` preflights every later CORS hop).
     preflighted: bool = False
     #: The previous request carried Origin and the browser keeps it across redirects (WebKit).
     sent_origin: bool = False

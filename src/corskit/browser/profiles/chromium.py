@@ -87,23 +87,12 @@ CHROMIUM = Profile(
     extra_forbidden_request_headers=frozenset({"user-agent"}),
     header_check_order=chromium_header_order,
     cors_check=cors_check,
-    # Chromium 156 still lets `*` cover Authorization and reports a deprecation issue instead.
-    wildcard_covers_authorization=True,
     # preflight_result.cc kMaxTimeout, kDefaultTimeout; preflight_cache.cc kMaxCacheEntries, kMaxKeyLength.
     max_age_cap=MAX_AGE_CAP,
     max_age_default=MAX_AGE_DEFAULT,
     cache_max_entries=1024,
     cache_max_url_length=1024,
     parse_max_age=parse_max_age,
-    merge_request_headers=True,
-    max_safelisted_total=1024,
-    checks_method_first=False,
-    unique_request_header_names=True,
-    repreflights_redirects=False,
-    preflight_uses_page_origin=False,
-    refuses_credentialed_redirects=True,
-    refetches_before_external_schemes=frozenset(),
-    comma_joined_response_headers=frozenset(),
     message=message,
     reason=reason,
 )
