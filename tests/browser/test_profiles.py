@@ -50,6 +50,13 @@ def test_navigate_mode_is_a_type_error_in_every_browser(browser: str) -> None:
     assert result.message
 
 
+@pytest.mark.parametrize("browser", BROWSERS)
+def test_a_result_says_which_browser_played_it(browser: str) -> None:
+    server = Server().on("*", API + "/r", headers=[acao("http://other.test")])
+    assert run(APP, Request(API + "/r"), server, browser=browser).browser == browser
+    assert run(APP, Request(API + "/r", mode="navigate"), server, browser=browser).browser == browser
+
+
 def test_a_profile_is_data_with_a_readable_repr() -> None:
     firefox = profile("firefox")
     assert isinstance(firefox, Profile)

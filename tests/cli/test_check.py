@@ -126,6 +126,8 @@ def test_network_error_json_is_honest() -> None:
     assert human.code == 2
     assert "✗ NETWORK ERROR  refused" in human.lines
     assert "ALLOWED" not in human.stdout
+    assert "nothing was sent" not in human.stdout  # it was sent: the connection was refused
+    assert "held back" not in human.stdout
 
 
 def test_network_error_after_the_preflight_keeps_the_preflight() -> None:

@@ -27,7 +27,7 @@ from .cache import PreflightCache
 from .checks import Failure
 from .filtering import ResponseType, ScriptResponse, script_view
 from .preflight import PreflightResult, check_preflight_response, needs_preflight, preflight_request
-from .profiles import Hop, MessageContext, Profile, profile
+from .profiles import BrowserName, Hop, MessageContext, Profile, profile
 from .request import PreparedRequest, Rejected, Request, merge_request_lines, prepare
 from .wire import REDIRECT_STATUSES, Exchange, Response, WireRequest, conflicting_header
 
@@ -66,9 +66,9 @@ class Warning:
 class Result:
     """How the fetch ended.
 
-    ``allowed`` is whether script gets the response; when not, ``error`` and ``message`` say why exactly as
-    Chromium does. ``exchanges`` lists every request put on the wire with its response; ``response`` is what script
-    can read.
+    ``allowed`` is whether script gets the response; when not, ``error`` and ``message`` say why exactly as the
+    browser it was played as (``browser``, Chromium by default) does. ``exchanges`` lists every request put on the
+    wire with its response; ``response`` is what script can read.
     """
 
     allowed: bool
@@ -86,6 +86,8 @@ class Result:
     #: Indices into ``exchanges`` of the actual requests sent without a preflight because the preflight cache
     #: covered them (a preflight would have been needed otherwise).
     preflight_cache_hits: tuple[int, ...] = ()
+    #: The browser the fetch was played as (its profile's name): whose message, whose rules.
+    browser: BrowserName = "chromium"
 
     @property
     def sent(self) -> tuple[WireRequest, ...]:
@@ -203,6 +205,7 @@ class Fetch:
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
             preflight_cache_hits=tuple(i for i in self._cache_hits if i < len(exchanges)),
+            browser=self.profile.name,
         )
         return self._result
 
@@ -473,6 +476,7 @@ class Fetch:
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
             preflight_cache_hits=tuple(self._cache_hits),
+            browser=self.profile.name,
             param=failure.param,
         )
 
@@ -506,6 +510,7 @@ class Fetch:
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
             preflight_cache_hits=tuple(self._cache_hits),
+            browser=self.profile.name,
         )
 
 

@@ -14,7 +14,7 @@ from ..tools.fixes import Stack, suggest_for_all
 from ..tools.network import NetworkOptions
 from . import options
 from .browsers import browsers_of, render_verdicts, verdicts_json
-from .diagram import diagram_format, write_diagrams
+from .diagram import diagram_format, refuse_many, write_diagrams
 from .output import Output, emit_json
 from .render import render_fix, render_result, render_trace
 
@@ -44,11 +44,11 @@ def render_report(out: Output, report: CheckReport, fix_for: Stack | None) -> No
     """The trace, the verdict, Chromium's message, the notes and the fix."""
     g = out.glyphs
     if report.network_error is not None:
-        if report.result is not None:
+        if report.result is not None and report.result.exchanges:  # what was answered before the failure
             render_trace(out, report.result)
         error = report.network_error
         out.line((f"{g.bad} NETWORK ERROR", "bold red"), f"  {error.kind}")
-        out.line((error.message, "red"))
+        out.prose((error.message, "red"))
         out.prose("This is not a CORS verdict: the browser would get no response at all.", indent=2)
     elif report.result is not None:
         render_result(out, report.result)
@@ -119,6 +119,8 @@ def check_command(
     if not 0 < timeout <= MAX_TIMEOUT:
         raise typer.BadParameter(f"must be more than 0 and at most {MAX_TIMEOUT} seconds", param_hint="--timeout")
     fmt = diagram_format(diagram, diagram_out, as_json=as_json)
+    engines = browsers_of(browser)
+    refuse_many(fmt, len(engines), f"{len(engines)} browsers")
     headers = [parse_header(h) for h in header or []]
     network = NetworkOptions(timeout=timeout, verify=not insecure, proxy=proxy, cookie=cookie)
     reports = {
@@ -132,16 +134,21 @@ def check_command(
             options=network,
             browser=name,
         )
-        for name in browsers_of(browser)
+        for name in engines
     }
     report = next(iter(reports.values()))
+    worst = max(r.exit_code for r in reports.values())
+    if fmt is not None:  # one diagram per browser (a network error draws nothing: the report says why)
+        pictures = [
+            sequence(r.origin, r.request, r.result, fix=r.fix)
+            for r in reports.values()
+            if r.result is not None and r.network_error is None
+        ]
+        write_diagrams(fmt, diagram_out, pictures, title=pictures[0].title if pictures else "corskit check")
+        if diagram_out is None and pictures:
+            raise typer.Exit(worst)
     if len(reports) > 1 and all(r.network_error is None and r.result is not None for r in reports.values()):
         _report_all(reports, origin, fix_for, as_json)
-    if fmt is not None and report.result is not None and report.network_error is None:
-        picture = sequence(report.origin, report.request, report.result, fix=report.fix)
-        write_diagrams(fmt, diagram_out, [picture], title=picture.title)
-        if diagram_out is None:
-            raise typer.Exit(report.exit_code)
     if as_json:
         emit_json(report.to_json(fix_for=fix_for))
     else:

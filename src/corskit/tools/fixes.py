@@ -94,9 +94,20 @@ def _asked(need: Need) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+#: Characters of a value from the server quoted in a fix; a longer one ends with how much was left out.
+MAX_QUOTED = 200
+
+
+def _quoted(value: str) -> str:
+    """A value from the server as a fix quotes it: bounded, so a megabyte header makes a readable sentence."""
+    if len(value) <= MAX_QUOTED:
+        return value
+    return f"{value[:MAX_QUOTED]}… ({len(value) - MAX_QUOTED:,} more characters)"
+
+
 def _listed(response: Response | None, name: str) -> str:
     value = response.header(name) if response else None
-    return f"'{value}'" if value else "nothing"
+    return f"'{_quoted(value)}'" if value else "nothing"
 
 
 def suggest_for_all(results: dict[str, Result], origin: str, request: Request) -> Fix | None:
@@ -114,7 +125,7 @@ def suggest(result: Result, origin: str, request: Request) -> Fix | None:
     if result.allowed or result.error is None:
         return None
     need = Need.of(origin, request)
-    code, param = result.error, result.param
+    code, param = result.error, _quoted(result.param)
     last = _last_response(result)
     preflight = _preflight_response(result)
     status = last.status if last else 0

@@ -131,6 +131,9 @@ class Profile:
     message: Callable[[MessageContext], str | None]
     #: The browser's own name for a failure, when it has one (Firefox's reason keys, e.g. ``CORSMissingAllowOrigin``).
     reason: Callable[[ErrorCode], str | None]
+    #: The message of the ``TypeError`` a blocked ``fetch()`` rejects with, once it went to the network (the
+    #: console line says why; this says only that it failed).
+    rejection: str
 
     # -- where a browser departs from Chromium: each default is Chromium's rule ---------------------------------------
     #: Whether a *fresh* ``Access-Control-Allow-Headers: *`` lets ``Authorization`` through (the Standard says

@@ -95,4 +95,5 @@ CHROMIUM = Profile(
     parse_max_age=parse_max_age,
     message=message,
     reason=reason,
+    rejection="Failed to fetch",
 )

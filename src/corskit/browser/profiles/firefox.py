@@ -233,6 +233,7 @@ FIREFOX = Profile(
     parse_max_age=parse_max_age,
     message=message,
     reason=reason,
+    rejection="NetworkError when attempting to fetch resource.",
     # The preflight cache compares header names literally: a cached `*` covers none.
     cached_wildcard_covers="none",
     merge_request_headers=False,

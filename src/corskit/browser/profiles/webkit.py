@@ -416,6 +416,7 @@ WEBKIT = Profile(
     parse_max_age=parse_max_age,
     message=message,
     reason=reason,
+    rejection="Load failed",
     cached_wildcard_covers="all",
     # NetworkLoadChecker: once preflighted, every later CORS hop is, listing the headers script set.
     repreflights_redirects=True,
