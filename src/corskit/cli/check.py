@@ -11,7 +11,7 @@ from ..spec.origins import OriginError, normalize_origin, parse_url
 from ..tools.check import CheckReport, check
 from ..tools.diagrams import sequence
 from ..tools.fixes import Stack, suggest_for_all
-from ..tools.network import NetworkOptions
+from ..tools.network import NetworkOptions, cookie_problem
 from . import options
 from .browsers import browsers_of, render_verdicts, verdicts_json
 from .diagram import diagram_format, refuse_many, write_diagrams
@@ -38,6 +38,17 @@ def parse_header(text: str) -> tuple[str, str]:
     if not sep or not name.strip():
         raise typer.BadParameter(f"{text!r} is not a header: write it as 'Name: value'", param_hint="-H/--header")
     return name.strip(), value.strip()
+
+
+def _not_http(url: str) -> str:
+    """What is wrong with a URL that cannot be checked, and what to write instead."""
+    looks_like_a_host = "://" not in url and not any(c.isspace() for c in url)
+    schemeless = parse_url(f"http://{url}") if looks_like_a_host else None
+    if schemeless is not None:
+        return f"{url!r} has no scheme: write http://{url} or https://{url}"
+    if parse_url(url) is None:
+        return f"{url!r} is not a valid URL (a browser's fetch() would throw)"
+    return f"{url!r} is not an http(s) URL: check fetches http:// and https:// URLs"
 
 
 def render_report(out: Output, report: CheckReport, fix_for: Stack | None) -> None:
@@ -110,7 +121,7 @@ def check_command(
         raise typer.BadParameter(str(error), param_hint="--origin") from None
     parsed = parse_url(url)
     if parsed is None or not parsed.is_http:
-        raise typer.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
+        raise typer.BadParameter(_not_http(url), param_hint="URL")
     proxy_url = parse_url(proxy) if proxy is not None else None
     if proxy is not None and (proxy_url is None or not proxy_url.is_http):
         raise typer.BadParameter(
@@ -122,6 +133,8 @@ def check_command(
     engines = browsers_of(browser)
     refuse_many(fmt, len(engines), f"{len(engines)} browsers")
     headers = [parse_header(h) for h in header or []]
+    if cookie is not None and (problem := cookie_problem(cookie)):
+        raise typer.BadParameter(problem, param_hint="--cookie")
     network = NetworkOptions(timeout=timeout, verify=not insecure, proxy=proxy, cookie=cookie)
     reports = {
         name: check(
