@@ -30,6 +30,7 @@ def corskit(
     env: dict[str, str] | None = None,
     timeout: float = 120,
     binary: bool = False,
+    cwd: Path | None = None,
 ) -> Run:
     """``corskit ARGS`` with *stdin*; output decoded strictly in its encoding (PYTHONIOENCODING, UTF-8 by default),
     or kept as bytes in ``raw`` with *binary*."""
@@ -39,7 +40,9 @@ def corskit(
     environment.update(env or {})
     data = stdin.encode() if isinstance(stdin, str) else stdin
     feed = {"input": data} if data is not None else {"stdin": subprocess.DEVNULL}
-    proc = subprocess.run([*command, *args], capture_output=True, env=environment, timeout=timeout, check=False, **feed)
+    proc = subprocess.run(
+        [*command, *args], capture_output=True, env=environment, timeout=timeout, check=False, cwd=cwd, **feed
+    )
     encoding = environment["PYTHONIOENCODING"]
     if binary:
         return Run(proc.returncode, "", proc.stderr.decode(encoding), proc.stdout)
