@@ -234,3 +234,17 @@ def test_a_refused_proxy_is_named_as_the_proxy() -> None:
     said = " ".join(run.stdout.split())
     assert "connection to the proxy http://127.0.0.1:9 refused: is the proxy running?" in said
     assert "is the server running" not in said  # before: the target was blamed
+
+
+def test_browser_all_keeps_its_json_shape_on_a_network_error() -> None:
+    """Before: one browser's object (no "chromium" key), so a script reading --browser all --json broke exactly
+    when the server was down."""
+    run = corskit("check", "http://127.0.0.1:9/r", "--origin", SPA, "--browser", "all", "--json")
+    assert run.code == 2
+    data = json.loads(run.stdout)
+    assert set(data) == {"chromium", "firefox", "webkit", "agree", "differences", "fix"}
+    assert data["agree"] is None
+    assert all(data[name]["network_error"]["kind"] == "refused" for name in ("chromium", "firefox", "webkit"))
+    human = corskit("check", "http://127.0.0.1:9/r", "--origin", SPA, "--browser", "all")
+    assert human.code == 2
+    assert "✗ NETWORK ERROR  refused" in human.lines

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -89,6 +89,19 @@ def _report_all(reports: dict[str, CheckReport], origin: str, fix_for: Stack | N
     raise typer.Exit(0 if verdicts.allowed else 1)
 
 
+def _report_unanswered(reports: dict[str, CheckReport], fix_for: Stack | None, as_json: bool) -> NoReturn:
+    """``--browser all`` when a browser got no answer: no verdicts to compare. ``--json`` keeps its shape (one
+    object per browser, ``agree`` null); the report is the network error. Exit 2, as for one browser."""
+    failed = next(r for r in reports.values() if r.network_error is not None or r.result is None)
+    if as_json:
+        data: dict[str, Any] = {name: r.to_json(fix_for=fix_for) for name, r in reports.items()}
+        data.update(agree=None, differences=[], fix=None)
+        emit_json(data)
+    else:
+        render_report(Output(), failed, fix_for)
+    raise typer.Exit(max(r.exit_code for r in reports.values()))
+
+
 def check_command(
     url: Annotated[str, typer.Argument(help="The URL script would fetch.", metavar="URL")],
     origin: Annotated[str, typer.Option("--origin", "-o", help="The page's origin, e.g. https://app.example.")],
@@ -160,8 +173,10 @@ def check_command(
         write_diagrams(fmt, diagram_out, pictures, title=pictures[0].title if pictures else "corskit check")
         if diagram_out is None and pictures:
             raise typer.Exit(worst)
-    if len(reports) > 1 and all(r.network_error is None and r.result is not None for r in reports.values()):
-        _report_all(reports, origin, fix_for, as_json)
+    if len(reports) > 1:
+        if all(r.network_error is None and r.result is not None for r in reports.values()):
+            _report_all(reports, origin, fix_for, as_json)
+        _report_unanswered(reports, fix_for, as_json)
     if as_json:
         emit_json(report.to_json(fix_for=fix_for))
     else:
