@@ -1,63 +1,88 @@
-"""Per-request overhead of CORS middleware over a bare app, corskit against its peers, in one run.
+"""Per-request overhead of CORS middleware over a bare app, corskit against its peers, warm and cold, in one run.
 
-    make bench                      # or: .venv/bin/python bench/middleware.py [--quick] [--json FILE]
+    make bench                                # about 3 minutes; progress on stderr
+    .venv/bin/python bench/middleware.py [--quick] [--stacks asgi,wsgi,django] [--json FILE] [--docs]
 
-ASGI: corskit.asgi vs Starlette's CORSMiddleware, over a bare ASGI app. WSGI: corskit.wsgi vs flask-cors, over a
-bare Flask app. Django: corskit.django vs django-cors-headers, over a bare Django WSGIHandler. Every callable is
-called directly in-process (no sockets, no event loop: an ASGI coroutine that never suspends is driven with
-``send(None)``); each figure is the best of several timed batches, minus the bare app's best.
+Stacks: ASGI (corskit.asgi vs Starlette's CORSMiddleware, over a bare ASGI app), WSGI (corskit.wsgi vs flask-cors,
+over a bare Flask app), Django (corskit.django vs django-cors-headers, over Django's WSGIHandler). Every request
+carries the headers Chromium 156 sends with a cross-origin fetch(), and every case is measured twice:
+
+* warm: the same Origin on every call, as a returning user's browser sends it;
+* cold: a never-seen Origin on every call (preview deployments, tenants' subdomains, scanners). For an exact
+  list, a never-seen origin is necessarily one the list does not name.
+
+Each callable is called in-process (an ASGI coroutine that never suspends is driven with ``send(None)``). A figure
+is CPU time per call (``time.process_time``: time the process spends waiting for a core does not count). The bare
+app, the peer and corskit are timed in interleaved rounds; a ratio is the median over rounds of
+(corskit - bare) / (peer - bare) within one round, an overhead the median of (x - bare).
+
+``--docs`` writes the tables into docs/server.md and the summary line into README.md (between their
+``bench:middleware`` markers), so that both quote this one run.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import io
 import json
+import re
+import statistics
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 ALLOWED = "https://app.example.com"
 DISALLOWED = "https://evil.example.net"
 SUBDOMAIN = "https://eu.app.example.com"
+PATTERN = "https://*.app.example.com"
+PATTERN_REGEX = r"https://([a-z0-9-]+\.)+app\.example\.com"  # what the peers are given for PATTERN
+REGEX = r"https://[a-z0-9-]+\.example\.com"
+NEW_ORIGIN = "https://new{n}.example.net"  # a never-seen origin that no exact list names
+METHODS = ["GET", "POST", "PUT", "DELETE"]
+HEADERS = ["x-requested-with", "authorization"]
 
 
 @dataclass(frozen=True)
 class Case:
-    """One benchmark case: a configuration, and the request sent to it."""
+    """One configuration, the Origin a warm call sends, and the never-seen ones cold calls send (``{n}``)."""
 
     name: str
-    origins: list[str]  # exact origins (the allowed one is last: the worst case for a linear scan)
-    origin: str
-    method: str = "GET"
-    preflight: bool = False
-    pattern: str | None = None  # a subdomain wildcard (corskit); peers get the equivalent regex
+    warm: str
+    cold: str
+    origins: tuple[str, ...] = ()  # exact origins (the allowed one last: the worst case for a linear scan)
+    pattern: str | None = None  # corskit's subdomain wildcard; the peers get the equivalent regex
     regex: str | None = None
+    preflight: bool = False
+
+    @property
+    def method(self) -> str:
+        return "OPTIONS" if self.preflight else "GET"
 
 
-def _filler(n: int) -> list[str]:
-    return [f"https://site{i}.example.org" for i in range(n)]
+def _filler(n: int) -> tuple[str, ...]:
+    return tuple(f"https://site{i}.example.org" for i in range(n))
 
 
 CASES = [
-    Case("simple allowed", [ALLOWED], ALLOWED),
-    Case("preflight", [ALLOWED], ALLOWED, method="OPTIONS", preflight=True),
-    Case("disallowed origin", [ALLOWED], DISALLOWED),
-    Case("1 exact origin", [ALLOWED], ALLOWED),
-    Case("50 exact origins", [*_filler(49), ALLOWED], ALLOWED),
-    Case("10,000 exact origins", [*_filler(9999), ALLOWED], ALLOWED),
-    Case("subdomain pattern", [], SUBDOMAIN, pattern="https://*.app.example.com"),
-    Case("regex", [], ALLOWED, regex=r"https://(app|admin)\.example\.com"),
+    Case("1 exact origin", ALLOWED, NEW_ORIGIN, (ALLOWED,)),
+    Case("50 exact origins", ALLOWED, NEW_ORIGIN, (*_filler(49), ALLOWED)),
+    Case("10,000 exact origins", ALLOWED, NEW_ORIGIN, (*_filler(9999), ALLOWED)),
+    Case("disallowed origin", DISALLOWED, "https://evil{n}.example.net", (ALLOWED,)),
+    Case("subdomain pattern", SUBDOMAIN, "https://p{n}.app.example.com", pattern=PATTERN),
+    Case("pattern look-alike", SUBDOMAIN + ".evil.net", "https://p{n}.app.example.com.evil.net", pattern=PATTERN),
+    Case("regex", ALLOWED, "https://p{n}.example.com", regex=REGEX),
+    Case("preflight, exact origin", ALLOWED, NEW_ORIGIN, (ALLOWED,), preflight=True),
+    Case("preflight, subdomain pattern", SUBDOMAIN, "https://p{n}.app.example.com", pattern=PATTERN, preflight=True),
 ]
 
-METHODS = ["GET", "POST", "PUT", "DELETE"]
-HEADERS = ["x-requested-with", "authorization"]
-PATTERN_REGEX = r"https://([a-z0-9-]+\.)+app\.example\.com"
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
 
 
-def request_headers(case: Case) -> list[tuple[str, str]]:
+def request_headers(case: Case, origin: str) -> list[tuple[str, str]]:
     """The headers Chromium 156 sends with a cross-origin ``fetch()`` (captured on loopback), in its order."""
     if case.preflight:
         return [
@@ -66,12 +91,12 @@ def request_headers(case: Case) -> list[tuple[str, str]]:
             ("accept", "*/*"),
             ("access-control-request-method", "PUT"),
             ("access-control-request-headers", "authorization"),
-            ("origin", case.origin),
+            ("origin", origin),
             ("user-agent", USER_AGENT),
             ("sec-fetch-mode", "cors"),
             ("sec-fetch-site", "cross-site"),
             ("sec-fetch-dest", "empty"),
-            ("referer", case.origin + "/"),
+            ("referer", origin + "/"),
             ("accept-encoding", "gzip, deflate, br, zstd"),
             ("accept-language", "en-US,en;q=0.9"),
         ]
@@ -83,49 +108,29 @@ def request_headers(case: Case) -> list[tuple[str, str]]:
         ("sec-ch-ua", '"Not:A-Brand";v="8", "Chromium";v="156"'),
         ("sec-ch-ua-mobile", "?0"),
         ("accept", "*/*"),
-        ("origin", case.origin),
+        ("origin", origin),
         ("sec-fetch-site", "cross-site"),
         ("sec-fetch-mode", "cors"),
         ("sec-fetch-dest", "empty"),
-        ("referer", case.origin + "/"),
+        ("referer", origin + "/"),
         ("accept-encoding", "gzip, deflate, br, zstd"),
         ("accept-language", "en-US,en;q=0.9"),
     ]
 
 
-USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
+class Origins:
+    """The Origin of each call: always the warm one, or a never-seen one per call (as bytes and as text)."""
 
+    def __init__(self, case: Case, cold: bool) -> None:
+        self.template = case.cold if cold else None
+        self.fixed = case.warm
+        self.n = 0
 
-# --- timing --------------------------------------------------------------------------------------------------------
-
-
-def best_of(calls: list[Callable[[], object]], *, budget: float, repeats: int) -> list[float]:
-    """Best seconds per call of each callable. Batches of the callables are interleaved, so a burst of load on the
-    machine hits all of them alike; each batch lasts about *budget* seconds."""
-    sizes = []
-    for call in calls:
-        for _ in range(50):
-            call()
-        start = time.perf_counter()
-        n = 0
-        while time.perf_counter() - start < budget / 5:
-            call()
-            n += 1
-        sizes.append(max(20, n * 5))
-    best = [float("inf")] * len(calls)
-    for _ in range(repeats):
-        for i, (call, size) in enumerate(zip(calls, sizes, strict=True)):
-            gc.collect()
-            gc.disable()  # as timeit does: a collection must not land in one batch and not another
-            try:
-                t0 = time.perf_counter()
-                for _ in range(size):
-                    call()
-                elapsed = time.perf_counter() - t0
-            finally:
-                gc.enable()
-            best[i] = min(best[i], elapsed / size)
-    return best
+    def next(self) -> str:
+        if self.template is None:
+            return self.fixed
+        self.n += 1
+        return self.template.format(n=self.n)
 
 
 # --- ASGI ----------------------------------------------------------------------------------------------------------
@@ -150,7 +155,9 @@ async def _send(message: Any) -> None:
     return None
 
 
-def asgi_caller(app: Any, case: Case) -> Callable[[], None]:
+def asgi_caller(app: Any, case: Case, cold: bool) -> Callable[[], None]:
+    headers = [(n.encode(), v.encode()) for n, v in request_headers(case, case.warm)]
+    at = next(i for i, (name, _) in enumerate(headers) if name == b"origin")
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -161,12 +168,14 @@ def asgi_caller(app: Any, case: Case) -> Callable[[], None]:
         "raw_path": b"/api/items",
         "query_string": b"",
         "root_path": "",
-        "headers": [(n.encode(), v.encode()) for n, v in request_headers(case)],
+        "headers": headers,
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),
     }
+    origins = Origins(case, cold)
 
     def call() -> None:
+        headers[at] = (b"origin", origins.next().encode())
         coro = app(scope, _receive, _send)
         try:
             coro.send(None)
@@ -180,7 +189,7 @@ def asgi_caller(app: Any, case: Case) -> Callable[[], None]:
 def corskit_asgi(case: Case) -> Any:
     from corskit.asgi import CORSMiddleware
 
-    origins = [*case.origins, case.pattern] if case.pattern else case.origins
+    origins = [*case.origins, case.pattern] if case.pattern else list(case.origins)
     return CORSMiddleware(
         bare_asgi, allow_origins=origins, allow_origin_regex=case.regex, allow_methods=METHODS, allow_headers=HEADERS
     )
@@ -191,7 +200,11 @@ def starlette_asgi(case: Case) -> Any:
 
     regex = PATTERN_REGEX if case.pattern else case.regex
     return CORSMiddleware(
-        bare_asgi, allow_origins=case.origins, allow_origin_regex=regex, allow_methods=METHODS, allow_headers=HEADERS
+        bare_asgi,
+        allow_origins=list(case.origins),
+        allow_origin_regex=regex,
+        allow_methods=METHODS,
+        allow_headers=HEADERS,
     )
 
 
@@ -199,8 +212,6 @@ def starlette_asgi(case: Case) -> Any:
 
 
 def _environ(case: Case) -> dict[str, Any]:
-    import io
-
     environ: dict[str, Any] = {
         "REQUEST_METHOD": case.method,
         "SCRIPT_NAME": "",
@@ -217,7 +228,7 @@ def _environ(case: Case) -> dict[str, Any]:
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
     }
-    for name, value in request_headers(case):
+    for name, value in request_headers(case, case.warm):
         environ["HTTP_" + name.upper().replace("-", "_")] = value
     return environ
 
@@ -226,11 +237,14 @@ def _start_response(status: str, headers: list[tuple[str, str]], exc_info: Any =
     return None
 
 
-def wsgi_caller(app: Any, case: Case) -> Callable[[], None]:
+def wsgi_caller(app: Any, case: Case, cold: bool) -> Callable[[], None]:
     environ = _environ(case)
+    origins = Origins(case, cold)
 
     def call() -> None:
-        body = app(dict(environ), _start_response)
+        env = dict(environ)
+        env["HTTP_ORIGIN"] = origins.next()
+        body = app(env, _start_response)
         for _ in body:
             pass
         close = getattr(body, "close", None)
@@ -256,7 +270,7 @@ def corskit_flask(case: Case) -> Any:
     from corskit.wsgi import CORSMiddleware
 
     app = flask_app()
-    origins = [*case.origins, case.pattern] if case.pattern else case.origins
+    origins = [*case.origins, case.pattern] if case.pattern else list(case.origins)
     app.wsgi_app = CORSMiddleware(  # type: ignore[method-assign]
         app.wsgi_app, allow_origins=origins, allow_origin_regex=case.regex, allow_methods=METHODS, allow_headers=HEADERS
     )
@@ -317,13 +331,12 @@ def django_settings(case: Case) -> None:
     from django.conf import settings
 
     regexes = [PATTERN_REGEX] if case.pattern else ([case.regex] if case.regex else [])
-    origins = [*case.origins, case.pattern] if case.pattern else case.origins
-    settings.CORS_ALLOWED_ORIGINS = case.origins
+    settings.CORS_ALLOWED_ORIGINS = list(case.origins)
     settings.CORS_ALLOWED_ORIGIN_REGEXES = regexes
     settings.CORS_ALLOW_METHODS = METHODS
     settings.CORS_ALLOW_HEADERS = HEADERS
     settings.CORSKIT = {
-        "allow_origins": origins,
+        "allow_origins": [*case.origins, case.pattern] if case.pattern else list(case.origins),
         "allow_origin_regex": case.regex,
         "allow_methods": METHODS,
         "allow_headers": HEADERS,
@@ -339,115 +352,226 @@ def django_handler(middleware: list[str], case: Case) -> Any:
     return WSGIHandler()
 
 
-# --- run ----------------------------------------------------------------------------------------------------------
+# --- measuring ----------------------------------------------------------------------------------------------------
 
-
-@dataclass
-class Row:
-    case: str
-    stack: str
-    bare_us: float
-    peer: str
-    peer_us: float
-    corskit_us: float
-
-    @property
-    def ratio(self) -> float:
-        return self.corskit_us / self.peer_us if self.peer_us > 0 else float("nan")
+STACKS = {
+    "asgi": ("ASGI", "Starlette", "corskit.asgi vs Starlette's CORSMiddleware, over a bare ASGI app"),
+    "wsgi": ("WSGI", "flask-cors", "corskit.wsgi vs flask-cors, over a bare Flask app"),
+    "django": ("Django", "django-cors-headers", "corskit.django vs django-cors-headers, over Django's WSGIHandler"),
+}
 
 
 @dataclass
 class Group:
-    """What one row measures: the bare app, the peer and corskit, for one stack and case."""
+    """What one figure measures: the bare app, the peer and corskit, for one stack, case and temperature."""
 
     stack: str
-    peer: str
     case: Case
+    cold: bool
     calls: list[Callable[[], None]]
     setup: Callable[[], None] | None = None
 
 
-def groups(stacks: set[str]) -> list[Group]:
+def groups(stacks: list[str]) -> list[Group]:
     out: list[Group] = []
-    if "asgi" in stacks:
+    for stack in stacks:
         for case in CASES:
-            calls = [asgi_caller(app, case) for app in (bare_asgi, starlette_asgi(case), corskit_asgi(case))]
-            out.append(Group("ASGI", "Starlette", case, calls))
-    if "wsgi" in stacks:
-        for case in CASES:
-            calls = [wsgi_caller(app, case) for app in (flask_app(), flask_cors_app(case), corskit_flask(case))]
-            out.append(Group("Flask", "flask-cors", case, calls))
-    if "django" in stacks:
-        setup_django()
-        for case in CASES:
-            handlers = [
-                django_handler([], case),
-                django_handler(["corsheaders.middleware.CorsMiddleware"], case),
-                django_handler(["corskit.django.CorsMiddleware"], case),
-            ]
-            calls = [wsgi_caller(h, case) for h in handlers]
-            out.append(
-                Group("Django", "django-cors-headers", case, calls, setup=lambda case=case: django_settings(case))
-            )
+            for cold in (False, True):
+                if stack == "asgi":
+                    apps = [bare_asgi, starlette_asgi(case), corskit_asgi(case)]
+                    out.append(Group(stack, case, cold, [asgi_caller(app, case, cold) for app in apps]))
+                elif stack == "wsgi":
+                    apps = [flask_app(), flask_cors_app(case), corskit_flask(case)]
+                    out.append(Group(stack, case, cold, [wsgi_caller(app, case, cold) for app in apps]))
+                else:
+                    setup_django()
+                    handlers = [
+                        django_handler([], case),
+                        django_handler(["corsheaders.middleware.CorsMiddleware"], case),
+                        django_handler(["corskit.django.CorsMiddleware"], case),
+                    ]
+                    calls = [wsgi_caller(h, case, cold) for h in handlers]
+                    out.append(Group(stack, case, cold, calls, setup=lambda case=case: django_settings(case)))
     return out
 
 
-def run(*, budget: float, repeats: int, stacks: set[str], passes: int = 1) -> list[Row]:
-    """Measure every group *passes* times over (each time *repeats* batches per callable) and keep the best: a burst
-    of load on a shared machine then spoils no figure unless it returns every time that figure is measured."""
+def batch_sizes(calls: list[Callable[[], None]], batch: float) -> list[int]:
+    """How many calls of each make a batch of about *batch* seconds (after a warm-up)."""
+    sizes = []
+    for call in calls:
+        for _ in range(20):
+            call()
+        n, start = 0, time.process_time()
+        while time.process_time() - start < batch / 4:
+            call()
+            n += 1
+        sizes.append(max(10, n * 4))
+    return sizes
+
+
+def timed(call: Callable[[], None], size: int) -> float:
+    """CPU seconds per call over *size* calls, with the garbage collector paused (as timeit does)."""
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.process_time()
+        for _ in range(size):
+            call()
+        return (time.process_time() - start) / size
+    finally:
+        gc.enable()
+
+
+@dataclass
+class Figure:
+    stack: str
+    case: str
+    cold: bool
+    bare_us: float
+    peer_us: float
+    corskit_us: float
+    ratio: float
+
+
+def measure(group: Group, rounds: int, batch: float) -> Figure:
+    """Interleaved, paired rounds: each round times the bare app, the peer and corskit back to back."""
+    if group.setup is not None:
+        group.setup()
+    sizes = batch_sizes(group.calls, batch)
+    per_round: list[tuple[float, float, float]] = []
+    for r in range(rounds):
+        times = [0.0, 0.0, 0.0]
+        for i in (r % 3, (r + 1) % 3, (r + 2) % 3):  # rotate the order: no callable always goes first
+            times[i] = timed(group.calls[i], sizes[i])
+        per_round.append((times[0], times[1], times[2]))
+    bare = statistics.median(t[0] for t in per_round)
+    peer = statistics.median(t[1] - t[0] for t in per_round)
+    ours = statistics.median(t[2] - t[0] for t in per_round)
+    ratios = [(t[2] - t[0]) / (t[1] - t[0]) for t in per_round if t[1] > t[0]]
+    ratio = statistics.median(ratios) if ratios else float("nan")
+    return Figure(group.stack, group.case.name, group.cold, bare * 1e6, peer * 1e6, ours * 1e6, ratio)
+
+
+def run(*, stacks: list[str], rounds: int, batch: float, progress: bool = True) -> list[Figure]:
     todo = groups(stacks)
-    # Warm up (CPU clock, caches, lazy imports): the first figures measured were otherwise consistently slower.
-    best_of(todo[0].calls, budget=budget, repeats=repeats)
-    best = [[float("inf")] * 3 for _ in todo]
-    for _ in range(passes):
-        for group, times in zip(todo, best, strict=True):
-            if group.setup is not None:
-                group.setup()
-            times[:] = map(min, times, best_of(group.calls, budget=budget, repeats=repeats))
-    return [
-        Row(g.case.name, g.stack, bare * 1e6, g.peer, (peer - bare) * 1e6, (ours - bare) * 1e6)
-        for g, (bare, peer, ours) in zip(todo, best, strict=True)
-    ]
-
-
-def render(rows: list[Row]) -> str:
-    lines = [
-        "| stack | case | bare app µs | peer | peer overhead µs | corskit overhead µs | corskit / peer |",
-        "|---|---|---:|---|---:|---:|---:|",
-    ]
-    for r in rows:
-        # A negative overhead: corskit answered the preflight itself, faster than the bare app answers OPTIONS.
-        ratio = f"{r.ratio:.2f}×" if r.corskit_us > 0 and r.peer_us > 0 else "faster than bare"
-        lines.append(
-            f"| {r.stack} | {r.case} | {r.bare_us:.2f} | {r.peer} | {r.peer_us:.2f} | {r.corskit_us:.2f} | {ratio} |"
-        )
-    by = {(r.stack, r.case): r for r in rows}
-    for stack in ("ASGI", "Flask", "Django"):
-        one, many = by.get((stack, "1 exact origin")), by.get((stack, "10,000 exact origins"))
-        if one and many and min(one.corskit_us, many.corskit_us) > 0:
-            lines.append(
-                f"\n{stack}: corskit with 10,000 exact origins costs {many.corskit_us:.2f} µs vs {one.corskit_us:.2f}"
-                f" µs with 1 ({(many.corskit_us / one.corskit_us - 1) * 100:+.0f} %)"
+    figures = []
+    for i, group in enumerate(todo, 1):
+        figure = measure(group, rounds, batch)
+        figures.append(figure)
+        if progress:
+            temperature = "cold" if group.cold else "warm"
+            print(
+                f"[{i:2}/{len(todo)}] {STACKS[group.stack][0]:6} {group.case.name:29} {temperature}  "
+                f"{figure.ratio:.2f}× {STACKS[group.stack][1]}",
+                file=sys.stderr,
+                flush=True,
             )
-    return "\n".join(lines)
+    return figures
+
+
+# --- reporting ----------------------------------------------------------------------------------------------------
+
+
+def _ratio(f: Figure) -> str:
+    # A negative overhead: corskit answered the preflight itself, faster than the bare app routes OPTIONS.
+    return f"{f.ratio:.2f}×" if f.corskit_us > 0 else "faster than bare"
+
+
+def render(figures: list[Figure]) -> str:
+    """Markdown: one table per stack, warm and cold side by side, then a summary of the worst ratios."""
+    out: list[str] = []
+    for stack, (label, peer, what) in STACKS.items():
+        rows = [f for f in figures if f.stack == stack]
+        if not rows:
+            continue
+        by = {(f.case, f.cold): f for f in rows}
+        bare = statistics.median(f.bare_us for f in rows if not f.cold)
+        out += [
+            f"**{label}**: {what} (bare app {bare:.2f} µs per request). Overhead in µs:",
+            "",
+            f"| case | {peer} warm | corskit warm | ratio | {peer} cold | corskit cold | ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for case in CASES:
+            warm, cold = by.get((case.name, False)), by.get((case.name, True))
+            if warm is None or cold is None:
+                continue
+            out.append(
+                f"| {case.name} | {warm.peer_us:.2f} | {warm.corskit_us:.2f} | {_ratio(warm)} "
+                f"| {cold.peer_us:.2f} | {cold.corskit_us:.2f} | {_ratio(cold)} |"
+            )
+        out += ["", summary(rows, label, peer), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def summary(rows: list[Figure], label: str, peer: str) -> str:
+    """The worst warm and cold ratios of one stack, and what 10,000 exact origins cost against 1."""
+    counted = [f for f in rows if f.corskit_us > 0]
+    warm = max((f.ratio for f in counted if not f.cold), default=float("nan"))
+    cold = max((f.ratio for f in counted if f.cold), default=float("nan"))
+    text = f"{label}: corskit's overhead is at most {warm:.2f}× {peer}'s warm and {cold:.2f}× cold."
+    by = {(f.case, f.cold): f for f in rows}
+    one, many = by.get(("1 exact origin", False)), by.get(("10,000 exact origins", False))
+    if one and many:
+        text += (
+            f" 10,000 exact origins cost {many.corskit_us:.2f} µs, 1 costs {one.corskit_us:.2f} µs"
+            f" ({peer}: {many.peer_us:.2f} µs and {one.peer_us:.2f} µs)."
+        )
+    return text
+
+
+def headline(figures: list[Figure]) -> str:
+    """One sentence for README: the worst ratios against each peer."""
+    parts = []
+    for stack, (label, peer, _) in STACKS.items():
+        rows = [f for f in figures if f.stack == stack and f.corskit_us > 0]
+        if rows:
+            warm = max(f.ratio for f in rows if not f.cold)
+            cold = max(f.ratio for f in rows if f.cold)
+            parts.append(f"{warm:.2f}× / {cold:.2f}× {peer}'s ({label})")
+    return "corskit's overhead per request, warm / cold (a never-seen Origin on every call), is at most " + (
+        ", ".join(parts) + "."
+    )
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_between_markers(path: Path, text: str) -> None:
+    """Replace what lies between ``<!-- bench:middleware -->`` and ``<!-- /bench:middleware -->`` in *path*."""
+    source = path.read_text()
+    pattern = re.compile(r"(<!-- bench:middleware -->\n).*?(<!-- /bench:middleware -->)", re.S)
+    if not pattern.search(source):
+        raise SystemExit(f"{path}: no <!-- bench:middleware --> markers")
+    path.write_text(pattern.sub(lambda m: m.group(1) + text + m.group(2), source, count=1))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="shorter batches (noisier)")
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds (about 20 s; noisier)")
     parser.add_argument("--stacks", default="asgi,wsgi,django", help="comma-separated: asgi, wsgi, django")
-    parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--docs", action="store_true", help="write the tables into docs/server.md and README.md")
     args = parser.parse_args(argv)
-    budget, repeats, passes = (0.005, 10, 1) if args.quick else (0.005, 20, 4)
-    print(
-        f"Python {sys.version.split()[0]}; best of {passes} × {repeats} interleaved batches of ≈{budget * 1000:.0f} ms"
-        " per figure\n"
+    stacks = [s for s in args.stacks.split(",") if s]
+    unknown = [s for s in stacks if s not in STACKS]
+    if unknown:
+        parser.error(f"unknown stack(s) {', '.join(unknown)}; choose from {', '.join(STACKS)}")
+    rounds, batch = (5, 0.004) if args.quick else (11, 0.012)
+    started = time.perf_counter()
+    figures = run(stacks=stacks, rounds=rounds, batch=batch)
+    python = f"CPython {sys.version.split()[0]}"
+    how = (
+        f"{python}, `bench/middleware.py` ({rounds} interleaved rounds of ≈{batch * 1000:.0f} ms batches per figure,"
+        f" CPU time, {time.perf_counter() - started:.0f} s in all)"
     )
-    rows = run(budget=budget, repeats=repeats, stacks=set(args.stacks.split(",")), passes=passes)
-    print(render(rows))
+    report = f"{how}:\n\n{render(figures)}"
+    print(report)
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump([{**r.__dict__, "ratio": r.ratio} for r in rows], f, indent=2)
+        Path(args.json).write_text(json.dumps([f.__dict__ for f in figures], indent=2) + "\n")
+    if args.docs:
+        write_between_markers(ROOT / "docs" / "server.md", report)
+        write_between_markers(ROOT / "README.md", f"{headline(figures)} One run ({python}), every figure:\n")
     return 0
 
 

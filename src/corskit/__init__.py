@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
-from .server.policy import ActualDecision, ConfigWarning, Policy, PreflightDecision
+from .server.decisions import ActualDecision, PreflightDecision
+from .server.options import ConfigWarning
+from .server.policy import Policy
 from .server.routing import PathPolicies
 from .spec.errors import ConfigError, CORSError, ErrorCode
 from .spec.origins import Origin, OriginError, normalize_origin, parse_origin

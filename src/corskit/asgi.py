@@ -10,11 +10,15 @@ the browser shows the real error, not a CORS error) and re-raises, so the server
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
+from itertools import chain
 from typing import Any
 
-from .server.policy import ActualDecision, Policy, is_preflight
+from .server.decisions import ActualDecision, is_preflight
+from .server.merge import BYTES, merge
+from .server.policy import MAX_METHOD_LENGTH, MAX_PRIVATE_NETWORK_LENGTH, MAX_REQUEST_HEADERS_LENGTH, Policy
 from .server.routing import PathPolicies, build_policy
+from .spec.origins import MAX_ORIGIN_LENGTH
 
 __all__ = ["CORSMiddleware"]
 
@@ -27,6 +31,64 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 _ERROR_BODY = b"Internal Server Error"
 _ERROR_HEADERS = ((b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"21"))
 
+# The request headers the policy reads, and how much of each: past its bound a value is refused unread, so
+# reading it stops there (20,000 repeated lines cost one pass over the list, nothing more).
+_ORIGIN = b"origin"
+_METHOD = b"access-control-request-method"
+_HEADERS = b"access-control-request-headers"
+_PRIVATE = b"access-control-request-private-network"
+_BOUNDS = {
+    _ORIGIN: MAX_ORIGIN_LENGTH,
+    _METHOD: MAX_METHOD_LENGTH,
+    _HEADERS: MAX_REQUEST_HEADERS_LENGTH,
+    _PRIVATE: MAX_PRIVATE_NETWORK_LENGTH,
+}
+
+
+def read_cors_headers(headers: Iterable[Sequence[bytes]]) -> tuple[bytes | None, ...]:
+    """``(Origin, Access-Control-Request-Method, -Headers, -Private-Network)`` from an ASGI header list, in one
+    pass; ``None`` for an absent one. A repeated name's lines are joined with ``", "`` (Fetch "get")."""
+    if type(headers) is not list:
+        headers = list(headers)  # read once: any iterable will do
+    origin = method = request_headers = private = None
+    for name, value in headers:
+        if name == b"origin":
+            if origin is not None:
+                return _read_repeated(headers)
+            origin = value
+        elif name < b"b":  # the access-control-request-* names sort there (and few others: accept…)
+            if name == _METHOD:
+                if method is not None:
+                    return _read_repeated(headers)
+                method = value
+            elif name == _HEADERS:
+                if request_headers is not None:
+                    return _read_repeated(headers)
+                request_headers = value
+            elif name == _PRIVATE:
+                if private is not None:
+                    return _read_repeated(headers)
+                private = value
+    return origin, method, request_headers, private
+
+
+def _read_repeated(headers: list[Sequence[bytes]]) -> tuple[bytes | None, ...]:
+    """:func:`read_cors_headers` when a name repeats: its lines are read until its value passes the policy's bound;
+    the (over-long) value is then refused by the policy without being parsed."""
+    parts: dict[bytes, list[bytes]] = {}
+    lengths: dict[bytes, int] = {}
+    for name, value in headers:
+        bound = _BOUNDS.get(name)
+        if bound is None:
+            continue
+        length = lengths.get(name, -2)
+        if length > bound:
+            continue
+        lengths[name] = length + 2 + len(value)
+        parts.setdefault(name, []).append(value)
+    joined = {name: b", ".join(lines) for name, lines in parts.items()}
+    return tuple(joined.get(name) for name in (_ORIGIN, _METHOD, _HEADERS, _PRIVATE))
+
 
 class CORSMiddleware:
     """Wrap an ASGI app: ``CORSMiddleware(app, policy=None, **policy_kwargs)``.
@@ -38,27 +100,48 @@ class CORSMiddleware:
     def __init__(self, app: ASGIApp, policy: Policy | PathPolicies | None = None, **policy_kwargs: Any) -> None:
         self.app = app
         self.policy = build_policy(policy, policy_kwargs)
-        # The fast path: one policy, no async predicate to await.
-        self._fast = self.policy if isinstance(self.policy, Policy) and not self.policy.awaits else None
+        # The common case: one policy whose decisions never wait (no async predicate, no origin store).
+        self._single = self.policy if isinstance(self.policy, Policy) and not self.policy.awaits else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        policy = self._fast
-        if policy is None or scope["type"] != "http" or scope["method"] == "OPTIONS":
-            return await self._general(scope, receive, send)
-        origin: bytes | None = None
-        lines = iter(scope["headers"])
-        for name, value in lines:
-            if name == b"origin":
-                origin = value
-                break
-        answer = policy.cached_actual(origin) or policy.actual(origin, scope["path"])
-        if answer.allowed and origin is not None:
-            # Fetch "get" joins several lines with ", ", which the policy refuses unless it answers '*'. A refused
-            # first line needs no second look: no join with it is an allowed origin either.
+        policy = self._single
+        if policy is not None and scope["type"] == "http" and scope["method"] != "OPTIONS":
+            # The common request: one policy, not OPTIONS; only Origin to read.
+            origin = None
+            lines = iter(scope["headers"])
             for name, value in lines:
                 if name == b"origin":
-                    answer = policy.actual(origin + b", " + value, scope["path"])
+                    origin = value
                     break
+            answer = policy.recall(origin) or policy.actual(origin, scope["path"])
+            if answer.allowed and origin is not None:
+                # Fetch "get" joins repeated lines with ", ", which only a '*' policy allows: a refused first
+                # line needs no second look.
+                for name, value in lines:
+                    if name == b"origin":
+                        origin = read_cors_headers(chain(((name, origin), (name, value)), lines))[0]
+                        answer = policy.actual(origin, scope["path"])
+                        break
+        else:
+            # Everything else: other scopes, OPTIONS, per-path policies, async predicates, origin stores.
+            if scope["type"] != "http":
+                return await self.app(scope, receive, send)
+            policy = self.policy.for_path(scope["path"])
+            if policy is None:
+                return await self.app(scope, receive, send)
+            origin, method, request_headers, private = read_cors_headers(scope["headers"])
+            if is_preflight(scope["method"], origin, method):
+                args = (origin, method, request_headers, private, scope["path"])
+                decision = await policy.apreflight(*args) if policy.awaits else policy.preflight(*args)
+                await send(
+                    {"type": "http.response.start", "status": decision.status, "headers": BYTES.fields(decision)}
+                )
+                return await send({"type": "http.response.body", "body": decision.body})
+            # OPTIONS without Access-Control-Request-Method is the app's to answer, as any other request.
+            if policy.awaits:
+                answer = await policy.aactual(origin, scope["path"])
+            else:
+                answer = policy.actual(origin, scope["path"])
         started = False
 
         def send_with_cors(message: Message) -> Awaitable[None]:
@@ -66,57 +149,7 @@ class CORSMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message["headers"] = answer.apply_raw(message.get("headers", ()))
-            return send(message)
-
-        try:
-            await self.app(scope, receive, send_with_cors)
-        except Exception:
-            if not started:
-                await _send_error(answer, send)
-            raise
-
-    async def _general(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Everything but the fast path: other scopes, OPTIONS, per-path policies, async predicates, origin stores.
-
-        The send wrapper below repeats the fast path's on purpose: sharing it through a helper coroutine costs an
-        extra frame per request, about a tenth of the middleware's whole overhead (bench/middleware.py).
-        """
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        policy = self.policy.for_path(scope["path"])
-        if policy is None:
-            return await self.app(scope, receive, send)
-        origin = method = headers = private = None
-        for name, value in scope["headers"]:
-            if name == b"origin":
-                origin = value if origin is None else origin + b", " + value
-            elif name < b"b":  # the access-control-request-* names; most others fail the two tests above
-                if name == b"access-control-request-method":
-                    method = value if method is None else method + b", " + value
-                elif name == b"access-control-request-headers":
-                    headers = value if headers is None else headers + b", " + value
-                elif name == b"access-control-request-private-network":
-                    private = value if private is None else private + b", " + value
-        if is_preflight(scope["method"], origin, method):
-            if policy.awaits:
-                decision = await policy.apreflight(origin, method, headers, private, scope["path"])
-            else:
-                decision = policy.preflight(origin, method, headers, private, scope["path"])
-            await send(
-                {"type": "http.response.start", "status": decision.status, "headers": list(decision.raw_headers)}
-            )
-            await send({"type": "http.response.body", "body": decision.body})
-            return None
-        # Anything else, OPTIONS without Access-Control-Request-Method included, is the app's to answer.
-        answer = await policy.aactual(origin, scope["path"])
-        started = False
-
-        def send_with_cors(message: Message) -> Awaitable[None]:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-                message["headers"] = answer.apply_raw(message.get("headers", ()))
+                message["headers"] = merge(message.get("headers", ()), answer, BYTES)
             return send(message)
 
         try:
@@ -129,7 +162,7 @@ class CORSMiddleware:
 
 async def _send_error(answer: ActualDecision, send: Send) -> None:
     try:
-        await send({"type": "http.response.start", "status": 500, "headers": answer.apply_raw(_ERROR_HEADERS)})
+        await send({"type": "http.response.start", "status": 500, "headers": merge(_ERROR_HEADERS, answer, BYTES)})
         await send({"type": "http.response.body", "body": _ERROR_BODY})
     except Exception:  # the client went away: the app's exception is the one to report
         pass

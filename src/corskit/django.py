@@ -30,7 +30,10 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
-from .server.policy import OPTION_NAMES, ActualDecision, Policy, PreflightDecision, is_owned_header, is_preflight
+from .server.decisions import ActualDecision, PreflightDecision, is_preflight
+from .server.merge import TEXT, edit
+from .server.options import OPTION_NAMES
+from .server.policy import Policy
 from .server.routing import PathPolicies
 from .spec.errors import ConfigError
 
@@ -120,15 +123,15 @@ def _preflight_response(decision: PreflightDecision) -> HttpResponse:
 
 
 def _apply(response: HttpResponseBase, answer: ActualDecision) -> HttpResponseBase:
-    # ActualDecision.apply() for Django's header dict: drop the app's Access-Control-*, add ours, merge Vary.
+    """The one header merge (:func:`corskit.server.merge.edit`) on Django's header mapping."""
     headers = response.headers
-    for name in [n for n in headers if is_owned_header(n)]:
-        del headers[name]
-    for name, value in answer.headers:
+    app = list(headers.items())
+    kept, added = edit(app, answer, TEXT)
+    if len(kept) < len(app):  # the app's Access-Control-* and Vary go; ours (Vary merged) are set below
+        for name in {name for name, _ in app} - {name for name, _ in kept}:
+            del headers[name]
+    for name, value in added:
         headers[name] = value
-    vary = answer.merged_vary(headers.get("Vary"))
-    if vary:
-        headers["Vary"] = vary
     return response
 
 

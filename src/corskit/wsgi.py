@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .server.policy import Policy, is_preflight, logger
+from .server.decisions import is_preflight
+from .server.merge import TEXT, merge
+from .server.policy import Policy, logger
 from .server.routing import PathPolicies, build_policy
 from .spec.errors import ConfigError
 
@@ -79,7 +81,7 @@ class CORSMiddleware:
         def start_with_cors(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             nonlocal started
             started = True
-            return start_response(status, answer.apply(headers), exc_info)
+            return start_response(status, merge(headers, answer, TEXT), exc_info)
 
         try:
             return self.app(environ, start_with_cors)
@@ -87,5 +89,5 @@ class CORSMiddleware:
             if started:
                 raise
             logger.exception("CORS: the app raised before starting its response (path=%r); answering 500", path)
-            start_response("500 Internal Server Error", answer.apply(_ERROR_HEADERS))
+            start_response("500 Internal Server Error", merge(_ERROR_HEADERS, answer, TEXT))
             return [_ERROR_BODY]

@@ -3,6 +3,7 @@ verdict, with and without credentials."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import pytest
@@ -307,3 +308,26 @@ async def test_own_origin_echoed_without_vary_on_a_cacheable_answer() -> None:
     assert vary.severity == "medium"
     assert vary.origin == "https://api.example.com"
     assert sum(1 for w in sent if w.header("Origin") == "https://api.example.com") == 1
+
+
+async def test_accepted_preflight_classes_are_listed_in_the_order_tried_not_the_order_answered() -> None:
+    """The null origin's answer comes back last; the CORS-SHAPE text and evidence still list it first, so two
+    scans of one server say the same thing."""
+
+    def app(wire: WireRequest) -> Response:
+        origin = wire.header("Origin")
+        if wire.method == "OPTIONS" and origin not in (None, "https://attacker.example"):
+            return Response(204, [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Methods", "PUT")])
+        return Response(200, [])
+
+    async def send(wire: WireRequest) -> Response:
+        if wire.header("Origin") == "null":
+            for _ in range(200):  # let every other preflight be answered first
+                await asyncio.sleep(0)
+        return app(wire)
+
+    shape = next(f for f in judge(await observe(URL, send)) if f.id == "CORS-SHAPE")
+    tried = shape.evidence["classes_tried"]
+    assert tried["preflight_accepted"] == [k for k in tried["preflight"] if k != "attacker"]
+    assert tried["preflight_accepted"][0] == "null"
+    assert "; accepted: null, pre-domain, " in shape.why

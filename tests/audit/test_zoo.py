@@ -174,6 +174,11 @@ def test_preflights_are_tried_from_every_untrusted_class(zoo_scan: dict[str, dic
     assert expected | {"third_party", "dev", "extension", "port_variant"} <= set(tried["preflight"])
     assert {"own", "trusted", "extension"} <= set(tried["simple"])
     assert tried["preflight_accepted"] == []
+    shape = next(f for f in line["findings"] if f["id"] == "CORS-SHAPE")
+    assert "Preflights were tried from 12 origin class(es): attacker, null, pre-domain," in shape["why"]
+    assert shape["why"].endswith("none was accepted.")
+    hole = zoo_scan[next(e.url for e in ALL if e.name == "preflight-null")]
+    assert next(f for f in hole["findings"] if f["id"] == "CORS-SHAPE")["why"].endswith("; accepted: null.")
     # A reflecting preflight explains every other class: only the attacker's is tried.
     line = zoo_scan[next(e.url for e in ALL if e.name == "preflight-mirror")]
     tried = next(f for f in line["findings"] if f["id"] == "CORS-SHAPE")["evidence"]["classes_tried"]

@@ -25,6 +25,7 @@ with atheris.instrument_imports(include=["corskit"]):
     from corskit.spec.origins import OriginError, normalize_origin, parse_origin, parse_url
     from corskit.tools.scenario import ScenarioError, evaluate
 
+from corskit.server.merge import BYTES
 from tests.fuzz._drive import policies
 from tests.fuzz._hostile import check_written
 
@@ -70,9 +71,9 @@ def _policy(fdp: atheris.FuzzedDataProvider) -> None:
     method = fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 40))
     headers = fdp.ConsumeBytes(fdp.remaining_bytes())
     request = [(b"origin", origin)]
-    check_written(policy.actual(origin).raw_headers, request)
-    check_written(policy.preflight(origin, method, headers).raw_headers, request)
-    check_written(policy.preflight(origin.decode("latin-1"), method.decode("latin-1")).raw_headers, request)
+    check_written(BYTES.fields(policy.actual(origin)), request)
+    check_written(BYTES.fields(policy.preflight(origin, method, headers)), request)
+    check_written(BYTES.fields(policy.preflight(origin.decode("latin-1"), method.decode("latin-1"))), request)
 
 
 def _scenario(fdp: atheris.FuzzedDataProvider) -> None:

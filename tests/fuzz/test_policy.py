@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from corskit import Policy
+from corskit.server.merge import BYTES
 from corskit.spec.errors import ConfigError
 from corskit.spec.origins import MAX_ORIGIN_LENGTH, parse_origin
 
@@ -33,7 +34,7 @@ def test_actual_decisions_are_safe(name: str, origin: str | bytes | None, path: 
     decision = POLICIES[name].actual(origin, path)
     raw = _raw(origin)
     request = [] if raw is None else [(b"origin", raw)]
-    check_written(decision.raw_headers, request)
+    check_written(BYTES.fields(decision), request)
     check_written([(n.encode("latin-1"), v.encode("latin-1")) for n, v in decision.headers], request)
     # Text and bytes are one request: the same answer whichever form the adapter passes.
     assert POLICIES[name].actual(raw, path) == POLICIES[name].actual(None if raw is None else raw.decode("latin-1"))
@@ -46,7 +47,7 @@ def test_preflight_decisions_are_safe(
 ) -> None:
     decision = POLICIES[name].preflight(origin, method, headers, private)
     raw = _raw(origin)
-    check_written(decision.raw_headers, [] if raw is None else [(b"origin", raw)])
+    check_written(BYTES.fields(decision), [] if raw is None else [(b"origin", raw)])
     assert decision.status in (200, 204) if decision.allowed else 400 <= decision.status < 500
     assert b"\r" not in decision.body
     assert b"\n" not in decision.body.rstrip(b"\n")
@@ -95,9 +96,9 @@ def test_any_configuration_compiles_or_is_refused_with_a_config_error(kwargs: di
         return
     # Whatever compiled answers any request safely.
     for origin in (b"https://app.example.com", b"null", b"http://[::1%\r\n]", None):
-        check_written(policy.actual(origin).raw_headers, [] if origin is None else [(b"origin", origin)])
+        check_written(BYTES.fields(policy.actual(origin)), [] if origin is None else [(b"origin", origin)])
         check_written(
-            policy.preflight(origin, b"PUT", b"x-token").raw_headers, [] if origin is None else [(b"origin", origin)]
+            BYTES.fields(policy.preflight(origin, b"PUT", b"x-token")), [] if origin is None else [(b"origin", origin)]
         )
 
 

@@ -6,7 +6,6 @@ Each test names the library and issue it comes from.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -203,17 +202,15 @@ def test_preflights_do_not_reach_the_app(make: Callable[[Any], Client]) -> None:
 
 
 def test_rs_cors_170_eight_thousand_commas(make: Callable[[Any], Client]) -> None:
-    client = make(Policy(allow_origins=[APP], allow_headers=["*"]))
+    client = make(Policy(allow_origins=[APP], allow_methods=["PUT"], allow_headers=["*"]))
     for headers in [
         preflight_headers(headers="a" + "," * 8000),
         [*preflight_headers(), *[("Access-Control-Request-Headers", ",")] * 2000],
     ]:
-        start = time.perf_counter()
         reply = client("OPTIONS", "/", headers)
-        elapsed = time.perf_counter() - start
         assert reply.status == 403
         assert reply.cors_names == []
-        assert elapsed < 0.05  # includes the adapter's own parsing; the policy's part is microseconds
+        assert reply.body.startswith(b"CORS preflight refused: Access-Control-Request-Headers too long")
 
 
 def test_rs_cors_184_request_headers_over_several_lines(make: Callable[[Any], Client]) -> None:

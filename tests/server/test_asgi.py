@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from corskit import ConfigError, PathPolicies, Policy
 from corskit.asgi import CORSMiddleware
 
-from .asgi_helpers import APP, EVIL, Recorder, call
+from .asgi_helpers import APP, EVIL, Recorder, call, scope
 
 OPTIONS = {
     "allow_origins": [APP],
@@ -183,8 +183,6 @@ async def test_exception_before_start_becomes_500_with_cors_headers_then_reraise
     async def receive() -> dict[str, Any]:
         return {"type": "http.disconnect"}
 
-    from .asgi_helpers import scope
-
     with pytest.raises(RuntimeError):
         await middleware(boom)(scope(headers=[("Origin", APP)]), receive, send)
     assert sent[0]["status"] == 500
@@ -203,8 +201,6 @@ async def test_exception_after_start_is_only_reraised() -> None:
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    from .asgi_helpers import scope
-
     with pytest.raises(RuntimeError, match="late"):
         await middleware(half)(scope(headers=[("Origin", APP)]), None, send)  # type: ignore[arg-type]
     assert [m["type"] for m in sent] == ["http.response.start"]
@@ -216,8 +212,6 @@ async def test_send_failing_on_the_error_path_keeps_the_original_exception() -> 
 
     async def send(message: dict[str, Any]) -> None:
         raise OSError("client went away")
-
-    from .asgi_helpers import scope
 
     with pytest.raises(ValueError, match="original"):
         await middleware(boom)(scope(headers=[("Origin", APP)]), None, send)  # type: ignore[arg-type]
@@ -355,3 +349,107 @@ async def test_through_httpx_asgi_transport() -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
         response = await client.get("/api/me", headers={"Origin": APP})
     assert response.headers["access-control-allow-credentials"] == "true"
+
+
+# --- hostile and unusual input (issue 10) -------------------------------------------------------------------
+
+
+class GeneratorHeaders(Recorder):
+    """An app that gives its response headers as a generator, which the ASGI spec allows (any iterable)."""
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        pairs = [(b"content-type", b"application/json"), (b"content-length", b"2"), (b"set-cookie", b"a=b")]
+        await send({"type": "http.response.start", "status": 200, "headers": (pair for pair in pairs)})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+
+@pytest.mark.parametrize(
+    ("options", "method", "origin"),
+    [
+        (OPTIONS, "GET", APP),
+        (OPTIONS, "GET", EVIL),
+        (OPTIONS, "GET", None),
+        ({"allow_origins": ["*"]}, "POST", APP),
+        ({"allow_origins": ["https://*.example.com"]}, "GET", "https://a.example.com"),
+        ({"allow_origin_func": lambda o: True}, "OPTIONS", APP),  # OPTIONS without ACRM reaches the app
+        ({"policy": PathPolicies({"/api/*": Policy(allow_origins=[APP])})}, "GET", APP),
+    ],
+)
+async def test_response_headers_given_as_a_generator_are_all_kept(
+    options: dict[str, Any], method: str, origin: str | None
+) -> None:
+    # Issue 10, defect 1: the headers were read twice, so the app's Content-Type, Content-Length and Set-Cookie
+    # vanished.
+    out = await call(CORSMiddleware(GeneratorHeaders(), **options), method, headers=[("Origin", origin)] * bool(origin))
+    assert out.header("content-type") == "application/json"
+    assert out.header("content-length") == "2"
+    assert out.header("set-cookie") == "a=b"
+    assert out.count("vary") <= 1
+
+
+async def test_response_headers_given_as_a_generator_with_an_async_predicate() -> None:
+    async def is_allowed(origin: str) -> bool:
+        return origin == APP
+
+    out = await call(CORSMiddleware(GeneratorHeaders(), allow_origin_func=is_allowed), headers=[("Origin", APP)])
+    assert out.header("access-control-allow-origin") == APP
+    assert out.header("set-cookie") == "a=b"
+
+
+def test_repeated_lines_are_read_up_to_the_bound_only() -> None:
+    from corskit.asgi import read_cors_headers
+
+    lines = [(b"origin", APP.encode())] * 20_000 + [(b"access-control-request-headers", b"x-a")] * 40_000
+    origin, method, request_headers, private = read_cors_headers([(b"x-other", b"1"), *lines])
+    # Joined as Fetch joins them, but only until the value is past what the policy reads: then it stops growing.
+    assert origin is not None
+    assert request_headers is not None
+    assert origin.startswith(APP.encode() + b", " + APP.encode())
+    assert 2048 < len(origin) <= 2048 + len(APP) + 2
+    assert 4096 < len(request_headers) <= 4096 + 5
+    assert (method, private) == (None, None)
+    assert read_cors_headers([(b"origin", b"a"), (b"origin", b"b")]) == (b"a, b", None, None, None)
+    assert read_cors_headers(iter([(b"access-control-request-method", b"PUT")])) == (None, b"PUT", None, None)
+
+
+class Spy(Policy):
+    """A policy that records the values the middleware hands it."""
+
+    __slots__ = ()
+    seen: ClassVar[list[tuple[Any, ...]]] = []
+
+    def actual(self, origin: Any, path: str = "") -> Any:
+        Spy.seen.append((origin,))
+        return super().actual(origin, path)
+
+    def preflight(self, *args: Any, **kwargs: Any) -> Any:
+        Spy.seen.append(args)
+        return super().preflight(*args, **kwargs)
+
+
+def lines_of(kind: str, n: int) -> list[tuple[str, str]]:
+    preflight = [("Access-Control-Request-Method", "PUT")]
+    return {
+        "origin": [("Origin", APP)] * n,
+        "preflight-origin": [("Origin", APP)] * n + preflight,
+        "interleaved": [("Origin", APP), *preflight] * n,
+        "request-headers": [("Origin", APP), *preflight, *[("Access-Control-Request-Headers", "x-a")] * (2 * n)],
+    }[kind]
+
+
+@pytest.mark.parametrize(
+    ("method", "kind"),
+    [("GET", "origin"), ("OPTIONS", "preflight-origin"), ("OPTIONS", "interleaved"), ("OPTIONS", "request-headers")],
+)
+async def test_repeated_lines_cost_one_bounded_linear_pass(method: str, kind: str) -> None:
+    # Issue 10, defect 3: every repeated line was joined to the value so far: 20,000 Origin lines blocked the
+    # event loop for 0.9 s, 40,000 Access-Control-Request-Headers lines for 0.6 s. Now each line is looked at
+    # once, and a value stops growing once it is past what the policy reads.
+    Spy.seen.clear()
+    mw = CORSMiddleware(Recorder(), policy=Spy(allow_origins=[APP], allow_methods=["PUT"], allow_headers=["*"]))
+    out = await call(mw, method, headers=lines_of(kind, 20_000))
+    assert out.cors_names == []  # joined lines are never an allowed origin, nor an acceptable list
+    assert Spy.seen
+    # Each value stops growing past what the policy reads; the cost's linearity is measured (as CPU time, with
+    # slack) in tests/fuzz/test_linear.py.
+    assert all(len(value) <= 4096 + 64 for args in Spy.seen for value in args if value is not None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,17 +24,34 @@ def load_bench() -> object:
     return module
 
 
-def test_bench_runs_every_stack_and_case(monkeypatch: pytest.MonkeyPatch) -> None:
-    bench = load_bench()
-    monkeypatch.setattr(bench, "CASES", [bench.CASES[0], bench.CASES[1], bench.CASES[2]])  # type: ignore[attr-defined]
+def test_bench_runs_every_stack_case_and_temperature(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    bench: Any = load_bench()
+    monkeypatch.setattr(bench, "CASES", [bench.CASES[0], bench.CASES[4], bench.CASES[-1]])
     from django.test import override_settings
 
     with override_settings():  # the bench sets Django settings; keep them out of other tests
-        rows = bench.run(budget=0.001, repeats=1, stacks={"asgi", "wsgi", "django"})  # type: ignore[attr-defined]
-    assert {(r.stack, r.case) for r in rows} == {
-        (stack, case.name)
-        for stack in ("ASGI", "Flask", "Django")
-        for case in bench.CASES  # type: ignore[attr-defined]
+        figures = bench.run(stacks=["asgi", "wsgi", "django"], rounds=1, batch=0.0005, progress=False)
+    assert {(f.stack, f.case, f.cold) for f in figures} == {
+        (stack, case.name, cold)
+        for stack in ("asgi", "wsgi", "django")
+        for case in bench.CASES
+        for cold in (False, True)
     }
-    table = bench.render(rows)  # type: ignore[attr-defined]
-    assert "| ASGI | simple allowed |" in table
+    report = bench.render(figures)
+    assert "| subdomain pattern |" in report
+    assert "Starlette's warm" in report
+    docs = tmp_path / "doc.md"
+    docs.write_text("before\n<!-- bench:middleware -->\nold\n<!-- /bench:middleware -->\nafter\n")
+    bench.write_between_markers(docs, report)
+    assert docs.read_text() == f"before\n<!-- bench:middleware -->\n{report}<!-- /bench:middleware -->\nafter\n"
+
+
+def test_cold_calls_never_repeat_an_origin() -> None:
+    bench: Any = load_bench()
+    case = bench.CASES[4]
+    cold = bench.Origins(case, cold=True)
+    seen = [cold.next() for _ in range(1000)]
+    assert len(set(seen)) == 1000
+    assert all(o.endswith(".app.example.com") for o in seen)
+    warm = bench.Origins(case, cold=False)
+    assert {warm.next() for _ in range(10)} == {case.warm}

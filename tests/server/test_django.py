@@ -69,6 +69,20 @@ def test_vary_merged_and_app_cors_headers_replaced() -> None:
 
 
 @override_settings(CORSKIT=CONFIG)
+@pytest.mark.parametrize("origin", [EVIL, None, "null", "https://APP.example.com"])
+def test_a_refused_origin_never_gets_the_apps_own_cors_headers(origin: str | None) -> None:
+    # The app (or another middleware) says ACAO: *; corskit owns Access-Control-*: a refusal must not leak it.
+    app_headers = {"Access_Control_Allow_Origin": "*", "Access_Control_Allow_Credentials": "true", "X_Kept": "1"}
+    mw = CorsMiddleware(view(**app_headers))
+    out = mw(request(origin=origin) if origin else request())
+    assert [h for h in out.headers if h.lower().startswith("access-control-")] == []
+    assert out["X-Kept"] == "1"
+    assert out["Vary"] == "Origin"
+    allowed = mw(request(origin=APP))
+    assert allowed["Access-Control-Allow-Origin"] == APP
+
+
+@override_settings(CORSKIT=CONFIG)
 def test_preflight() -> None:
     get_response = view()
     mw = CorsMiddleware(get_response)

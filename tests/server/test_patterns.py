@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corskit import ConfigError, Policy
-from corskit.server.patterns import compile_origin_pattern, is_public_suffix
+from corskit.server.patterns import compile_origin_pattern
 from corskit.spec.origins import Origin
 
 SUB = compile_origin_pattern("https://*.example.com")
@@ -135,20 +135,3 @@ def test_refused_patterns(pattern: str, words: str) -> None:
 def test_own_subdomain_of_shared_hosting_is_fine() -> None:
     # *.myteam.github.io: only myteam publishes under it.
     assert compile_origin_pattern("https://*.myteam.github.io").host == "myteam.github.io"
-
-
-@pytest.mark.parametrize(
-    ("domain", "public"),
-    [
-        ("com", True),
-        ("localhost", False),
-        ("co.uk", True),
-        ("ne.jp", True),
-        ("example.co.uk", False),
-        ("example.com", False),
-        ("github.io", True),
-        ("co.example", False),
-    ],
-)
-def test_public_suffixes(domain: str, public: bool) -> None:
-    assert is_public_suffix(domain) is public

@@ -210,3 +210,18 @@ def test_flask_propagating_exceptions_still_get_cors_headers() -> None:
     out = call(app, path="/boom", headers={"Origin": APP})
     assert out.status.startswith("500")
     assert out.header("Access-Control-Allow-Origin") == APP
+
+
+@pytest.mark.parametrize("origin", [APP, EVIL, None])
+def test_response_headers_given_as_an_iterator_are_all_kept(origin: str | None) -> None:
+    # Issue 10, defect 1, in WSGI: whatever iterable the app passes, every header is kept.
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        pairs = [("Content-Type", "application/json"), ("Content-Length", "2"), ("Set-Cookie", "a=b")]
+        start_response("200 OK", iter(pairs))
+        return [b"{}"]
+
+    out = call(CORSMiddleware(app, **OPTIONS), headers={"Origin": origin} if origin else None)
+    assert out.header("content-type") == "application/json"
+    assert out.header("content-length") == "2"
+    assert out.header("set-cookie") == "a=b"
+    assert out.header("vary") == "Origin"

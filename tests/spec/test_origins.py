@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corskit.spec.origins import Origin, OriginError, normalize_origin, parse_origin, parse_url, url_origin
+from corskit.spec.origins import Origin, OriginError, normalize_origin, parse_origin, parse_url
 
 # --- serialization ----------------------------------------------------------------------------------------------
 
@@ -224,8 +224,3 @@ def test_parse_url_resolves_dot_segments() -> None:
     url = parse_url("http://api.test/a/./b/../c")
     assert url is not None
     assert url.path == "/a/c"
-
-
-def test_url_origin_helper() -> None:
-    assert url_origin("https://api.test:443/x") == Origin("https", "api.test")
-    assert url_origin("nope") is None

@@ -73,6 +73,3 @@ class TargetReport:
         if not self.findings:
             return None
         return max((f.severity for f in self.findings), key=severity_rank)
-
-    def at_least(self, threshold: Severity) -> list[Finding]:
-        return [f for f in self.findings if severity_rank(f.severity) >= severity_rank(threshold)]

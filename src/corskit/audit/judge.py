@@ -522,14 +522,31 @@ def shape_finding(obs: Observations, inference: Inference) -> Finding:
         "classes_tried": {
             "simple": list(dict.fromkeys(o.probe.kind for o in obs.outcomes)) + (["own"] if obs.own else []),
             "preflight": list(obs.preflight_tried),
-            "preflight_accepted": list(obs.preflight_accepted),
+            "preflight_accepted": _accepted(obs),
         },
     }
     if obs.preflight_skipped:
         evidence["classes_tried"]["preflight_over_budget"] = list(obs.preflight_skipped)
     if obs.redirect is not None:
         evidence["redirects_to"] = obs.redirect.destination
-    return Finding(found.id, found.cls, "info", None, evidence, inference.summary, _SHAPE_FIX[inference.shape])
+    return Finding(found.id, found.cls, "info", None, evidence, _shape_why(obs, inference), _SHAPE_FIX[inference.shape])
+
+
+def _accepted(obs: Observations) -> list[str]:
+    """The classes whose preflight passed the origin check, in the order they were tried (not the order their
+    answers came back in, so that two scans of one server say the same)."""
+    return [kind for kind in obs.preflight_tried if kind in obs.preflight_accepted]
+
+
+def _shape_why(obs: Observations, inference: Inference) -> str:
+    """The inferred shape, then which origin classes the preflights were tried from (and which passed)."""
+    tried = [kind.replace("_", "-") for kind in obs.preflight_tried]
+    text = f"{inference.summary} Preflights were tried from {len(tried)} origin class(es): {', '.join(tried)}"
+    accepted = [kind.replace("_", "-") for kind in _accepted(obs)]
+    text += f"; accepted: {', '.join(accepted)}." if accepted else "; none was accepted."
+    if obs.preflight_skipped:
+        text += f" Left out by the request budget: {', '.join(obs.preflight_skipped)}."
+    return text
 
 
 # -- all -------------------------------------------------------------------------------------------------------------

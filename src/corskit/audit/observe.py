@@ -30,6 +30,7 @@ from ..browser import Fetch, Request, Response, Result, SendRequest, WireRequest
 from ..browser.preflight import PreflightResult, check_preflight_response, preflight_request, unsafe_header_names
 from ..spec.errors import ErrorCode
 from ..spec.origins import parse_origin, parse_url
+from ..spec.safelist import SAFE_METHODS
 from ..tools.network import NetworkError
 from .probes import (
     UNTRUSTED_KINDS,
@@ -47,9 +48,6 @@ from .probes import (
 logger = logging.getLogger("corskit")
 
 Sender = Callable[[WireRequest], Awaitable[Response]]
-
-#: Methods sent only up to their preflight: they change state on the server.
-SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 #: Methods tried in preflights: two real ones and an invented one that only a mirroring server allows.
 METHOD_PROBES = ("PUT", "DELETE", "CORSKITPROBE")

@@ -11,6 +11,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Literal
 
+from ..spec.domains import registrable_domain
 from ..spec.origins import URL, Origin, parse_origin
 
 #: The attacker's own domain (reserved by RFC 2606, so it can never be a real trusted origin).
@@ -41,17 +42,6 @@ EXTENSION_ORIGINS = (
 #: survive :func:`parse_origin`: ``_`` in Chromium and Firefox (``-`` is sendable too, but it is an ordinary
 #: host character that the post-domain probe already covers).
 SPECIAL_CHARACTERS = "_!$&'()*+,;=~`{}|^\""
-
-#: Public suffixes of more than one label that are common enough to matter for the registrable-domain guess.
-_MULTI_LABEL_SUFFIXES = frozenset(
-    {
-        "co.uk", "org.uk", "ac.uk", "gov.uk", "me.uk", "com.au", "net.au", "org.au", "edu.au", "gov.au",
-        "co.nz", "co.jp", "ne.jp", "or.jp", "co.kr", "com.br", "com.cn", "com.hk", "com.sg", "com.tr",
-        "com.mx", "com.ar", "co.in", "co.za", "co.il", "com.tw", "github.io", "gitlab.io", "herokuapp.com",
-        "vercel.app", "netlify.app", "pages.dev", "web.app", "firebaseapp.com", "appspot.com",
-        "azurewebsites.net", "cloudfront.net", "blogspot.com",
-    }
-)  # fmt: skip
 
 ProbeKind = Literal[
     "attacker",
@@ -126,19 +116,6 @@ class Site:
             address = None
         loopback = (address is not None and address.is_loopback) or host == "localhost" or host.endswith(".localhost")
         return cls(url, url.origin, host, registrable_domain(host), address is not None, loopback)
-
-
-def registrable_domain(host: str) -> str | None:
-    """A guess at the registrable domain ("eTLD+1") without the public suffix list: the last two labels, or three
-    under common multi-label suffixes (``co.uk``, ``github.io``…). ``None`` for IP literals and single labels."""
-    if host.startswith("[") or not host or host.replace(".", "").isdigit():
-        return None
-    labels = host.split(".")
-    if len(labels) < 2:
-        return None
-    if ".".join(labels[-2:]) in _MULTI_LABEL_SUFFIXES:
-        return ".".join(labels[-3:]) if len(labels) >= 3 else None
-    return ".".join(labels[-2:])
 
 
 def _origin(scheme: str, host: str, port: int | None = None) -> str | None:

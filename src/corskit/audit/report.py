@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from .catalog import RULES, RULES_BY_ID, Rule, Severity, severity_rank
+from .catalog import RULES, Rule, Severity, severity_rank
 from .findings import Finding, TargetReport
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -201,7 +201,3 @@ class Summary:
 
     def reached(self, threshold: Severity) -> bool:
         return self.worst is not None and severity_rank(self.worst) >= severity_rank(threshold)
-
-
-def rule_of(finding: Finding) -> Rule:
-    return RULES_BY_ID[finding.id]

@@ -1,4 +1,13 @@
-"""The server's side: a :class:`Policy` compiled once, and the decisions the middleware writes.
+"""The server's side, in the order a request meets it:
 
-The public faces are ``corskit.Policy`` and the adapters ``corskit.asgi``, ``corskit.wsgi`` and ``corskit.django``.
+* :mod:`.options` — the keyword options, validated once into an immutable :class:`~.options.Options`;
+* :mod:`.patterns` — the origin pattern grammar (``https://*.example.com``, ``http://localhost:*``) and its guards;
+* :mod:`.matcher` — which origins are allowed: exact set, one regex for all patterns, regex, function;
+* :mod:`.decisions` — the answers: :class:`~.decisions.ActualDecision`, :class:`~.decisions.PreflightDecision`;
+* :mod:`.policy` — :class:`~.policy.Policy`, tying options and matcher into answers (and remembering them);
+* :mod:`.routing` — :class:`~.routing.PathPolicies`, a policy per path;
+* :mod:`.merge` — the one header merge every adapter writes answers with.
+
+The adapters that put it on the wire are ``corskit.asgi``, ``corskit.wsgi`` and ``corskit.django``: they read the
+request, ask the policy and write the answer, and decide nothing.
 """

@@ -5,7 +5,7 @@ A pattern is ``scheme://host[:port]`` with exactly one of these wildcards (or bo
 * ``*.`` as the whole leftmost label: ``https://*.example.com`` matches ``https://a.example.com`` and
   ``https://a.b.example.com`` (one or more labels), never the apex ``https://example.com`` nor a look-alike such as
   ``https://xexample.com.attacker.io``. The base domain must not be a public suffix (``*.com``, ``*.co.uk``,
-  ``*.github.io`` are refused).
+  ``*.github.io`` are refused: :mod:`corskit.spec.domains`).
 * ``:*`` as the port: ``http://localhost:*`` matches ``http://localhost`` on any port, the default port included.
 
 The scheme is always literal. Matching is done on the parsed, canonical origin (lowercase, punycode, no default
@@ -17,40 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..spec.domains import is_public_suffix
 from ..spec.errors import ConfigError
 from ..spec.origins import Origin, OriginError, normalize_origin
 
 _FORMS = "supported wildcards: 'https://*.example.com' (any subdomain) and 'http://localhost:*' (any port)"
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Second-level labels under which registries sell names (``co.uk``, ``com.au``, ``ne.jp``…): ``*.<label>.<cc>`` is a
-# wildcard over other people's domains. Not the whole Public Suffix List: the common cases, without a dependency.
-_REGISTRY_LABELS = _words("ac co com edu gen gob gov govt go id info ltd me mil ne net nhs nic nom or org plc sch web")
-# Shared hosting and tunnel domains where every subdomain belongs to a different customer (PSL private section).
-_SHARED_SUFFIXES = _words(
-    "amazonaws.com appspot.com azurestaticapps.net azurewebsites.net blogspot.com cloudfront.net deno.dev "
-    "firebaseapp.com fly.dev github.io gitlab.io glitch.me herokuapp.com netlify.app ngrok-free.app ngrok.app "
-    "ngrok.io now.sh onrender.com pages.dev repl.co replit.dev surge.sh trycloudflare.com vercel.app web.app "
-    "workers.dev"
-)
-
-
-def is_public_suffix(domain: str) -> bool:
-    """True when *domain* (lowercase, ASCII) is one under which anybody can register a name.
-
-    A single label (``com``, ``io``) always is, except ``localhost``; so are ``<registry label>.<country code>``
-    (``co.uk``, ``com.au``) and well-known shared hosting domains (``github.io``, ``vercel.app``).
-    """
-    labels = domain.split(".")
-    if len(labels) == 1:
-        return domain != "localhost"
-    if len(labels) == 2 and labels[0] in _REGISTRY_LABELS and len(labels[1]) == 2:
-        return True
-    return domain in _SHARED_SUFFIXES
 
 
 def _is_ip(host: str) -> bool:

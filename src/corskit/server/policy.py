@@ -1,4 +1,4 @@
-"""The server's side: a CORS policy, validated and compiled once, and the pure decisions it makes.
+"""The server's policy: validated options and the origin matcher, tied into answers.
 
 >>> policy = Policy(allow_origins=["https://app.example.com"], allow_methods=["PUT"], allow_credentials=True)
 >>> policy.actual("https://app.example.com").headers[0]
@@ -8,7 +8,12 @@ False
 
 Adapters (``corskit.asgi``, ``corskit.wsgi``, ``corskit.django``) read the request, call :meth:`Policy.actual` or
 :meth:`Policy.preflight` with the raw header values (several lines joined with ``", "``), and write what the
-returned decision says. They never decide anything themselves.
+answer says (:mod:`.merge`). They never decide anything themselves.
+
+Answers are looked up by the raw value they are given for. The exact origins' answers are built with the policy and
+kept for its life (there are as many as the configuration lists); every other answer (patterns, regex, refusals)
+goes into a bounded first-in-first-out table, so that a flood of never-seen origins turns that table over one entry
+at a time and never reaches a configured origin's answer. ``allow_origin_func``'s answers are never remembered.
 """
 
 from __future__ import annotations
@@ -16,279 +21,62 @@ from __future__ import annotations
 import inspect
 import logging
 import re
-import warnings
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from http import HTTPStatus
-from typing import Any, NamedTuple, TypeAlias, TypeVar
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable
+from enum import Enum
+from typing import TypeAlias, TypeVar
 
-from ..spec.errors import ConfigError
 from ..spec.headers import is_token, lowercase_ascii, split_list
-from ..spec.origins import MAX_ORIGIN_LENGTH, OriginError, normalize_origin, parse_origin
-from ..spec.safelist import (
-    FORBIDDEN_RESPONSE_HEADERS,
-    SAFELISTED_METHODS,
-    is_forbidden_method,
-    is_forbidden_request_header,
-    normalize_method,
-)
-from .patterns import OriginPattern, compile_origin_pattern, compile_origin_regex
+from ..spec.origins import MAX_ORIGIN_LENGTH
+from ..spec.safelist import SAFELISTED_METHODS
+from .bounded import remember
+from .decisions import VARY, ActualDecision, Fields, PreflightDecision
+from .matcher import ASK, MALFORMED, NOT_ALLOWED, NULL_NOT_ALLOWED, OriginMatcher, Refusal, Verdict
+from .options import OPTION_NAMES, ConfigWarning, Options, OriginPredicate, validate
 from .stores.base import OriginStore
 from .stores.cache import UNKNOWN
 from .stores.entry import StoredOrigin
 
-__all__ = [
-    "ActualDecision",
-    "ConfigWarning",
-    "OriginPredicate",
-    "Policy",
-    "PreflightDecision",
-    "is_owned_header",
-    "is_preflight",
-    "merge_vary",
-]
+__all__ = ["CACHE_SIZE", "ActualDecision", "ConfigWarning", "OriginPredicate", "Policy", "PreflightDecision"]
 
 logger = logging.getLogger("corskit")
-_debug_enabled = logger.isEnabledFor  # bound once: the refusal path checks it on every request
+_debug_enabled = logger.isEnabledFor  # bound once: the refusal paths check it on every request
 _DEBUG = logging.DEBUG
 
 #: A request header value as an adapter extracted it: text, raw bytes (ASGI), or ``None`` when absent.
 Value: TypeAlias = "str | bytes | None"
-#: ``allow_origin_func``: called with a validated, canonical origin; returns (or resolves to) ``True`` to allow it.
-OriginPredicate = Callable[[str], bool | Awaitable[bool]]
+_Answer = TypeVar("_Answer", ActualDecision, PreflightDecision)
+#: ``ActualDecision(...)`` without its generated ``__new__``: half the cost, on the path of never-seen origins.
+_new_answer = tuple.__new__
+#: What allowed an origin beyond the static rules: its store entry, or :data:`_FUNC_GRANT` (``allow_origin_func``).
+Grant: TypeAlias = StoredOrigin
+_FUNC_GRANT = StoredOrigin("", credentials=True)
+
+
+class _Unasked(Enum):
+    """Neither the store nor ``allow_origin_func`` has been asked yet."""
+
+    UNASKED = 0
+
+
+_UNASKED = _Unasked.UNASKED
 
 #: Longest ``Access-Control-Request-Method`` / ``-Headers`` value read; anything longer is refused unread.
 MAX_METHOD_LENGTH = 64
 MAX_REQUEST_HEADERS_LENGTH = 4096
 MAX_REQUEST_HEADERS_ITEMS = 128
-#: Decisions remembered for origins and preflights outside the exact list (the cache is emptied when full).
+#: Longest ``Access-Control-Request-Private-Network`` value read (the only meaningful one is ``true``).
+MAX_PRIVATE_NETWORK_LENGTH = 8
+#: Answers remembered for origins outside the exact list, and for (method, headers) pairs of preflights.
 CACHE_SIZE = 1024
-#: Decisions remembered for stored origins (only the store can allow those: a flood of unknown origins adds none).
+#: Answers remembered for stored origins (only the store can allow those: a flood of unknown origins adds none).
 GRANTED_SIZE = 65536
-#: Browsers' caps on ``Access-Control-Max-Age``: Chromium 2 hours, Firefox 24 hours.
-CHROMIUM_MAX_AGE = 7200
-FIREFOX_MAX_AGE = 86400
+# Preflight values longer than this are answered, never remembered.
+_REMEMBERED_HEADERS_LENGTH = 1024
 
-# Fetch §2.2.2: request headers safelisted by name; a trusted origin may send them with any value (as Starlette).
-ALWAYS_ALLOWED_HEADERS = frozenset({"accept", "accept-language", "content-language", "content-type"})
-
-_VARY_ACTUAL = ("Origin",)
 _VARY_PREFLIGHT = ("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
 _PNA_REQUEST = "Access-Control-Request-Private-Network"
 _TEXT_PLAIN = ("Content-Type", "text/plain; charset=utf-8")
-
-
-class ConfigWarning(UserWarning):
-    """A configuration corskit accepts but that will not do what it says (e.g. a ``max_age`` above browsers' caps)."""
-
-
-def _encode(headers: Iterable[tuple[str, str]]) -> tuple[tuple[bytes, bytes], ...]:
-    return tuple((n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in headers)
-
-
-@dataclass(frozen=True, slots=True)
-class ActualDecision:
-    """What to add to the app's response to a request that is not a preflight.
-
-    ``headers`` are the ``Access-Control-*`` headers to add (none when refused); ``vary`` the request headers the
-    answer depends on, to merge into ``Vary``. ``raw_headers`` / ``raw_vary`` are the same, encoded for ASGI.
-    """
-
-    allowed: bool
-    headers: tuple[tuple[str, str], ...] = ()
-    vary: tuple[str, ...] = ()
-    reason: str = ""
-    raw_headers: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False)
-    raw_vary: bytes = field(init=False, repr=False)
-    _raw_tail: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False)
-    _tail: tuple[tuple[str, str], ...] = field(init=False, repr=False)
-    _vary_text: str = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        raw_headers = _encode(self.headers)
-        raw_vary = ", ".join(self.vary).encode("latin-1")
-        object.__setattr__(self, "raw_headers", raw_headers)
-        object.__setattr__(self, "raw_vary", raw_vary)
-        object.__setattr__(self, "_raw_tail", (*raw_headers, (b"vary", raw_vary)) if raw_vary else raw_headers)
-        vary_text = ", ".join(self.vary)
-        object.__setattr__(self, "_vary_text", vary_text)
-        object.__setattr__(self, "_tail", (*self.headers, ("Vary", vary_text)) if vary_text else self.headers)
-
-    def apply(self, headers: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-        """The app's response headers with this decision applied: the app's own ``Access-Control-*`` headers
-        dropped (the policy owns them), ours added, ``Vary`` merged into one line without duplicates."""
-        for name, _ in headers:
-            # Only names starting with 'a' or 'v' can be ours to rewrite: one cheap test for the others.
-            if name[:1] in _A_OR_V:
-                return self._merge(headers)
-        return [*headers, *self._tail]
-
-    def _merge(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-        out: list[tuple[str, str]] = []
-        vary: list[str] = []
-        for name, value in headers:
-            lname = name.lower()
-            if lname == "vary":
-                vary.append(value)
-            elif not is_owned_header(name):
-                out.append((name, value))
-        out.extend(self.headers)
-        merged = self.merged_vary(", ".join(vary))
-        if merged:
-            out.append(("Vary", merged))
-        return out
-
-    def merged_vary(self, existing: str | None) -> str:
-        """The ``Vary`` value to send when the app's response already has *existing* (``None`` or ``""``: none)."""
-        if not existing:
-            return self._vary_text
-        return merge_vary(existing, self.vary)
-
-    def apply_raw(self, headers: Sequence[Sequence[bytes]]) -> list[Sequence[bytes]]:
-        """:meth:`apply` for ASGI's ``(bytes, bytes)`` header pairs."""
-        for name, _ in headers:
-            # Only names below b"b" (access-control-*, uppercase) or starting with "v" can be ours to rewrite.
-            if name < b"b" or b"v" <= name < b"w":
-                return self._merge_raw(headers)
-        return [*headers, *self._raw_tail]
-
-    def _merge_raw(self, headers: Iterable[Sequence[bytes]]) -> list[Sequence[bytes]]:
-        out: list[Sequence[bytes]] = []
-        vary: list[bytes] = []
-        for pair in headers:
-            name = pair[0].lower()
-            if name == b"vary":
-                vary.append(pair[1])
-            elif not name.startswith(b"access-control-"):
-                out.append(pair)
-        out += self.raw_headers
-        merged = self.merged_vary(b", ".join(vary).decode("latin-1"))
-        if merged:
-            out.append((b"vary", merged.encode("latin-1")))
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class PreflightDecision:
-    """The complete response to a preflight: status, headers and a short text body (the reason, when refused)."""
-
-    allowed: bool
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes = b""
-    reason: str = ""
-    raw_headers: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False)
-    status_line: str = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "raw_headers", _encode(self.headers))
-        object.__setattr__(self, "status_line", f"{self.status} {_phrase(self.status)}")
-
-
-_A_OR_V = frozenset("aAvV")
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "OK"
-
-
-def is_preflight(method: str, origin: Value, request_method: Value) -> bool:
-    """Fetch §4.8 "CORS-preflight fetch": an ``OPTIONS`` request with ``Origin`` and ``Access-Control-Request-Method``.
-
-    Any other ``OPTIONS`` request is the app's to answer.
-    """
-    return method == "OPTIONS" and origin is not None and request_method is not None
-
-
-def is_owned_header(name: str) -> bool:
-    """True for a response header the policy owns (``Access-Control-*``): adapters drop the app's own."""
-    return name[:1] in "aA" and name.lower().startswith("access-control-")
-
-
-def merge_vary(existing: str | None, names: Sequence[str]) -> str:
-    """One ``Vary`` value: the *existing* field names, then *names*, without duplicates (case-insensitive).
-
-    ``*`` absorbs everything (RFC 9110 §12.5.5); items that are not field names are dropped.
-    """
-    out: list[str] = []
-    seen: set[str] = set()
-    for item in [*(split_list(existing or "", max_items=256) or ()), *names]:
-        if item == "*":
-            return "*"
-        key = lowercase_ascii(item)
-        if key not in seen and is_token(item):
-            seen.add(key)
-            out.append(item)
-    return ", ".join(out)
-
-
-_D = TypeVar("_D", ActualDecision, PreflightDecision)
-#: What allowed an origin outside the static rules: its store entry, or :data:`_FUNC_GRANT` (``allow_origin_func``).
-_Grant: TypeAlias = StoredOrigin
-_FUNC_GRANT = StoredOrigin("", credentials=True)
-_PreflightKey: TypeAlias = "tuple[Value, Value, Value, Value]"
-
-
-class _Verdict(NamedTuple):
-    """The static rules' view of an origin: the ``Access-Control-Allow-Origin`` value, or why not."""
-
-    allow_origin: str | None
-    reason: str = ""
-    ask: bool = False  # the static rules do not allow it; ``origin_store`` or ``allow_origin_func`` may
-    credentials: bool = True  # False: a stored origin without credentials (no Allow-Credentials header)
-
-
-_ASK = _Verdict(None, "origin not allowed", ask=True)
-_MALFORMED = _Verdict(None, "malformed Origin")
-_NOT_ALLOWED = _Verdict(None, "origin not allowed")
-_NULL_NOT_ALLOWED = _Verdict(None, "the 'null' origin is not listed in allow_origins")
-
-
-def _as_list(name: str, value: Any) -> list[str]:
-    if isinstance(value, (str, bytes)):
-        raise ConfigError(f"{name} must be a list of strings, not a single string: write {name}=[{value!r}]")
-    try:
-        items = list(value)
-    except TypeError:
-        raise ConfigError(f"{name} must be a list of strings, got {type(value).__name__}") from None
-    for item in items:
-        if not isinstance(item, str):
-            raise ConfigError(f"{name} must hold strings, got {item!r}")
-    return items
-
-
-def _wildcard(name: str, items: list[str]) -> bool:
-    if "*" not in items:
-        return False
-    if len(items) > 1:
-        others = [i for i in items if i != "*"]
-        raise ConfigError(f"{name}: '*' already allows every value; remove {others!r} or remove '*'")
-    return True
-
-
-def _check_flag(name: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(f"{name} must be True or False, got {value!r}")
-    return value
-
-
-#: The keyword options of :class:`Policy`, in the order the documentation lists them.
-OPTION_NAMES = (
-    "allow_origins",
-    "allow_origin_regex",
-    "allow_origin_func",
-    "origin_store",
-    "allow_methods",
-    "allow_headers",
-    "allow_credentials",
-    "expose_headers",
-    "max_age",
-    "allow_private_network",
-    "preflight_status",
-)
 
 
 class Policy:
@@ -319,24 +107,22 @@ class Policy:
     """
 
     __slots__ = (
-        "_actuals",
-        "_allow_credentials_headers",
-        "_any_header",
-        "_any_method",
-        "_any_origin",
-        "_cache_limit",
-        "_dynamic",
-        "_exact",
-        "_expose",
+        "_allowed",
+        "_allowed_without_credentials",
+        "_answers",
+        "_credentials",
+        "_grant_order",
         "_granted",
-        "_headers",
-        "_methods",
-        "_no_origin",
-        "_patterns",
-        "_preflights",
+        "_granted_order",
+        "_grants",
+        "_match",
+        "_matcher",
+        "_options",
+        "_order",
+        "_origin_refusals",
         "_refusals",
-        "_regex",
-        "_vary_actual",
+        "_remember_refusals",
+        "_star",
         "_vary_preflight",
         "allow_credentials",
         "allow_headers",
@@ -346,17 +132,18 @@ class Policy:
         "allow_origins",
         "allow_private_network",
         "awaits",
-        "cached_actual",
         "expose_headers",
         "is_async",
         "max_age",
         "origin_store",
         "preflight_status",
+        "recall",
     )
 
     allow_origins: tuple[str, ...]
     allow_origin_regex: str | None
     allow_origin_func: OriginPredicate | None
+    origin_store: OriginStore | None
     allow_methods: tuple[str, ...]
     allow_headers: tuple[str, ...]
     allow_credentials: bool
@@ -364,35 +151,34 @@ class Policy:
     max_age: int | None
     allow_private_network: bool
     preflight_status: int
-    origin_store: OriginStore | None
     #: True when ``allow_origin_func`` is a coroutine function: use :meth:`aactual` / :meth:`apreflight`.
     is_async: bool
     #: True when a decision may wait on I/O (an async ``allow_origin_func``, or an ``origin_store``'s cache miss):
     #: async servers call :meth:`aactual` / :meth:`apreflight`; sync servers may call :meth:`actual`, which waits
     #: at most the store's timeout.
     awaits: bool
-    #: The decision :meth:`actual` already made and cached for this ``Origin`` value (text or bytes, as passed
-    #: then), or ``None``: one dictionary lookup, for adapters' hot paths. On ``None``, call :meth:`actual`.
-    cached_actual: Callable[[Value], ActualDecision | None]
-    _any_origin: bool
-    _exact: frozenset[str]
-    _patterns: tuple[OriginPattern, ...]
-    _regex: re.Pattern[str] | None
-    _dynamic: bool
-    _any_method: bool
-    _methods: frozenset[str]
-    _any_header: bool
-    _headers: frozenset[str]
-    _allow_credentials_headers: tuple[tuple[str, str], ...]
-    _expose: tuple[tuple[str, str], ...]
-    _vary_actual: tuple[str, ...]
-    _vary_preflight: tuple[str, ...]
-    _no_origin: ActualDecision
-    _actuals: dict[Value, ActualDecision]
-    _preflights: dict[_PreflightKey, PreflightDecision]
-    _cache_limit: int
-    _refusals: dict[str, ActualDecision]
+    #: The answer :meth:`actual` gives for this ``Origin`` value if it is remembered (text or bytes, as passed
+    #: then), else ``None``: one dictionary lookup, for adapters' hot paths. On ``None``, call :meth:`actual`.
+    recall: Callable[[Value], ActualDecision | None]
+    _options: Options
+    _matcher: OriginMatcher
+    _credentials: Fields
+    #: The headers of every allowed answer besides Access-Control-Allow-Origin (Vary last).
+    _allowed: Fields
+    _allowed_without_credentials: Fields
+    _vary_preflight: str
+    _match: Callable[[str], Verdict]
+    _star: ActualDecision | None
+    _remember_refusals: bool
+    #: Stored origins' answers, each with the store entry that allowed it (valid while the store keeps it).
     _granted: dict[Value, tuple[str, StoredOrigin, ActualDecision]]
+    _granted_order: deque[Value]
+    _refusals: dict[Refusal, ActualDecision]
+    _origin_refusals: dict[str, PreflightDecision]
+    _answers: dict[Value, ActualDecision]
+    _order: deque[Value]
+    _grants: dict[Hashable, Fields | PreflightDecision]
+    _grant_order: deque[Hashable]
 
     def __init__(
         self,
@@ -409,151 +195,58 @@ class Policy:
         allow_private_network: bool = False,
         preflight_status: int = 204,
     ) -> None:
-        setattr_ = super().__setattr__
-        credentials = _check_flag("allow_credentials", allow_credentials)
-        setattr_("allow_credentials", credentials)
-        setattr_("allow_private_network", _check_flag("allow_private_network", allow_private_network))
-
-        # Origins: "*", exact origins (a set: O(1) whatever its size), patterns, "null".
-        origins = _as_list("allow_origins", allow_origins)
-        any_origin = _wildcard("allow_origins", origins)
-        exact: dict[str, None] = {}
-        patterns: list[OriginPattern] = []
-        for text in [] if any_origin else origins:
-            if "*" in text:
-                patterns.append(compile_origin_pattern(text))
-                continue
-            try:
-                exact[normalize_origin(text).serialize()] = None
-            except OriginError as exc:
-                raise ConfigError(f"allow_origins: {exc}") from None
-        regex = None if allow_origin_regex is None else compile_origin_regex(allow_origin_regex)
-        if allow_origin_func is not None and not callable(allow_origin_func):
-            raise ConfigError(f"allow_origin_func must be a function, got {allow_origin_func!r}")
-        if any_origin:
-            if credentials:
-                raise ConfigError(
-                    "allow_origins=['*'] with allow_credentials=True would let every website read your users' "
-                    "responses: list the origins (or patterns such as 'https://*.example.com') you trust"
-                )
-            if regex is not None or allow_origin_func is not None or origin_store is not None:
-                raise ConfigError(
-                    "allow_origins=['*'] already allows every origin: drop allow_origin_regex/func/origin_store"
-                )
-        if credentials and "null" in exact:
-            raise ConfigError(
-                "allow_origins lists 'null' with allow_credentials=True: 'null' is the origin of sandboxed iframes and "
-                "local files on any site, so any site could read your users' responses; remove 'null'"
-            )
-        setattr_("_any_origin", any_origin)
-        setattr_("_exact", frozenset(exact))
-        setattr_("_patterns", tuple(patterns))
-        setattr_("_regex", regex)
-        setattr_("allow_origins", ("*",) if any_origin else (*exact, *(p.text for p in patterns)))
-        setattr_("allow_origin_regex", None if regex is None else regex.pattern)
-        setattr_("allow_origin_func", allow_origin_func)
-        if origin_store is not None and not isinstance(origin_store, OriginStore):
-            raise ConfigError(
-                f"origin_store must be an origin store (corskit.stores.RedisOriginStore, MemoryOriginStore), "
-                f"got {type(origin_store).__name__}"
-            )
-        setattr_("origin_store", origin_store)
-        setattr_("is_async", allow_origin_func is not None and _is_async_callable(allow_origin_func))
-        setattr_("awaits", self.is_async or origin_store is not None)
-        setattr_("_granted", {})
-        asks = allow_origin_func is not None or origin_store is not None
-        setattr_("_dynamic", bool(patterns) or regex is not None or asks)
-
-        # Methods: tokens, normalised as fetch() normalises them (Fetch "normalize a method").
-        methods = _as_list("allow_methods", allow_methods)
-        any_method = _wildcard("allow_methods", methods)
-        normalized: dict[str, None] = {}
-        for method in [] if any_method else methods:
-            if not is_token(method):
-                raise ConfigError(f"allow_methods: {method!r} is not a valid method name")
-            if is_forbidden_method(method):
-                raise ConfigError(f"allow_methods: browsers never send {method!r} (a forbidden method); remove it")
-            normalized[normalize_method(method)] = None
-        setattr_("_any_method", any_method)
-        setattr_("_methods", frozenset(normalized))
-        setattr_("allow_methods", ("*",) if any_method else tuple(normalized))
-
-        # Request headers: tokens, case-insensitive; forbidden names can never be sent by a page.
-        names = _as_list("allow_headers", allow_headers)
-        any_header = _wildcard("allow_headers", names)
-        lowered: dict[str, None] = {}
-        for name in [] if any_header else names:
-            if not is_token(name):
-                raise ConfigError(f"allow_headers: {name!r} is not a valid header name")
-            if is_forbidden_request_header(name):
-                raise ConfigError(
-                    f"allow_headers: {name!r} is a forbidden request header (Fetch): browsers set it themselves "
-                    "and scripts cannot; remove it"
-                )
-            lowered[lowercase_ascii(name)] = None
-        setattr_("_any_header", any_header)
-        setattr_("_headers", frozenset(lowered) | ALWAYS_ALLOWED_HEADERS)
-        setattr_("allow_headers", ("*",) if any_header else tuple(lowered))
-
-        # Exposed response headers.
-        exposed = _as_list("expose_headers", expose_headers)
-        any_exposed = _wildcard("expose_headers", exposed)
-        if any_exposed and credentials:
-            raise ConfigError(
-                "expose_headers=['*'] with allow_credentials=True exposes nothing: for credentialed requests "
-                "browsers read '*' as a header named '*'; list the header names"
-            )
-        unique: dict[str, str] = {}
-        for name in [] if any_exposed else exposed:
-            if not is_token(name):
-                raise ConfigError(f"expose_headers: {name!r} is not a valid header name")
-            if lowercase_ascii(name) in FORBIDDEN_RESPONSE_HEADERS:
-                raise ConfigError(f"expose_headers: browsers never let script read {name!r}; remove it")
-            unique.setdefault(lowercase_ascii(name), name)
-        setattr_("expose_headers", ("*",) if any_exposed else tuple(unique.values()))
-
-        if max_age is not None:
-            if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0:
-                raise ConfigError(f"max_age must be a number of seconds (an int ≥ 0) or None, got {max_age!r}")
-            if max_age > CHROMIUM_MAX_AGE:
-                warnings.warn(
-                    f"max_age={max_age}: browsers cap preflight caching (Chromium at {CHROMIUM_MAX_AGE} s, Firefox "
-                    f"at {FIREFOX_MAX_AGE} s) and will use their cap",
-                    ConfigWarning,
-                    stacklevel=2,
-                )
-        setattr_("max_age", max_age)
-        if isinstance(preflight_status, bool) or not isinstance(preflight_status, int):
-            raise ConfigError(f"preflight_status must be an int, got {preflight_status!r}")
-        if not 200 <= preflight_status <= 299:
-            # Fetch §4.8 step 7: a preflight answer needs an ok status (200-299).
-            raise ConfigError(
-                f"preflight_status must be a 2xx status (an ok status for browsers), got {preflight_status}"
-            )
-        setattr_("preflight_status", preflight_status)
-
-        # Pre-built answers.
-        credentials_header = (("Access-Control-Allow-Credentials", "true"),) if credentials else ()
-        expose_header = (
-            (("Access-Control-Expose-Headers", ", ".join(self.expose_headers)),) if self.expose_headers else ()
+        options = validate(
+            allow_origins=allow_origins,
+            allow_origin_regex=allow_origin_regex,
+            allow_origin_func=allow_origin_func,
+            origin_store=origin_store,
+            allow_methods=allow_methods,
+            allow_headers=allow_headers,
+            allow_credentials=allow_credentials,
+            expose_headers=expose_headers,
+            max_age=max_age,
+            allow_private_network=allow_private_network,
+            preflight_status=preflight_status,
         )
-        setattr_("_allow_credentials_headers", credentials_header)
-        setattr_("_expose", expose_header)
-        vary_actual = () if any_origin else _VARY_ACTUAL
-        vary_preflight = _VARY_PREFLIGHT[1:] if any_origin else _VARY_PREFLIGHT
-        if self.allow_private_network:
-            vary_preflight = (*vary_preflight, _PNA_REQUEST)
-        setattr_("_vary_actual", vary_actual)
-        setattr_("_vary_preflight", vary_preflight)
+        init = super().__setattr__
+        for name in OPTION_NAMES:
+            init(name, getattr(options, name))
+        init("is_async", options.is_async)
+        init("awaits", options.awaits)
+        init("_options", options)
+        init("_matcher", OriginMatcher(options))
+        # Everything an answer holds besides the origin, built once.
+        credentials = (("Access-Control-Allow-Credentials", "true"),) if options.allow_credentials else ()
+        expose = (("Access-Control-Expose-Headers", ", ".join(options.expose_headers)),)
         # Fetch §3.2.5: a `*` answer needs no Vary, and is sent to every request so that caches can share it.
-        no_origin = self._allow("*") if any_origin else ActualDecision(False, vary=vary_actual)
-        setattr_("_no_origin", no_origin)
-        actuals: dict[Value, ActualDecision] = {None: no_origin}
-        setattr_("_actuals", actuals)
-        setattr_("cached_actual", actuals.get)
-        setattr_("_preflights", {})
-        setattr_("_refusals", {})
-        setattr_("_cache_limit", len(exact) + CACHE_SIZE)
+        vary = () if options.any_origin else ((VARY, "Origin"),)
+        vary_preflight = _VARY_PREFLIGHT[1:] if options.any_origin else _VARY_PREFLIGHT
+        if options.allow_private_network:
+            vary_preflight = (*vary_preflight, _PNA_REQUEST)
+        init("_credentials", credentials)
+        init("_allowed", credentials + (expose if options.expose_headers else ()) + vary)
+        init("_allowed_without_credentials", self._allowed[len(credentials) :])  # a stored origin's, maybe
+        init("_vary_preflight", ", ".join(vary_preflight))
+        star = ActualDecision(True, "*", self._allowed) if options.any_origin else None
+        init("_star", star)
+        init(
+            "_refusals",
+            {r: ActualDecision(False, None, vary, r.reason) for r in (MALFORMED, NOT_ALLOWED, NULL_NOT_ALLOWED)},
+        )
+        init("_origin_refusals", {})
+        # The exact origins' answers, built now and kept for the policy's life, under both forms adapters pass.
+        answers: dict[Value, ActualDecision] = {None: star or ActualDecision(False, None, vary)}
+        for origin in options.exact_origins:
+            answers[origin] = answers[origin.encode("latin-1")] = ActualDecision(True, origin, self._allowed)
+        init("_answers", answers)
+        init("recall", answers.get)
+        init("_order", deque())
+        init("_grants", {})
+        init("_grant_order", deque())
+        init("_match", self._matcher.match)
+        init("_remember_refusals", bool(options.patterns) or options.regex is not None)
+        init("_granted", {})
+        init("_granted_order", deque())
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Policy is immutable; build a new one")
@@ -561,6 +254,11 @@ class Policy:
     def __repr__(self) -> str:
         parts = [f"{name}={getattr(self, name)!r}" for name in OPTION_NAMES]
         return f"Policy({', '.join(parts)})"
+
+    @property
+    def options(self) -> Options:
+        """The validated options this policy was built from."""
+        return self._options
 
     def for_path(self, path: str) -> Policy:
         """This policy (the interface :class:`~corskit.PathPolicies` shares)."""
@@ -574,42 +272,60 @@ class Policy:
         Values may be text or, as ASGI carries them, raw bytes. Raises nothing: a malformed or disallowed origin
         gets a refusal (no CORS header, ``Vary: Origin`` unless the policy is ``*``), logged at DEBUG.
         """
-        answer = self._actuals.get(origin)  # None maps to the answer for requests without Origin
+        answer = self._answers.get(origin)
         if answer is None:
-            answer = self._decide_actual(origin, path, None)
-        return answer
-
-    def _decide_actual(self, origin: Value, path: str, asked: _Grant | None) -> ActualDecision:
-        if origin is None:
-            return self._no_origin
-        granted = self._still_granted(origin)
-        if granted is not None:
-            return granted
-        text = _text(origin)
-        verdict = self._verdict(text)
-        if verdict.ask:
-            # Not cached with the static answers: the store and the predicate may change their minds.
-            grant = self._ask(text) if asked is None else asked
-            return self._log(self._asked_actual(origin, text, grant), origin, path)
-        answer = self._actual_for(verdict)
-        if answer.reason and _debug_enabled(_DEBUG):
-            # While DEBUG is on, refusals are not cached, so that every refused request gets its log line.
-            return self._log(answer, origin, path)
-        if verdict is not _MALFORMED and len(text) <= MAX_ORIGIN_LENGTH:
-            self._remember(self._actuals, origin, answer)
+            answer = self._decide(origin, path, _UNASKED)
         return answer
 
     async def aactual(self, origin: Value, path: str = "") -> ActualDecision:
-        """:meth:`actual`, awaiting an async ``allow_origin_func``."""
-        answer = self._actuals.get(origin) or (None if origin is None else self._still_granted(origin))
-        if answer is not None:
+        """:meth:`actual`, awaiting an async ``allow_origin_func`` or the origin store."""
+        return self._answers.get(origin) or self._decide(origin, path, await self._aask_if_needed(origin))
+
+    def _decide(self, origin: Value, path: str | None, asked: Grant | _Unasked | None) -> ActualDecision:
+        """The answer for an origin not remembered, remembered if that is safe, logged (at DEBUG) if refused and
+        *path* is given. *asked*: what the store or ``allow_origin_func`` answered, when already awaited."""
+        if origin is None:
+            return self._answers[None]
+        if self._granted:
+            still = self._still_granted(origin)
+            if still is not None:
+                return still
+        text = origin.decode("latin-1") if isinstance(origin, bytes) else origin
+        verdict = self._match(text)
+        if type(verdict) is str:
+            if self._star is not None:
+                return self._star
+            answer = _new_answer(ActualDecision, (True, verdict, self._allowed, ""))
+            remember(self._answers, self._order, origin, answer, CACHE_SIZE)
             return answer
-        if origin is not None and self._verdict(_text(origin)).ask:
-            return self._decide_actual(origin, path, await self._aask(_text(origin)))
-        return self._decide_actual(origin, path, None)
+        if verdict is ASK:
+            grant = self._ask(text) if asked is _UNASKED else asked
+            if grant is not None:
+                return self._grant_answer(origin, text, grant)
+            answer = self._refusals[NOT_ALLOWED]  # never remembered: the store may change its mind
+        else:
+            answer = self._refusals[verdict]  # type: ignore[index]
+            # Refusals are remembered where deciding costs more than remembering (patterns, regex), except while
+            # DEBUG is on, so that every refused request gets its log line.
+            if self._remember_refusals and verdict is not MALFORMED and not _debug_enabled(_DEBUG):
+                remember(self._answers, self._order, origin, answer, CACHE_SIZE)
+        if path is not None:
+            self._log(answer, origin, path)
+        return answer
+
+    def _grant_answer(self, origin: str | bytes, text: str, grant: Grant) -> ActualDecision:
+        """Allowed by the origin store (remembered while the store keeps the same entry) or by the function
+        (never remembered: it may change its mind). A stored origin gets credentials only if its entry has them."""
+        fixed = self._allowed if grant.credentials else self._allowed_without_credentials
+        answer = _new_answer(ActualDecision, (True, text, fixed, ""))
+        if grant is not _FUNC_GRANT and len(text) <= MAX_ORIGIN_LENGTH:
+            remember(self._granted, self._granted_order, origin, (text, grant, answer), GRANTED_SIZE)
+            if grant.tenant and _debug_enabled(_DEBUG):
+                logger.debug("CORS: origin %r allowed by the origin store (tenant %r)", text, grant.tenant)
+        return answer
 
     def _still_granted(self, origin: str | bytes) -> ActualDecision | None:
-        """The decision made for a stored origin, while the store's cache still holds the same entry: two dict
+        """The answer given for a stored origin, while the store's cache still holds the same entry: two dict
         lookups, no parsing, no I/O (the hot path for stored origins)."""
         granted = self._granted.get(origin)
         if granted is None:
@@ -618,33 +334,15 @@ class Policy:
         assert self.origin_store is not None
         return answer if self.origin_store.peek(text) is entry else None
 
-    def _asked_actual(self, origin: str | bytes, text: str, grant: _Grant | None) -> ActualDecision:
-        if grant is None:
-            return self._refusal(_NOT_ALLOWED.reason)
-        answer = self._allow(text, credentials=grant.credentials)
-        if grant is not _FUNC_GRANT and len(text) <= MAX_ORIGIN_LENGTH:
-            if len(self._granted) >= GRANTED_SIZE:
-                self._granted.clear()
-            self._granted[origin] = (text, grant, answer)
-            if grant.tenant and _debug_enabled(_DEBUG):
-                logger.debug("CORS: origin %r allowed by the origin store (tenant %r)", text, grant.tenant)
-        return answer
-
-    def _actual_for(self, verdict: _Verdict) -> ActualDecision:
-        if verdict.allow_origin is None:
-            return self._refusal(verdict.reason)
-        return self._allow(verdict.allow_origin)
-
-    def _refusal(self, reason: str) -> ActualDecision:
-        refusal = self._refusals.get(reason)
-        if refusal is None:
-            refusal = self._refusals[reason] = ActualDecision(False, vary=self._vary_actual, reason=reason)
-        return refusal
-
-    def _allow(self, allow_origin: str, *, credentials: bool = True) -> ActualDecision:
-        with_credentials = self._allow_credentials_headers if credentials else ()
-        headers = (("Access-Control-Allow-Origin", allow_origin), *with_credentials, *self._expose)
-        return ActualDecision(True, headers, self._vary_actual)
+    async def _aask_if_needed(self, origin: Value) -> Grant | _Unasked | None:
+        """What the store or ``allow_origin_func`` answers for *origin*, awaited, when the static rules leave them
+        the decision (and no remembered grant answers first)."""
+        if (self.origin_store is None and self.allow_origin_func is None) or origin is None:
+            return _UNASKED
+        if self._granted and self._still_granted(origin) is not None:
+            return _UNASKED
+        text = _text(origin)
+        return await self._aask(text) if self._match(text) is ASK else _UNASKED
 
     # --- preflights --------------------------------------------------------------------------------------------
 
@@ -657,116 +355,111 @@ class Policy:
         Raises nothing: anything not allowed, malformed or over-long gets a refusal with no ``Access-Control-Allow-*``
         header and the reason in the body.
         """
-        key = (origin, method, headers, private_network)
-        answer = self._preflights.get(key)
-        if answer is None:
-            answer = self._preflight_miss(key, None)
-        if answer.reason and _debug_enabled(_DEBUG):
-            self._log(answer, origin, path, method, headers)
-        return answer
+        answer = self._answers.get(origin) or self._decide(origin, None, _UNASKED)
+        return self._preflight(answer, origin, method, headers, private_network, path)
 
     async def apreflight(
         self, origin: Value, method: Value, headers: Value = None, private_network: Value = None, path: str = ""
     ) -> PreflightDecision:
         """:meth:`preflight`, awaiting an async ``allow_origin_func``."""
-        key = (origin, method, headers, private_network)
-        if key in self._preflights or origin is None or not self._verdict(_text(origin)).ask:
-            return self.preflight(origin, method, headers, private_network, path)
-        answer = self._preflight_miss(key, await self._aask(_text(origin)))
-        return self._log(answer, origin, path, method, headers)
+        answer = self._answers.get(origin) or self._decide(origin, None, await self._aask_if_needed(origin))
+        return self._preflight(answer, origin, method, headers, private_network, path)
 
-    def _preflight_miss(self, key: _PreflightKey, asked: _Grant | None) -> PreflightDecision:
-        origin, method, headers, private_network = (None if v is None else _text(v) for v in key)
-        if origin is None:
-            return self._refuse_preflight("no Origin")
-        verdict = self._verdict(origin)
-        cacheable = not verdict.ask
-        if verdict.ask:
-            if asked is None:
-                asked = self._ask(origin)
-            verdict = _NOT_ALLOWED if asked is None else _Verdict(origin, credentials=asked.credentials)
-        answer = self._decide_preflight(verdict, method, headers, private_network)
-        small = len(origin) <= MAX_ORIGIN_LENGTH and len(headers or "") <= 1024 and len(private_network or "") <= 8
-        if cacheable and small and len(method or "") <= MAX_METHOD_LENGTH:
-            self._remember(self._preflights, key, answer)
-        return answer
-
-    def _decide_preflight(
-        self, verdict: _Verdict, method: str | None, headers: str | None, private_network: str | None
+    def _preflight(
+        self, answer: ActualDecision, origin: Value, method: Value, headers: Value, private: Value, path: str
     ) -> PreflightDecision:
-        if verdict.allow_origin is None:
-            return self._refuse_preflight(verdict.reason)
-        if method is None or len(method) > MAX_METHOD_LENGTH or not is_token(method):
+        """The origin's *answer*, then what the method, headers and private-network request ask for. The headers
+        that grant them are remembered by their values (browsers send the same few whatever the origin), when
+        small."""
+        if answer.allow_origin is None or origin is None:
+            decision = self._origin_refusal("no Origin" if origin is None else answer.reason)
+        else:
+            credentials = answer.fixed is self._allowed  # (a stored origin's entry may deny them)
+            if (
+                (method is None or len(method) <= MAX_METHOD_LENGTH)
+                and (headers is None or len(headers) <= _REMEMBERED_HEADERS_LENGTH)
+                and (private is None or len(private) <= MAX_PRIVATE_NETWORK_LENGTH)
+            ):
+                key = (method, headers, private, credentials)
+                grant = self._grants.get(key)
+                if grant is None:
+                    grant = self._decide_grant(method, headers, private, credentials)
+                    remember(self._grants, self._grant_order, key, grant, CACHE_SIZE)
+            else:
+                grant = self._decide_grant(method, headers, private, credentials)
+            if isinstance(grant, PreflightDecision):
+                decision = grant
+            else:  # granted: the origin's answer and these headers
+                return _new_answer(
+                    PreflightDecision, (True, self.preflight_status, answer.allow_origin, grant, b"", "")
+                )
+        if _debug_enabled(_DEBUG):
+            self._log(decision, origin, path, method, headers)
+        return decision
+
+    def _origin_refusal(self, reason: str) -> PreflightDecision:
+        refusal = self._origin_refusals.get(reason)  # one per origin reason: a handful
+        if refusal is None:
+            refusal = self._origin_refusals[reason] = self._refuse_preflight(reason)
+        return refusal
+
+    def _decide_grant(
+        self, method: Value, headers: Value, private_network: Value, credentials: bool
+    ) -> Fields | PreflightDecision:
+        options = self._options
+        text = None if method is None else _text(method)
+        if text is None or len(text) > MAX_METHOD_LENGTH or not is_token(text):
             return self._refuse_preflight("malformed Access-Control-Request-Method")
         # Fetch §4.8 step 7.5: safelisted methods need not be listed.
-        if not (self._any_method or method in self._methods or method in SAFELISTED_METHODS):
-            return self._refuse_preflight(f"method {method} not allowed")
-        names: dict[str, None] = {}
-        if headers is not None:
-            too_long = len(headers) > MAX_REQUEST_HEADERS_LENGTH
-            items = None if too_long else split_list(headers, max_items=MAX_REQUEST_HEADERS_ITEMS)
-            if items is None:
-                return self._refuse_preflight("Access-Control-Request-Headers too long")
-            for item in items:
-                if not is_token(item):
-                    return self._refuse_preflight("malformed Access-Control-Request-Headers")
-                name = lowercase_ascii(item)
-                if not (self._any_header or name in self._headers):
-                    return self._refuse_preflight(f"header {name} not allowed")
-                names[name] = None
+        if not (options.any_method or text in options.methods or text in SAFELISTED_METHODS):
+            return self._refuse_preflight(f"method {text} not allowed")
+        names = self._requested_headers(None if headers is None else _text(headers))
+        if isinstance(names, PreflightDecision):
+            return names
         # Private Network Access §3.2: answered only when the policy opts in.
-        wants_private = private_network == "true"
-        if wants_private and not self.allow_private_network:
+        wants_private = private_network is not None and _text(private_network) == "true"
+        if wants_private and not options.allow_private_network:
             return self._refuse_preflight("private network access not allowed")
-        out: list[tuple[str, str]] = [("Access-Control-Allow-Origin", verdict.allow_origin)]
-        if verdict.credentials:
-            out.extend(self._allow_credentials_headers)
+        out = [*self._credentials] if credentials else []
         # Echo what was asked (validated tokens): exact, and wildcards keep working with credentials.
-        out.append(("Access-Control-Allow-Methods", method))
+        out.append(("Access-Control-Allow-Methods", text))
         if names:
             out.append(("Access-Control-Allow-Headers", ", ".join(names)))
         if wants_private:
             out.append(("Access-Control-Allow-Private-Network", "true"))
-        if self.max_age is not None:
-            out.append(("Access-Control-Max-Age", str(self.max_age)))
-        out.append(("Vary", ", ".join(self._vary_preflight)))
-        if self.preflight_status != 204:
+        if options.max_age is not None:
+            out.append(("Access-Control-Max-Age", str(options.max_age)))
+        out.append((VARY, self._vary_preflight))
+        if options.preflight_status != 204:
             out.append(("Content-Length", "0"))
-        return PreflightDecision(True, self.preflight_status, tuple(out))
+        return tuple(out)
+
+    def _requested_headers(self, headers: str | None) -> list[str] | PreflightDecision:
+        """The lowercase names of ``Access-Control-Request-Headers`` if every one is allowed, else the refusal."""
+        if headers is None:
+            return []
+        too_long = len(headers) > MAX_REQUEST_HEADERS_LENGTH
+        items = None if too_long else split_list(headers, max_items=MAX_REQUEST_HEADERS_ITEMS)
+        if items is None:
+            return self._refuse_preflight("Access-Control-Request-Headers too long")
+        names: dict[str, None] = {}
+        for item in items:
+            if not is_token(item):
+                return self._refuse_preflight("malformed Access-Control-Request-Headers")
+            name = lowercase_ascii(item)
+            if not (self._options.any_header or name in self._options.headers):
+                return self._refuse_preflight(f"header {name} not allowed")
+            names[name] = None
+        return list(names)
 
     def _refuse_preflight(self, reason: str) -> PreflightDecision:
         body = f"CORS preflight refused: {reason}\n".encode()
-        headers = (("Vary", ", ".join(self._vary_preflight)), _TEXT_PLAIN, ("Content-Length", str(len(body))))
-        return PreflightDecision(False, 403, headers, body, reason)
+        fixed = ((VARY, self._vary_preflight), _TEXT_PLAIN, ("Content-Length", str(len(body))))
+        return PreflightDecision(False, 403, None, fixed, body, reason)
 
-    # --- origins -------------------------------------------------------------------------------------------------
+    # --- allow_origin_func -------------------------------------------------------------------------------------
 
-    def _verdict(self, origin: str) -> _Verdict:
-        """The static rules on *origin*, in order: ``*``, the exact set, patterns, the regex."""
-        if self._any_origin:
-            return _Verdict("*")
-        if origin in self._exact:
-            return _Verdict(origin)
-        if len(origin) > MAX_ORIGIN_LENGTH or not origin.isascii() or not origin.isprintable():
-            return _MALFORMED
-        if not self._dynamic:
-            return _NOT_ALLOWED
-        parsed = parse_origin(origin)
-        if parsed is None:
-            return _MALFORMED
-        if parsed.opaque:
-            return _NULL_NOT_ALLOWED
-        for pattern in self._patterns:
-            if pattern.matches(parsed):
-                return _Verdict(origin)
-        # parse_origin returns only canonical origins: what matches here is safe to reflect.
-        if self._regex is not None and self._regex.fullmatch(origin):
-            return _Verdict(origin)
-        if self.allow_origin_func is not None or self.origin_store is not None:
-            return _ASK
-        return _NOT_ALLOWED
-
-    def _ask(self, origin: str) -> _Grant | None:
+    def _ask(self, origin: str) -> Grant | None:
         """The origin store's entry for *origin*, else ``allow_origin_func``'s answer (sync servers)."""
         if self.origin_store is not None:
             entry = self.origin_store.lookup(origin)
@@ -787,7 +480,7 @@ class Policy:
             return None
         return _check_answer(result, origin)
 
-    async def _aask(self, origin: str) -> _Grant | None:
+    async def _aask(self, origin: str) -> Grant | None:
         """:meth:`_ask` for async servers: the store is awaited only on a cache miss."""
         store = self.origin_store
         if store is not None:
@@ -807,16 +500,11 @@ class Policy:
             return None
         return _check_answer(result, origin)
 
-    def _remember(self, cache: dict[Any, Any], key: object, value: object) -> None:
-        if len(cache) >= self._cache_limit:
-            cache.clear()
-            if cache is self._actuals:
-                cache[None] = self._no_origin
-        cache[key] = value
+    # --- logging -------------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _log(answer: _D, origin: Value, path: str, method: Value = None, headers: Value = None) -> _D:
-        if answer.reason and logger.isEnabledFor(logging.DEBUG):
+    def _log(answer: _Answer, origin: Value, path: str, method: Value = None, headers: Value = None) -> _Answer:
+        if answer.reason and _debug_enabled(_DEBUG):
             if isinstance(answer, PreflightDecision):
                 logger.debug(
                     "CORS preflight refused: %s (origin=%r, method=%r, headers=%r, path=%r)",
@@ -844,13 +532,9 @@ def _clip(value: Value, limit: int = 200) -> str | None:
     return text if len(text) <= limit else f"{text[:limit]}…({len(text)} characters)"
 
 
-def _check_answer(result: object, origin: str) -> _Grant | None:
+def _check_answer(result: object, origin: str) -> Grant | None:
     if result is True:
         return _FUNC_GRANT
     if result is not False:
         logger.warning("CORS: allow_origin_func returned %r for origin %r, not a bool; refusing it", result, origin)
     return None
-
-
-def _is_async_callable(func: object) -> bool:
-    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(getattr(func, "__call__", None))  # noqa: B004

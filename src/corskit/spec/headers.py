@@ -6,7 +6,7 @@ function looks at more than a fixed number of bytes or items.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 #: A header list as it travels: ``(name, value)`` pairs in order, duplicates allowed.
@@ -276,8 +276,3 @@ def lowercase_ascii(value: str) -> str:
 
 
 _ASCII_LOWER = {c: c + 32 for c in range(0x41, 0x5B)}
-
-
-def sorted_lowercase_unique(names: Iterable[str]) -> list[str]:
-    """Lowercase, de-duplicate and sort by code point (Fetch "convert header names to a sorted-lowercase set")."""
-    return sorted({lowercase_ascii(n) for n in names})

@@ -413,9 +413,3 @@ def _parse_relative(text: str, base: URL) -> URL | None:
         return _with_path(keep, text)
     directory = base.path.rsplit("/", 1)[0]
     return _with_path(keep, directory + "/" + text)
-
-
-def url_origin(url: str) -> Origin | None:
-    """The origin of a URL string, or ``None`` when it does not parse."""
-    parsed = parse_url(url)
-    return parsed.origin if parsed else None

@@ -13,6 +13,10 @@ from .headers import HeaderList, lowercase_ascii, parse_mime_type, parse_single_
 # Fetch §2.2.1 "CORS-safelisted method".
 SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
 
+#: Methods a tool may send without being told to (``corskit check``, the audit): they read and change nothing
+#: (RFC 9110 §9.2.1 "safe"). Any other method is sent only up to its preflight unless the user asks.
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
 # Fetch "forbidden method" (compared case-insensitively).
 FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
 

@@ -13,11 +13,9 @@ from typing import Any
 from ..browser import Fetch, Request, Result, SendRequest
 from ..browser.request import Credentials
 from ..spec.headers import HeaderList
+from ..spec.safelist import SAFE_METHODS
 from .fixes import Fix, Stack, suggest
 from .network import NetworkError, NetworkOptions, send, sync_client
-
-#: Methods a check sends without being told to: they have no side effects by definition.
-SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
 @dataclass(frozen=True)

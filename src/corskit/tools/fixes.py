@@ -7,7 +7,7 @@ share them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -109,150 +109,208 @@ def suggest_for_all(results: dict[str, Result], origin: str, request: Request) -
     return None
 
 
+@dataclass(frozen=True)
+class _Blocked:
+    """What a fix is written from: the request's needs and the responses that blocked it."""
+
+    code: ErrorCode
+    param: str
+    origin: str
+    need: Need
+    last: Response | None
+    preflight: Response | None
+
+    @property
+    def status(self) -> int:
+        return self.last.status if self.last else 0
+
+
 def suggest(result: Result, origin: str, request: Request) -> Fix | None:
     """The fix for a blocked *result* of *request* from a page on *origin*; ``None`` when it was allowed."""
     if result.allowed or result.error is None:
         return None
     need = Need.of(origin, request)
-    code, param = result.error, result.param
-    last = _last_response(result)
-    preflight = _preflight_response(result)
-    status = last.status if last else 0
+    code = result.error
+    blocked = _Blocked(code, result.param, origin, need, _last_response(result), _preflight_response(result))
+    client_text = _CLIENT_FIXES.get(code)
+    if client_text is not None:
+        return Fix(client_text, "client", need)
+    write = _SERVER_FIXES.get(code)
+    text = write(blocked) if write else f"The browser blocked the response ({code.value})."
+    return Fix(text, "server", need)
 
-    def server(text: str) -> Fix:
-        return Fix(text, "server", need)
 
-    def client(text: str) -> Fix:
-        return Fix(text, "client", need)
+def _missing_allow_origin(b: _Blocked) -> str:
+    text = f"The response has no Access-Control-Allow-Origin header: allow the origin {b.origin} on the server."
+    if b.status >= 400:
+        text += (
+            f" It was an HTTP {b.status}: error responses need the CORS headers too, or the browser hides the"
+            " real error behind this one."
+        )
+    return text
 
-    if code in (ErrorCode.MISSING_ALLOW_ORIGIN_HEADER, ErrorCode.PREFLIGHT_MISSING_ALLOW_ORIGIN_HEADER):
-        said = (last.body.strip().splitlines() or [""])[0][:160] if last else ""
-        if not code.is_preflight:
-            text = f"The response has no Access-Control-Allow-Origin header: allow the origin {origin} on the server."
-            if status >= 400:
-                text += (
-                    f" It was an HTTP {status}: error responses need the CORS headers too, or the browser hides the"
-                    " real error behind this one."
-                )
-            return server(text)
-        asked = _asked(need)
-        if said.startswith("CORS preflight refused:"):
-            return server(f"The server refused the preflight ({said.split(':', 1)[1].strip()}): allow {asked}.")
-        text = f"The preflight (OPTIONS) response has no Access-Control-Allow-Origin header: allow {asked}."
-        if status >= 300:
-            text += (
-                f" It got HTTP {status}: OPTIONS requests carry no cookies or Authorization, so answer them in the"
-                " CORS layer, before routing and authentication."
-            )
-        return server(text)
-    if code in (ErrorCode.WILDCARD_ORIGIN_NOT_ALLOWED, ErrorCode.PREFLIGHT_WILDCARD_ORIGIN_NOT_ALLOWED):
-        return server(
-            f"'*' cannot be used with credentials: answer with the request's origin ({origin}) taken from an"
-            " allow-list, plus 'Access-Control-Allow-Credentials: true' and 'Vary: Origin'. If the request needs no"
-            " cookies, drop credentials: 'include' on the client instead."
+
+def _preflight_missing_allow_origin(b: _Blocked) -> str:
+    said = (b.last.body.strip().splitlines() or [""])[0][:160] if b.last else ""
+    asked = _asked(b.need)
+    if said.startswith("CORS preflight refused:"):
+        return f"The server refused the preflight ({said.split(':', 1)[1].strip()}): allow {asked}."
+    text = f"The preflight (OPTIONS) response has no Access-Control-Allow-Origin header: allow {asked}."
+    if b.status >= 300:
+        text += (
+            f" It got HTTP {b.status}: OPTIONS requests carry no cookies or Authorization, so answer them in the"
+            " CORS layer, before routing and authentication."
         )
-    if code in (ErrorCode.ALLOW_ORIGIN_MISMATCH, ErrorCode.PREFLIGHT_ALLOW_ORIGIN_MISMATCH):
-        hint = ""
-        if param.rstrip("/") == origin or param.lower() == origin:
-            hint = " An origin has no trailing slash or path and is compared byte for byte."
-        elif param == "null":
-            hint = " 'null' is never a safe answer: it matches sandboxed iframes and file pages of any site."
-        return server(f"The server allows '{param}', not '{origin}': add {origin} to the allowed origins.{hint}")
-    if code in (ErrorCode.MULTIPLE_ALLOW_ORIGIN_VALUES, ErrorCode.PREFLIGHT_MULTIPLE_ALLOW_ORIGIN_VALUES):
-        return server(
-            f"Access-Control-Allow-Origin holds several values ('{param}') but must hold exactly one origin. Usually"
-            " two layers (a proxy and the app, or two middlewares) both add it: keep one, and send only the request's"
-            f" origin ({origin})."
+    return text
+
+
+def _wildcard_origin(b: _Blocked) -> str:
+    return (
+        f"'*' cannot be used with credentials: answer with the request's origin ({b.origin}) taken from an"
+        " allow-list, plus 'Access-Control-Allow-Credentials: true' and 'Vary: Origin'. If the request needs no"
+        " cookies, drop credentials: 'include' on the client instead."
+    )
+
+
+def _origin_mismatch(b: _Blocked) -> str:
+    hint = ""
+    if b.param.rstrip("/") == b.origin or b.param.lower() == b.origin:
+        hint = " An origin has no trailing slash or path and is compared byte for byte."
+    elif b.param == "null":
+        hint = " 'null' is never a safe answer: it matches sandboxed iframes and file pages of any site."
+    return f"The server allows '{b.param}', not '{b.origin}': add {b.origin} to the allowed origins.{hint}"
+
+
+def _multiple_origins(b: _Blocked) -> str:
+    return (
+        f"Access-Control-Allow-Origin holds several values ('{b.param}') but must hold exactly one origin. Usually"
+        " two layers (a proxy and the app, or two middlewares) both add it: keep one, and send only the request's"
+        f" origin ({b.origin})."
+    )
+
+
+def _invalid_origin(b: _Blocked) -> str:
+    return f"'{b.param}' is not an origin: send exactly the request's origin ({b.origin}), or '*'."
+
+
+def _invalid_credentials(b: _Blocked) -> str:
+    sent = f"it sent '{b.param}'" if b.param else "it sent none"
+    return (
+        "With credentials: 'include' the server must send 'Access-Control-Allow-Credentials: true' (exactly,"
+        f" lowercase); {sent}."
+    )
+
+
+def _preflight_status(b: _Blocked) -> str:
+    return (
+        f"The preflight (OPTIONS) got HTTP {b.status}; it needs a 2xx status. OPTIONS requests carry no cookies or"
+        " Authorization: answer them in the CORS layer before routing and authentication."
+    )
+
+
+def _preflight_redirect(b: _Blocked) -> str:
+    target = b.preflight.location if b.preflight else None
+    where = f" (to {target})" if target else ""
+    return (
+        f"The preflight was answered with a redirect{where}; browsers never follow redirects for preflights."
+        " Call the final URL directly (check trailing slashes and http→https) or stop redirecting OPTIONS."
+    )
+
+
+def _unparsable_methods(b: _Blocked) -> str:
+    return (
+        f"Access-Control-Allow-Methods {_listed(b.preflight, 'Access-Control-Allow-Methods')} does not parse:"
+        " it must be a comma-separated list of method names."
+    )
+
+
+def _unparsable_headers(b: _Blocked) -> str:
+    return (
+        f"Access-Control-Allow-Headers {_listed(b.preflight, 'Access-Control-Allow-Headers')} does not parse:"
+        " it must be a comma-separated list of header names."
+    )
+
+
+def _credentialed_star(b: _Blocked, name: str) -> bool:
+    """True when a credentialed request met a literal '*' in the preflight's *name* list."""
+    return b.need.credentials and b.preflight is not None and "*" in (b.preflight.header(name) or "")
+
+
+def _method_disallowed(b: _Blocked) -> str:
+    allowed = _listed(b.preflight, "Access-Control-Allow-Methods")
+    text = f"{b.param} is not in Access-Control-Allow-Methods ({allowed}): add {b.param} to the allowed methods."
+    if _credentialed_star(b, "Access-Control-Allow-Methods"):
+        text += " With credentials, '*' is a literal name, not a wildcard: list the methods."
+    elif b.param != b.param.upper():
+        text += (
+            f" Method names are case-sensitive and fetch() sends '{b.param}' as written: list it so,"
+            f" or use '{b.param.upper()}'."
         )
-    if code in (ErrorCode.INVALID_ALLOW_ORIGIN_VALUE, ErrorCode.PREFLIGHT_INVALID_ALLOW_ORIGIN_VALUE):
-        return server(f"'{param}' is not an origin: send exactly the request's origin ({origin}), or '*'.")
-    if code in (ErrorCode.INVALID_ALLOW_CREDENTIALS, ErrorCode.PREFLIGHT_INVALID_ALLOW_CREDENTIALS):
-        sent = f"it sent '{param}'" if param else "it sent none"
-        return server(
-            f"With credentials: 'include' the server must send 'Access-Control-Allow-Credentials: true' (exactly,"
-            f" lowercase); {sent}."
-        )
-    if code is ErrorCode.PREFLIGHT_INVALID_STATUS:
-        return server(
-            f"The preflight (OPTIONS) got HTTP {status}; it needs a 2xx status. OPTIONS requests carry no cookies or"
-            " Authorization: answer them in the CORS layer before routing and authentication."
-        )
-    if code is ErrorCode.PREFLIGHT_DISALLOWED_REDIRECT:
-        target = preflight.location if preflight else None
-        where = f" (to {target})" if target else ""
-        return server(
-            f"The preflight was answered with a redirect{where}; browsers never follow redirects for preflights."
-            " Call the final URL directly (check trailing slashes and http→https) or stop redirecting OPTIONS."
-        )
-    if code is ErrorCode.INVALID_ALLOW_METHODS_PREFLIGHT_RESPONSE:
-        return server(
-            f"Access-Control-Allow-Methods {_listed(preflight, 'Access-Control-Allow-Methods')} does not parse:"
-            " it must be a comma-separated list of method names."
-        )
-    if code is ErrorCode.INVALID_ALLOW_HEADERS_PREFLIGHT_RESPONSE:
-        return server(
-            f"Access-Control-Allow-Headers {_listed(preflight, 'Access-Control-Allow-Headers')} does not parse:"
-            " it must be a comma-separated list of header names."
-        )
-    if code is ErrorCode.METHOD_DISALLOWED_BY_PREFLIGHT_RESPONSE:
-        allowed = _listed(preflight, "Access-Control-Allow-Methods")
-        text = f"{param} is not in Access-Control-Allow-Methods ({allowed}): add {param} to the allowed methods."
-        if (
-            need.credentials
-            and preflight is not None
-            and "*" in (preflight.header("Access-Control-Allow-Methods") or "")
-        ):
-            text += " With credentials, '*' is a literal name, not a wildcard: list the methods."
-        elif param != param.upper():
-            text += (
-                f" Method names are case-sensitive and fetch() sends '{param}' as written: list it so,"
-                f" or use '{param.upper()}'."
-            )
-        return server(text)
-    if code is ErrorCode.HEADER_DISALLOWED_BY_PREFLIGHT_RESPONSE:
-        allowed = _listed(preflight, "Access-Control-Allow-Headers")
-        text = (
-            f"The request header '{param}' is not in Access-Control-Allow-Headers ({allowed}):"
-            " add it to the allowed headers."
-        )
-        if (
-            need.credentials
-            and preflight is not None
-            and "*" in (preflight.header("Access-Control-Allow-Headers") or "")
-        ):
-            text += " With credentials, '*' is a literal name, not a wildcard: list the headers."
-        return server(text)
-    if code is ErrorCode.REDIRECT_CONTAINS_CREDENTIALS:
-        return server("A redirect's Location holds user:password, which browsers refuse across origins: remove it.")
-    if code in (ErrorCode.TOO_MANY_REDIRECTS, ErrorCode.UNSAFE_REDIRECT, ErrorCode.INVALID_REDIRECT):
-        what = {
-            ErrorCode.TOO_MANY_REDIRECTS: "redirects more than 20 times (a loop?)",
-            ErrorCode.UNSAFE_REDIRECT: "redirects to a URL that is not http(s)",
-            ErrorCode.INVALID_REDIRECT: "redirects to a Location that is not a valid URL",
-        }[code]
-        return server(f"The server {what}; fix the redirect.")
-    if code is ErrorCode.DISALLOWED_BY_MODE:
-        return client("The request uses mode: 'same-origin' for another origin: use mode: 'cors' (the default).")
-    if code is ErrorCode.CORS_DISABLED_SCHEME:
-        return client("fetch() loads cross-origin resources only over http(s): use an http(s) URL.")
-    client_text = {
-        ErrorCode.INVALID_URL: "The URL does not parse: pass an absolute http(s) URL.",
-        ErrorCode.URL_INCLUDES_CREDENTIALS: "Remove user:password from the URL; send an Authorization header instead.",
-        ErrorCode.INVALID_METHOD: "The method is not a valid HTTP token: use a method name such as 'PUT'.",
-        ErrorCode.FORBIDDEN_METHOD: "Browsers never send CONNECT, TRACE or TRACK: use another method.",
-        ErrorCode.METHOD_NOT_ALLOWED_IN_NO_CORS: "mode: 'no-cors' allows only GET, HEAD and POST: use mode: 'cors'.",
-        ErrorCode.INVALID_HEADER_NAME: "A header name is not a valid token: fix it in the calling code.",
-        ErrorCode.INVALID_HEADER_VALUE: "A header value contains characters HTTP does not allow (CR, LF, NUL…).",
-        ErrorCode.NON_LATIN1_HEADER: "Header names and values are byte strings: encode text above U+00FF first.",
-        ErrorCode.UNKNOWN_URL_SCHEME: "The request was redirected to a URL scheme fetch() cannot load.",
-        ErrorCode.BLOCKED_ORIGIN: "The browser refused the redirect: its Location holds user:password, or it"
-        " leaves the page's origin in mode 'same-origin'.",
-        ErrorCode.REDIRECT_MODE_ERROR: "The request's redirect mode refused a redirect: use redirect: 'follow'.",
-        ErrorCode.NO_CORS_REDIRECT_MODE_NOT_FOLLOW: "mode: 'no-cors' to another origin needs redirect: 'follow'.",
-    }.get(code)
-    if client_text:
-        return client(client_text)
-    return server(f"The browser blocked the response ({code.value}).")
+    return text
+
+
+def _header_disallowed(b: _Blocked) -> str:
+    allowed = _listed(b.preflight, "Access-Control-Allow-Headers")
+    text = (
+        f"The request header '{b.param}' is not in Access-Control-Allow-Headers ({allowed}):"
+        " add it to the allowed headers."
+    )
+    if _credentialed_star(b, "Access-Control-Allow-Headers"):
+        text += " With credentials, '*' is a literal name, not a wildcard: list the headers."
+    return text
+
+
+def _fixed(text: str) -> Callable[[_Blocked], str]:
+    return lambda _: text
+
+
+# The server's fixes, by error code (the actual and the preflight variant of a check share theirs).
+_SERVER_FIXES: dict[ErrorCode, Callable[[_Blocked], str]] = {
+    ErrorCode.MISSING_ALLOW_ORIGIN_HEADER: _missing_allow_origin,
+    ErrorCode.PREFLIGHT_MISSING_ALLOW_ORIGIN_HEADER: _preflight_missing_allow_origin,
+    ErrorCode.WILDCARD_ORIGIN_NOT_ALLOWED: _wildcard_origin,
+    ErrorCode.PREFLIGHT_WILDCARD_ORIGIN_NOT_ALLOWED: _wildcard_origin,
+    ErrorCode.ALLOW_ORIGIN_MISMATCH: _origin_mismatch,
+    ErrorCode.PREFLIGHT_ALLOW_ORIGIN_MISMATCH: _origin_mismatch,
+    ErrorCode.MULTIPLE_ALLOW_ORIGIN_VALUES: _multiple_origins,
+    ErrorCode.PREFLIGHT_MULTIPLE_ALLOW_ORIGIN_VALUES: _multiple_origins,
+    ErrorCode.INVALID_ALLOW_ORIGIN_VALUE: _invalid_origin,
+    ErrorCode.PREFLIGHT_INVALID_ALLOW_ORIGIN_VALUE: _invalid_origin,
+    ErrorCode.INVALID_ALLOW_CREDENTIALS: _invalid_credentials,
+    ErrorCode.PREFLIGHT_INVALID_ALLOW_CREDENTIALS: _invalid_credentials,
+    ErrorCode.PREFLIGHT_INVALID_STATUS: _preflight_status,
+    ErrorCode.PREFLIGHT_DISALLOWED_REDIRECT: _preflight_redirect,
+    ErrorCode.INVALID_ALLOW_METHODS_PREFLIGHT_RESPONSE: _unparsable_methods,
+    ErrorCode.INVALID_ALLOW_HEADERS_PREFLIGHT_RESPONSE: _unparsable_headers,
+    ErrorCode.METHOD_DISALLOWED_BY_PREFLIGHT_RESPONSE: _method_disallowed,
+    ErrorCode.HEADER_DISALLOWED_BY_PREFLIGHT_RESPONSE: _header_disallowed,
+    ErrorCode.REDIRECT_CONTAINS_CREDENTIALS: _fixed(
+        "A redirect's Location holds user:password, which browsers refuse across origins: remove it."
+    ),
+    ErrorCode.TOO_MANY_REDIRECTS: _fixed("The server redirects more than 20 times (a loop?); fix the redirect."),
+    ErrorCode.UNSAFE_REDIRECT: _fixed("The server redirects to a URL that is not http(s); fix the redirect."),
+    ErrorCode.INVALID_REDIRECT: _fixed("The server redirects to a Location that is not a valid URL; fix the redirect."),
+}
+
+# The calling code's fixes, by error code.
+_CLIENT_FIXES: dict[ErrorCode, str] = {
+    ErrorCode.DISALLOWED_BY_MODE: "The request uses mode: 'same-origin' for another origin: use mode: 'cors' (the"
+    " default).",
+    ErrorCode.CORS_DISABLED_SCHEME: "fetch() loads cross-origin resources only over http(s): use an http(s) URL.",
+    ErrorCode.INVALID_URL: "The URL does not parse: pass an absolute http(s) URL.",
+    ErrorCode.URL_INCLUDES_CREDENTIALS: "Remove user:password from the URL; send an Authorization header instead.",
+    ErrorCode.INVALID_METHOD: "The method is not a valid HTTP token: use a method name such as 'PUT'.",
+    ErrorCode.FORBIDDEN_METHOD: "Browsers never send CONNECT, TRACE or TRACK: use another method.",
+    ErrorCode.METHOD_NOT_ALLOWED_IN_NO_CORS: "mode: 'no-cors' allows only GET, HEAD and POST: use mode: 'cors'.",
+    ErrorCode.INVALID_HEADER_NAME: "A header name is not a valid token: fix it in the calling code.",
+    ErrorCode.INVALID_HEADER_VALUE: "A header value contains characters HTTP does not allow (CR, LF, NUL…).",
+    ErrorCode.NON_LATIN1_HEADER: "Header names and values are byte strings: encode text above U+00FF first.",
+    ErrorCode.UNKNOWN_URL_SCHEME: "The request was redirected to a URL scheme fetch() cannot load.",
+    ErrorCode.BLOCKED_ORIGIN: "The browser refused the redirect: its Location holds user:password, or it"
+    " leaves the page's origin in mode 'same-origin'.",
+    ErrorCode.REDIRECT_MODE_ERROR: "The request's redirect mode refused a redirect: use redirect: 'follow'.",
+    ErrorCode.NO_CORS_REDIRECT_MODE_NOT_FOLLOW: "mode: 'no-cors' to another origin needs redirect: 'follow'.",
+}
 
 
 # --- configuration snippets -------------------------------------------------------------------------------------
@@ -312,73 +370,98 @@ def _peer_methods(need: Need, stack: str) -> tuple[str, ...]:
 def render(need: Need, stack: Stack) -> str:
     """Configuration for *stack* that allows *need* (and nothing broader). Methods browsers never check (GET, HEAD,
     POST) are never listed, nor those the stack allows by default."""
-    headers = need.headers
-    methods = _peer_methods(need, stack)
-    if stack == "corskit":
-        return _add_middleware(
-            "from corskit.asgi import CORSMiddleware   # WSGI: corskit.wsgi.CORSMiddleware", need, need.methods
-        )
-    if stack in ("starlette", "fastapi"):
-        return _add_middleware(f"from {stack}.middleware.cors import CORSMiddleware", need, methods)
-    if stack == "flask-cors":
-        args = [f"origins={_list((need.origin,))}"]
-        if methods:
-            args.append(f"methods={_list(methods)}")
-        if headers:
-            args.append(f"allow_headers={_list(headers)}")
-        if need.credentials:
-            args.append("supports_credentials=True")
-        return "from flask_cors import CORS\n\n" + _call("CORS(", ["app", *args], ")", indent="    ")
-    if stack == "django":
-        lines = [
-            "# settings.py (django-cors-headers)",
-            "from corsheaders.defaults import default_headers, default_methods",
-            "",
-            f"CORS_ALLOWED_ORIGINS = {_list((need.origin,))}",
-        ]
-        if methods:
-            lines.append(f"CORS_ALLOW_METHODS = (*default_methods, {', '.join(repr(m) for m in methods)})")
-        if headers:
-            lines.append(f"CORS_ALLOW_HEADERS = (*default_headers, {', '.join(repr(h) for h in headers)})")
-        if need.credentials:
-            lines.append("CORS_ALLOW_CREDENTIALS = True")
-        return "\n".join(lines)
-    if stack == "express":
-        opts = [f"origin: {_list((need.origin,))}"]
-        if methods:
-            opts.append(f"methods: {_list(methods)}")
-        if headers:
-            opts.append(f"allowedHeaders: {_list(headers)}")
-        if need.credentials:
-            opts.append("credentials: true")
-        return 'const cors = require("cors");\n\n' + _call("app.use(cors({", opts, "}));", indent="  ", pad=" ")
-    if stack == "nginx":
-        lines = [
-            "# http { … }",
-            "map $http_origin $cors_origin {",
-            '    default "";',
-            f'    "{need.origin}" $http_origin;',
-            "}",
-            "",
-            "# server { location … { … } }",
-            "if ($request_method = OPTIONS) {",
-            "    add_header Access-Control-Allow-Origin $cors_origin always;",
-        ]
-        if need.methods:
-            lines.append(f'    add_header Access-Control-Allow-Methods "{", ".join(need.methods)}" always;')
-        if headers:
-            lines.append(f'    add_header Access-Control-Allow-Headers "{", ".join(headers)}" always;')
-        if need.credentials:
-            lines.append('    add_header Access-Control-Allow-Credentials "true" always;')
-        lines += [
-            "    add_header Access-Control-Max-Age 600 always;",
-            "    add_header Vary Origin always;",
-            "    return 204;",
-            "}",
-            "add_header Access-Control-Allow-Origin $cors_origin always;",
-        ]
-        if need.credentials:
-            lines.append('add_header Access-Control-Allow-Credentials "true" always;')
-        lines.append("add_header Vary Origin always;")
-        return "\n".join(lines)
-    raise ValueError(f"unknown stack {stack!r}; choose one of {', '.join(STACKS)}")
+    write = _SNIPPETS.get(stack)
+    if write is None:
+        raise ValueError(f"unknown stack {stack!r}; choose one of {', '.join(STACKS)}")
+    return write(need, _peer_methods(need, stack))
+
+
+def _corskit(need: Need, methods: tuple[str, ...]) -> str:
+    return _add_middleware(
+        "from corskit.asgi import CORSMiddleware   # WSGI: corskit.wsgi.CORSMiddleware", need, need.methods
+    )
+
+
+def _starlette(package: str) -> Callable[[Need, tuple[str, ...]], str]:
+    return lambda need, methods: _add_middleware(f"from {package}.middleware.cors import CORSMiddleware", need, methods)
+
+
+def _flask_cors(need: Need, methods: tuple[str, ...]) -> str:
+    args = [f"origins={_list((need.origin,))}"]
+    if methods:
+        args.append(f"methods={_list(methods)}")
+    if need.headers:
+        args.append(f"allow_headers={_list(need.headers)}")
+    if need.credentials:
+        args.append("supports_credentials=True")
+    return "from flask_cors import CORS\n\n" + _call("CORS(", ["app", *args], ")", indent="    ")
+
+
+def _django(need: Need, methods: tuple[str, ...]) -> str:
+    lines = [
+        "# settings.py (django-cors-headers)",
+        "from corsheaders.defaults import default_headers, default_methods",
+        "",
+        f"CORS_ALLOWED_ORIGINS = {_list((need.origin,))}",
+    ]
+    if methods:
+        lines.append(f"CORS_ALLOW_METHODS = (*default_methods, {', '.join(repr(m) for m in methods)})")
+    if need.headers:
+        lines.append(f"CORS_ALLOW_HEADERS = (*default_headers, {', '.join(repr(h) for h in need.headers)})")
+    if need.credentials:
+        lines.append("CORS_ALLOW_CREDENTIALS = True")
+    return "\n".join(lines)
+
+
+def _express(need: Need, methods: tuple[str, ...]) -> str:
+    opts = [f"origin: {_list((need.origin,))}"]
+    if methods:
+        opts.append(f"methods: {_list(methods)}")
+    if need.headers:
+        opts.append(f"allowedHeaders: {_list(need.headers)}")
+    if need.credentials:
+        opts.append("credentials: true")
+    return 'const cors = require("cors");\n\n' + _call("app.use(cors({", opts, "}));", indent="  ", pad=" ")
+
+
+def _nginx(need: Need, methods: tuple[str, ...]) -> str:
+    lines = [
+        "# http { … }",
+        "map $http_origin $cors_origin {",
+        '    default "";',
+        f'    "{need.origin}" $http_origin;',
+        "}",
+        "",
+        "# server { location … { … } }",
+        "if ($request_method = OPTIONS) {",
+        "    add_header Access-Control-Allow-Origin $cors_origin always;",
+    ]
+    if need.methods:
+        lines.append(f'    add_header Access-Control-Allow-Methods "{", ".join(need.methods)}" always;')
+    if need.headers:
+        lines.append(f'    add_header Access-Control-Allow-Headers "{", ".join(need.headers)}" always;')
+    if need.credentials:
+        lines.append('    add_header Access-Control-Allow-Credentials "true" always;')
+    lines += [
+        "    add_header Access-Control-Max-Age 600 always;",
+        "    add_header Vary Origin always;",
+        "    return 204;",
+        "}",
+        "add_header Access-Control-Allow-Origin $cors_origin always;",
+    ]
+    if need.credentials:
+        lines.append('add_header Access-Control-Allow-Credentials "true" always;')
+    lines.append("add_header Vary Origin always;")
+    return "\n".join(lines)
+
+
+# Each stack's snippet, from what the request needs and the methods that stack must be told about.
+_SNIPPETS: dict[str, Callable[[Need, tuple[str, ...]], str]] = {
+    "corskit": _corskit,
+    "starlette": _starlette("starlette"),
+    "fastapi": _starlette("fastapi"),
+    "flask-cors": _flask_cors,
+    "django": _django,
+    "express": _express,
+    "nginx": _nginx,
+}

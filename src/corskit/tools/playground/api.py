@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from ...asgi import CORSMiddleware
-from ...server.policy import is_preflight
+from ...server.decisions import is_preflight
 from .setup import ApiSetup, RawAnswer
 
 Scope = MutableMapping[str, Any]

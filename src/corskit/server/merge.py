@@ -1,0 +1,170 @@
+"""The one header merge: how an answer's headers meet the app's response headers, in every adapter.
+
+* The policy owns ``Access-Control-*``: the app's own are dropped, whatever the answer, so that a refused origin
+  never gets an app's ``Access-Control-Allow-Origin: *``.
+* The answer's headers are added after the app's.
+* ``Vary`` becomes one line: the app's names, then the answer's, without duplicates (RFC 9110 §12.5.5).
+* Every other header the app sent is kept, in order, read once from whatever iterable it came as (ASGI allows
+  any iterable, a generator included).
+
+Header lists come in two forms: text pairs (WSGI, Django) and latin-1 bytes pairs with lowercase names (ASGI).
+:data:`TEXT` and :data:`BYTES` say how to write each; :func:`edit` and :func:`merge` are the same code for both.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..spec.headers import is_token, lowercase_ascii, split_list
+from .bounded import remember
+from .decisions import ALLOW_ORIGIN, VARY, ActualDecision, Fields, PreflightDecision
+
+__all__ = ["BYTES", "TEXT", "Wire", "edit", "is_owned_header", "merge", "merge_vary"]
+
+#: A header pair as the adapter holds it: ``(str, str)``, or ``(bytes, bytes)`` (ASGI, where a list will do).
+Header = Sequence[Any]
+
+#: Blocks of fixed headers a :class:`Wire` remembers in their encoded form.
+_MEMO_SIZE = 4096
+#: An app's ``Vary`` with more items than this is answered ``Vary: *``.
+MAX_VARY_ITEMS = 256
+
+
+class Wire:
+    """One form of header list: how to write an answer's headers in it, and how to recognise ours and ``Vary``.
+
+    The bytes form remembers the encoded block of fixed headers that a policy's answers share, so an answer costs
+    the encoding of its ``Access-Control-Allow-Origin`` alone.
+    """
+
+    __slots__ = (
+        "_allow_origin",
+        "_block_order",
+        "_blocks",
+        "_is_bytes",
+        "b",
+        "owned_prefix",
+        "v",
+        "vary",
+        "vary_name",
+        "w",
+    )
+
+    #: Names sorting before ``b`` (every capitalised name, ``a…``) or from ``v`` to ``w`` are the only ones that
+    #: can be ``Access-Control-*`` or ``Vary``: two comparisons set every other name aside.
+    b: Any
+    v: Any
+    w: Any
+    #: ``vary`` and ``access-control-`` as this form spells them, to compare lowercased names with.
+    vary: Any
+    owned_prefix: Any
+    #: ``Vary`` as this form writes it.
+    vary_name: Any
+    _allow_origin: Any
+    _is_bytes: bool
+    _blocks: dict[Fields, tuple[Header, ...]]
+    _block_order: deque[Fields]
+
+    def __init__(self, b: Any, v: Any, w: Any, vary: Any, owned_prefix: Any, vary_name: Any, allow_origin: Any) -> None:
+        self.b, self.v, self.w = b, v, w
+        self.vary, self.owned_prefix, self.vary_name = vary, owned_prefix, vary_name
+        self._allow_origin = allow_origin
+        self._is_bytes = isinstance(b, bytes)
+        self._blocks = {}
+        self._block_order = deque()
+
+    def value(self, text: str) -> Any:
+        """*text* (latin-1) as a header value of this form."""
+        return text.encode("latin-1") if self._is_bytes else text
+
+    def text(self, value: Any) -> str:
+        """A header value of this form as text."""
+        return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+    def fields(self, answer: ActualDecision | PreflightDecision) -> tuple[Header, ...]:
+        """Every header of *answer*, in this form."""
+        if not self._is_bytes:
+            return answer.headers if isinstance(answer, PreflightDecision) else _text_fields(answer)
+        block = self._blocks.get(answer.fixed)
+        if block is None:
+            block = tuple((self.value(n.lower()), self.value(v)) for n, v in answer.fixed)
+            remember(self._blocks, self._block_order, answer.fixed, block, _MEMO_SIZE)
+        if answer.allow_origin is None:
+            return block
+        # An allowed origin is a canonical origin or "*": ASCII, so encoding it is a copy.
+        return ((self._allow_origin, answer.allow_origin.encode()), *block)
+
+
+def _text_fields(answer: ActualDecision) -> Fields:
+    if answer.allow_origin is None:
+        return answer.fixed
+    return ((ALLOW_ORIGIN, answer.allow_origin), *answer.fixed)
+
+
+#: Text pairs, names as the policy spells them (WSGI, Django).
+TEXT = Wire("b", "v", "w", "vary", "access-control-", VARY, ALLOW_ORIGIN)
+#: Latin-1 byte pairs, lowercase names (ASGI).
+BYTES = Wire(b"b", b"v", b"w", b"vary", b"access-control-", b"vary", ALLOW_ORIGIN.lower().encode("latin-1"))
+
+
+def merge(headers: Iterable[Header], answer: ActualDecision, wire: Wire) -> list[Header]:
+    """The app's response *headers* with the *answer* applied: a new list (the app's is never changed)."""
+    if type(headers) is not list and type(headers) is not tuple:
+        headers = [*headers]  # read once: any iterable will do
+    b, v, w = wire.b, wire.v, wire.w
+    for name, _ in headers:
+        if name < b or v <= name < w:  # maybe Access-Control-* or Vary: the full edit
+            kept, added = edit(headers, answer, wire)
+            kept += added
+            return kept
+    return [*headers, *wire.fields(answer)]
+
+
+def edit(headers: Iterable[Header], answer: ActualDecision, wire: Wire) -> tuple[list[Header], list[Header]]:
+    """The app's *headers* split into those kept (in order) and those the *answer* adds (``Vary`` merged).
+
+    Reads *headers* once. :func:`merge` concatenates the two; Django, whose headers are a mapping, deletes what
+    was not kept and sets what is added.
+    """
+    kept: list[Header] = []
+    app_vary: list[str] = []
+    for pair in headers:
+        lower = pair[0].lower()
+        if lower == wire.vary:
+            app_vary.append(wire.text(pair[1]))
+        elif not lower.startswith(wire.owned_prefix):
+            kept.append(pair)
+    added = [*wire.fields(answer)]
+    if app_vary:
+        ours = () if not added or added[-1][0] != wire.vary_name else split_list(wire.text(added.pop()[1])) or ()
+        line = merge_vary(", ".join(app_vary), ours)
+        if line:
+            added.append((wire.vary_name, wire.value(line)))
+    return kept, added
+
+
+def is_owned_header(name: str) -> bool:
+    """True for a response header the policy owns (``Access-Control-*``): the merge drops the app's own."""
+    return name[:1] in "aA" and name.lower().startswith("access-control-")
+
+
+def merge_vary(existing: str | None, names: Sequence[str]) -> str:
+    """One ``Vary`` value: the *existing* field names, then *names*, without duplicates (case-insensitive).
+
+    ``*`` absorbs everything (RFC 9110 §12.5.5); items that are not field names are dropped.
+    """
+    items = split_list(existing or "", max_items=MAX_VARY_ITEMS)
+    if items is None:  # an absurdly long Vary: "*" still says what it meant (vary on more than the URL)
+        return "*"
+    out: list[str] = []
+    seen: set[str] = set()
+    for item in [*items, *names]:
+        if item == "*":
+            return "*"
+        key = lowercase_ascii(item)
+        if key not in seen and is_token(item):
+            seen.add(key)
+            out.append(item)
+    return ", ".join(out)
