@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test conformance bench lint typecheck clean docs-images package fuzz load soak
+.PHONY: demo test conformance bench lint typecheck clean docs-images package fuzz load soak peer-suites
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,3 +78,7 @@ package: $(VENV)/.test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist .fuzz
+
+# The peers' own CORS test suites with corskit swapped in (downloads them once into build/; not part of make test).
+peer-suites:
+	$(PYTHON) bench/peer_suites.py

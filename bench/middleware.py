@@ -257,7 +257,7 @@ def wsgi_caller(app: Any, case: Case, cold: bool) -> Callable[[], None]:
 def flask_app() -> Any:
     from flask import Flask
 
-    app = Flask("bench")
+    app = Flask(__name__)  # not "bench": tests import the bench/ folder as a package of that name
 
     @app.route("/api/items", methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"])
     def items() -> tuple[str, int, dict[str, str]]:

@@ -12,9 +12,12 @@
     }
     # or per path: CORSKIT = {"paths": {"/api/public/*": {"allow_origins": ["*"]}, "/api/*": {...}, "/hooks/*": None}}
 
-The keys are :class:`~corskit.Policy`'s keyword arguments. A bad configuration is reported by ``manage.py check``
-(``corskit.E001``…) and makes the middleware raise ``ImproperlyConfigured`` when Django loads it. Works in both
-sync and async Django stacks; an async ``allow_origin_func`` needs the async one.
+The keys are :class:`~corskit.Policy`'s keyword arguments. Migrating from django-cors-headers? Replace its line in
+``MIDDLEWARE`` with ``"corskit.django.CorsMiddleware"``: without ``CORSKIT``, corskit reads the ``CORS_*`` settings
+(translated by :func:`corskit.peers.from_django_settings`) and warns with the ``CORSKIT`` dict to write instead.
+A bad configuration is reported by ``manage.py check`` (``corskit.E001``…) and makes the middleware raise
+``ImproperlyConfigured`` when Django loads it. Works in both sync and async Django stacks; an async
+``allow_origin_func`` needs the async one.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
+from . import ConfigWarning
+from .peers import DJANGO_SETTINGS, from_django_settings
 from .server.decisions import ActualDecision, PreflightDecision, is_preflight
 from .server.merge import TEXT, edit
 from .server.options import OPTION_NAMES
@@ -37,7 +42,10 @@ from .server.policy import Policy
 from .server.routing import PathPolicies
 from .spec.errors import ConfigError
 
-__all__ = ["CorsMiddleware", "CorskitConfig", "policy_from_settings"]
+__all__ = ["READS_PEER_SETTINGS", "CorsMiddleware", "CorskitConfig", "policy_from_settings"]
+
+#: Without ``CORSKIT``, django-cors-headers' ``CORS_*`` settings are read (and a warning says what to write).
+READS_PEER_SETTINGS = True
 
 _MIDDLEWARE = "corskit.django.CorsMiddleware"
 _OPTIONS = OPTION_NAMES
@@ -65,6 +73,8 @@ def policy_from_settings(config: Any = None) -> Policy | PathPolicies:
     if config is None:
         config = getattr(settings, "CORSKIT", None)
     if config is None:
+        config = _peer_settings()
+    if config is None:
         raise ConfigError("settings.CORSKIT is missing: add CORSKIT = {'allow_origins': ['https://app.example.com']}")
     if isinstance(config, Mapping) and "paths" in config:
         if len(config) > 1:
@@ -78,6 +88,22 @@ def policy_from_settings(config: Any = None) -> Policy | PathPolicies:
         }
         return PathPolicies(routes)
     return _policy("CORSKIT", config)
+
+
+def _peer_settings() -> dict[str, Any] | None:
+    """django-cors-headers' ``CORS_*`` settings as ``CORSKIT`` options, with a warning naming that dict; ``None``
+    for a project that never used django-cors-headers (no ``CORS_*`` setting, no ``"corsheaders"`` app)."""
+    found = {name: getattr(settings, name) for name in DJANGO_SETTINGS if hasattr(settings, name)}
+    if not found and "corsheaders" not in (getattr(settings, "INSTALLED_APPS", None) or ()):
+        return None
+    config = from_django_settings(found)
+    which = ", ".join(found) or "none set: its defaults"
+    warnings.warn(
+        f"corskit is reading django-cors-headers' settings ({which}) for now; replace them with CORSKIT = {config!r}",
+        ConfigWarning,
+        stacklevel=3,
+    )
+    return config
 
 
 @checks.register(checks.Tags.security)  # type: ignore[untyped-decorator]

@@ -30,8 +30,13 @@ _ERROR_HEADERS = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Lengt
 
 
 def request_path(environ: Environ) -> str:
-    """The full request path as the server decoded it (``SCRIPT_NAME`` + ``PATH_INFO``), as text."""
-    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    """The full request path as the server decoded it (``SCRIPT_NAME`` + ``PATH_INFO``), as text.
+
+    A ``PATH_INFO`` without its leading ``/`` (a test client's ``"api/items"``) gets one, and an empty path is
+    ``/`` (a mounted app's root): the path Flask and Werkzeug route.
+    """
+    info = environ.get("PATH_INFO", "")
+    path = environ.get("SCRIPT_NAME", "") + (info if info[:1] in ("", "/") else "/" + info) or "/"
     try:
         # PEP 3333: environ strings carry the request's bytes as latin-1; paths are UTF-8 on the web.
         return str(path.encode("latin-1").decode("utf-8", "surrogateescape"))

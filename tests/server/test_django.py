@@ -155,8 +155,8 @@ def test_missing_setting() -> None:
 
 
 def test_checks_warn() -> None:
-    with override_settings(CORSKIT={**CONFIG, "max_age": 86400}, MIDDLEWARE=MIDDLEWARE):
-        assert [m.id for m in check_settings()] == ["corskit.W001"]
+    with override_settings(CORSKIT=None, CORS_ALLOWED_ORIGINS=[APP], MIDDLEWARE=MIDDLEWARE):
+        assert [m.id for m in check_settings()] == ["corskit.W001"]  # django-cors-headers' settings, read
     with override_settings(CORSKIT=CONFIG, MIDDLEWARE=[]):
         assert [m.id for m in check_settings()] == ["corskit.W002"]
     with override_settings(CORSKIT=CONFIG, MIDDLEWARE=list(reversed(MIDDLEWARE))):

@@ -173,7 +173,10 @@ def test_request_path() -> None:
     assert request_path({"PATH_INFO": "/caf\xc3\xa9"}) == "/café"
     assert request_path({"PATH_INFO": "/\xff"}) == "/\udcff"  # not UTF-8: kept, matches no pattern
     assert request_path({"PATH_INFO": "/\u0100"}) == "/\u0100"  # a server that broke PEP 3333
-    assert request_path({}) == ""
+    assert request_path({}) == "/"  # a mounted app's root, as Flask routes it
+    assert request_path({"PATH_INFO": "api/items"}) == "/api/items"
+    assert request_path({"SCRIPT_NAME": "/app", "PATH_INFO": ""}) == "/app"
+    assert request_path({"SCRIPT_NAME": "/app", "PATH_INFO": "x"}) == "/app/x"
 
 
 def test_flask_example() -> None:

@@ -8,9 +8,9 @@ later re-checks them.
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import re
-import warnings
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +27,7 @@ from ..spec.safelist import (
 from .patterns import OriginPattern, compile_origin_pattern, compile_origin_regex
 from .stores.base import OriginStore
 
-__all__ = ["OPTION_NAMES", "ConfigWarning", "Options", "OriginPredicate", "validate"]
+__all__ = ["OPTION_NAMES", "ConfigWarning", "Options", "OriginPredicate", "unknown_option", "validate"]
 
 #: ``allow_origin_func``: called with a validated, canonical origin; returns (or resolves to) ``True`` to allow it.
 OriginPredicate = Callable[[str], bool | Awaitable[bool]]
@@ -47,9 +47,18 @@ OPTION_NAMES = (
     "preflight_status",
 )
 
-#: Browsers' caps on ``Access-Control-Max-Age``: Chromium 2 hours, Firefox 24 hours.
-CHROMIUM_MAX_AGE = 7200
-FIREFOX_MAX_AGE = 86400
+#: The peers' names for corskit's options, for the message that names the right one.
+PEER_NAMES = {
+    "origins": "allow_origins",
+    "methods": "allow_methods",
+    "supports_credentials": "allow_credentials",
+    "allow_origin_regexes": "allow_origin_regex",
+    "resources": "PathPolicies (policy=PathPolicies({'/api/*': Policy(...)}))",
+}
+
+# Characters a header-name pattern uses; '*', '^', '$', '|' and '+' are also token characters, so a pattern such
+# as 'X-COMPANY-.*' would otherwise be taken as a literal name that no request ever has.
+_PATTERN_CHARACTERS = frozenset("*^$|+\\?[](){}")
 
 # Fetch §2.2.2: request headers safelisted by name; a trusted origin may send them with any value (as Starlette).
 ALWAYS_ALLOWED_HEADERS = frozenset({"accept", "accept-language", "content-language", "content-type"})
@@ -146,6 +155,15 @@ def validate(
     )
 
 
+def unknown_option(owner: str, name: object) -> ConfigError:
+    """The error for a keyword *owner* (``"Policy"``, ``"CORSMiddleware"``) does not take: the likely one named."""
+    if name in PEER_NAMES:
+        return ConfigError(f"{owner}() got {name!r}, another library's name: corskit's is {PEER_NAMES[name]}")
+    close = difflib.get_close_matches(str(name), OPTION_NAMES, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else f"the options are {', '.join(OPTION_NAMES)}"
+    return ConfigError(f"{owner}() got an unknown option {name!r}: {hint}")
+
+
 def _origins(value: Any) -> tuple[bool, dict[str, None], tuple[OriginPattern, ...]]:
     """``"*"``, exact origins (normalised: case, default port) and patterns."""
     items = _as_list("allow_origins", value)
@@ -157,6 +175,13 @@ def _origins(value: Any) -> tuple[bool, dict[str, None], tuple[OriginPattern, ..
         if "*" in text:
             patterns.append(compile_origin_pattern(text))
             continue
+        if text.lower().startswith("file:"):
+            raise ConfigError(
+                f"allow_origins: {text!r} is not an origin: pages opened from files send 'Origin: null' (only an old "
+                "Android WebView sent 'file://', which django-cors-headers let in). To allow local files, list "
+                "'null': sandboxed iframes and data: URLs on any site send it too, so corskit refuses it with "
+                "allow_credentials"
+            )
         try:
             exact[normalize_origin(text).serialize()] = None
         except OriginError as exc:
@@ -192,7 +217,7 @@ def _check_origin_combination(
 def _methods(value: Any) -> tuple[bool, dict[str, None]]:
     """Tokens, normalised as fetch() normalises them (Fetch "normalize a method")."""
     items = _as_list("allow_methods", value)
-    if _wildcard("allow_methods", items):
+    if "*" in items:  # ['*', 'PATCH'] (accepted by Starlette) says no more than ['*']: any method
         return True, {}
     normalized: dict[str, None] = {}
     for method in items:
@@ -207,10 +232,11 @@ def _methods(value: Any) -> tuple[bool, dict[str, None]]:
 def _request_headers(value: Any) -> tuple[bool, dict[str, None]]:
     """Tokens, case-insensitive; forbidden names can never be sent by a page."""
     items = _as_list("allow_headers", value)
-    if _wildcard("allow_headers", items):
+    if "*" in items:  # ['*', 'Authorization'] (accepted by Starlette) says no more than ['*'], which covers it
         return True, {}
     lowered: dict[str, None] = {}
     for name in items:
+        _literal_name("allow_headers", name)
         if not is_token(name):
             raise ConfigError(f"allow_headers: {name!r} is not a valid header name")
         if is_forbidden_request_header(name):
@@ -233,6 +259,7 @@ def _expose_headers(value: Any, credentials: bool) -> tuple[str, ...]:
         return ("*",)
     unique: dict[str, str] = {}
     for name in items:
+        _literal_name("expose_headers", name)
         if not is_token(name):
             raise ConfigError(f"expose_headers: {name!r} is not a valid header name")
         if lowercase_ascii(name) in FORBIDDEN_RESPONSE_HEADERS:
@@ -241,18 +268,22 @@ def _expose_headers(value: Any, credentials: bool) -> tuple[str, ...]:
     return tuple(unique.values())
 
 
+def _literal_name(setting: str, name: str) -> None:
+    if _PATTERN_CHARACTERS & set(name) and name != "*":
+        raise ConfigError(
+            f"{setting}: {name!r} looks like a pattern, but header names are compared literally (flask-cors matched "
+            "them as regexes), so it would never match: list each header, e.g. ['X-Company-Id', 'X-Company-Tenant'], "
+            "or use ['*']"
+        )
+
+
 def _max_age(value: Any) -> int | None:
+    """Sent as given. Browsers cap it (Chromium at 7200 s, Firefox at 86400 s, WebKit at 600 s) and use their cap:
+    a larger value is harmless, so it is neither refused nor warned about."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ConfigError(f"max_age must be a number of seconds (an int ≥ 0) or None, got {value!r}")
-    if value > CHROMIUM_MAX_AGE:
-        warnings.warn(
-            f"max_age={value}: browsers cap preflight caching (Chromium at {CHROMIUM_MAX_AGE} s, Firefox "
-            f"at {FIREFOX_MAX_AGE} s) and will use their cap",
-            ConfigWarning,
-            stacklevel=_caller_level(),
-        )
     return value
 
 
@@ -295,14 +326,3 @@ def _flag(name: str, value: Any) -> bool:
 
 def _is_async_callable(func: object) -> bool:
     return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(getattr(func, "__call__", None))  # noqa: B004
-
-
-def _caller_level() -> int:
-    """The ``stacklevel`` that points a warning at the user's line: the first frame outside corskit."""
-    frame = inspect.currentframe()
-    frame = frame.f_back if frame is not None else None  # the function that warns: stacklevel 1
-    level = 1
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("corskit."):
-        frame = frame.f_back
-        level += 1
-    return level

@@ -26,13 +26,14 @@ from collections.abc import Callable, Hashable, Iterable
 from enum import Enum
 from typing import TypeAlias, TypeVar
 
+from ..spec.errors import ConfigError
 from ..spec.headers import is_token, lowercase_ascii, split_list
 from ..spec.origins import MAX_ORIGIN_LENGTH
 from ..spec.safelist import SAFELISTED_METHODS
 from .bounded import remember
 from .decisions import VARY, ActualDecision, Fields, PreflightDecision
 from .matcher import ASK, MALFORMED, NOT_ALLOWED, NULL_NOT_ALLOWED, OriginMatcher, Refusal, Verdict
-from .options import OPTION_NAMES, ConfigWarning, Options, OriginPredicate, validate
+from .options import OPTION_NAMES, ConfigWarning, Options, OriginPredicate, unknown_option, validate
 from .stores.base import OriginStore
 from .stores.cache import UNKNOWN
 from .stores.entry import StoredOrigin
@@ -179,6 +180,15 @@ class Policy:
     _order: deque[Value]
     _grants: dict[Hashable, Fields | PreflightDecision]
     _grant_order: deque[Hashable]
+
+    def __new__(cls, *args: object, **options: object) -> Policy:
+        # Before __init__'s own TypeError: a message that names the right keyword.
+        if args:
+            raise ConfigError(f"Policy takes keyword options only: write Policy(allow_origins={args[0]!r}, ...)")
+        for name in options:
+            if name not in OPTION_NAMES:
+                raise unknown_option("Policy", name)
+        return super().__new__(cls)
 
     def __init__(
         self,

@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..spec.errors import ConfigError
+from .options import OPTION_NAMES, unknown_option
 from .policy import Policy
 
 __all__ = ["PathPolicies", "build_policy"]
@@ -100,9 +101,22 @@ class PathPolicies:
 def build_policy(policy: Policy | PathPolicies | None, options: Mapping[str, Any]) -> Policy | PathPolicies:
     """What a middleware's ``(policy=None, **policy_kwargs)`` arguments mean: the given policy, or a new one."""
     if policy is None:
+        for name in options:
+            if name not in OPTION_NAMES:
+                raise unknown_option("CORSMiddleware", name)
         return Policy(**options)
     if options:
         raise ConfigError(f"pass either policy= or keyword options ({', '.join(options)}), not both")
+    if isinstance(policy, (str, list, tuple, set, frozenset)):
+        origins = _clip(repr([policy] if isinstance(policy, str) else list(policy)))
+        raise ConfigError(
+            f"CORSMiddleware(app, {_clip(repr(policy))}): the options are keywords, as in Starlette's "
+            f"CORSMiddleware: write CORSMiddleware(app, allow_origins={origins})"
+        )
     if not isinstance(policy, (Policy, PathPolicies)):
         raise ConfigError(f"policy must be a corskit.Policy or corskit.PathPolicies, got {policy!r}")
     return policy
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 4] + "...]"
