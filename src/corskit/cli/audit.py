@@ -28,7 +28,7 @@ from ..audit.targets import Target
 from ..spec.origins import OriginError, normalize_origin
 from ..tools.diagrams.evidence import html_block, markdown_block
 from ..tools.fixes import STACKS, Stack
-from ..tools.network import NetworkOptions
+from ..tools.network import NetworkOptions, cookie_problem, header_problem
 from .audit_output import (
     FORMATS,
     Format,
@@ -42,7 +42,7 @@ from .audit_output import (
     summary_line,
 )
 from .browsers import BrowserChoice, BrowserOption, browsers_of
-from .check import cookie_problem, parse_header, proxy_problem
+from .check import parse_header, proxy_problem
 from .output import console as make_console
 from .output import fail
 
@@ -165,11 +165,14 @@ def audit_command(
     fmt: Format = "json" if as_json else chosen
     if proxy is not None and (problem := proxy_problem(proxy)) is not None:
         _usage("--proxy", problem)
-    if cookie is not None and (problem := cookie_problem(cookie)) is not None:
-        _usage("--cookie", problem)
     if any(not url.strip() for url in urls or []):
         _usage("URLS", "an empty argument is not a URL")
     headers = tuple(parse_header(h) for h in header or [])
+    if cookie is not None and (problem := cookie_problem(cookie)):
+        _usage("--cookie", problem)
+    for name, value in headers:
+        if problem := header_problem(name, value):
+            _usage("-H/--header", problem)
     options = AuditOptions(
         network=NetworkOptions(timeout=timeout, verify=not insecure, proxy=proxy, cookie=cookie, extra_headers=headers),
         concurrency=concurrency,
