@@ -26,6 +26,7 @@ import argparse
 import gc
 import io
 import json
+import os
 import re
 import statistics
 import sys
@@ -544,12 +545,14 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown stack(s) {', '.join(unknown)}; choose from {', '.join(STACKS)}")
     rounds, batch = (5, 0.004) if args.quick else (11, 0.012)
-    started = time.perf_counter()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    started, cpu = time.perf_counter(), time.process_time()
     figures = run(stacks=stacks, rounds=rounds, batch=batch)
     python = f"CPython {sys.version.split()[0]}"
     how = (
-        f"{python}, `bench/middleware.py` ({rounds} interleaved rounds of ≈{batch * 1000:.0f} ms batches per figure,"
-        f" CPU time, {time.perf_counter() - started:.0f} s in all)"
+        f"{python}, {os.cpu_count()} CPUs, load average {load:.1f} at the start; `bench/middleware.py` ({rounds}"
+        f" interleaved rounds of ≈{batch * 1000:.0f} ms batches per figure, CPU time; the run took"
+        f" {time.process_time() - cpu:.0f} s of CPU, {time.perf_counter() - started:.0f} s of wall time)"
     )
     report = f"{how}:\n\n{render(figures)}"
     print(report)
