@@ -1,4 +1,5 @@
-"""The app that tests/stores/test_fleet.py runs in several uvicorn processes: its Redis from the environment.
+"""The app that tests/stores/test_fleet.py runs in several uvicorn processes: its Redis and its store's options
+from the environment (test_fleet.py sets them).
 
 Each response body is the worker's process id, so a test knows which worker answered.
 """
@@ -16,10 +17,10 @@ STATIC = "https://static.example"
 
 store = RedisOriginStore(
     os.environ["CORSKIT_TEST_REDIS_URL"],
-    timeout=float(os.environ.get("CORSKIT_TEST_TIMEOUT", "0.1")),
-    retry_interval=0.2,
-    ttl=3600,
-    negative_ttl=3600,  # only an invalidation can change a cached answer during the tests
+    timeout=float(os.environ["CORSKIT_TEST_TIMEOUT"]),
+    retry_interval=float(os.environ["CORSKIT_TEST_RETRY"]),
+    ttl=float(os.environ["CORSKIT_TEST_TTL"]),
+    negative_ttl=float(os.environ["CORSKIT_TEST_TTL"]),
 )
 store.start()
 

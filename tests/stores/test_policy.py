@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -150,18 +150,18 @@ def shared(redis_srv: RedisServer) -> Iterator[tuple[RedisOriginStore, RedisOrig
     app = RedisOriginStore(redis_srv.url, timeout=0.5, negative_ttl=3600, ttl=3600)
     admin = RedisOriginStore(redis_srv.url)
     app.start()
-    assert app.subscribed.wait(5)
+    assert app.subscribed.wait(30)
     yield app, admin
     app.close()
     admin.close()
 
 
-def _wait(check: Callable[[], bool]) -> None:
-    for _ in range(500):
-        if check():
-            return
-        asyncio.run(asyncio.sleep(0.002))
-    raise AssertionError("never held")
+def _wait(check: Callable[[], bool], limit: float = 30.0) -> None:
+    """Until *check* holds (an announcement reached the app's store); fails after *limit* seconds."""
+    deadline = time.monotonic() + limit
+    while not check():
+        assert time.monotonic() < deadline, "never held"
+        time.sleep(0.002)
 
 
 @pytest.mark.parametrize("make", [asgi_client, wsgi_client, django_client])

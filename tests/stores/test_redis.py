@@ -1,4 +1,9 @@
-"""RedisOriginStore against a real redis-server: sharing, invalidation, outages, a hung Redis."""
+"""RedisOriginStore against a real redis-server: sharing, invalidation, outages, a hung Redis.
+
+No assertion rests on a wall-clock window a loaded machine could miss: cached answers live for an hour unless a test
+says otherwise (a change seen can only come from an announcement), a TTL is driven by a fake clock, "refused at
+once" is counted in round trips, and a bound on a wait leaves a loaded machine a second of slack or more.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 
 import pytest
 
@@ -14,6 +20,7 @@ from corskit.server.stores.redis import RedisOriginStore, describe_url
 from tests._redis import RedisServer
 
 SHOP = "https://shop.example"
+LIMIT = 30.0  # seconds any wait may take before the test fails
 
 
 @pytest.fixture
@@ -42,12 +49,12 @@ def warm(store: RedisOriginStore, *origins: str) -> None:
     """Subscribed, then each origin looked up once (a look-up made before the subscription is confirmed is
     forgotten when it is: changes may have been missed)."""
     store.start()
-    assert store.subscribed.wait(5)
+    assert store.subscribed.wait(LIMIT)
     for origin in origins:
         store.lookup(origin)
 
 
-def wait_for(condition: Callable[[], bool], limit: float = 5.0) -> float:
+def wait_for(condition: Callable[[], bool], limit: float = LIMIT) -> float:
     """Seconds until *condition* held (polling every millisecond); fails after *limit*."""
     start = time.monotonic()
     while not condition():
@@ -96,23 +103,27 @@ def test_every_worker_sees_a_change_within_one_notification(stores: Callable[...
         warm(worker, SHOP)
         assert worker.lookup(SHOP) is None  # cached as refused for an hour
     admin.add(SHOP, tenant="acme")
-    took = wait_for(lambda: all(w.lookup(SHOP) is not None for w in workers))
-    assert took < 0.5
+    wait_for(lambda: all(w.lookup(SHOP) is not None for w in workers))  # only the announcement can have told them
     admin.remove(SHOP)
-    took = wait_for(lambda: all(w.lookup(SHOP) is None for w in workers))
-    assert took < 0.5
+    wait_for(lambda: all(w.lookup(SHOP) is None for w in workers))  # cached as allowed for an hour: the same
 
 
 def test_a_change_made_by_hand_is_seen_after_the_ttl(
-    redis_srv: RedisServer, stores: Callable[..., RedisOriginStore]
+    redis_srv: RedisServer, stores: Callable[..., RedisOriginStore], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import redis
 
-    store = stores(negative_ttl=0.2)
+    from corskit.server.stores import redis as module
+
+    clock = [1000.0]  # the store's clock, moved by hand: the TTL is the only thing that can change the answer
+    monkeypatch.setattr(module, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    store = stores(negative_ttl=30.0)
     warm(store, SHOP)
-    redis.Redis(port=redis_srv.port).hset(store.key, SHOP, b"{}")
+    redis.Redis(port=redis_srv.port).hset(store.key, SHOP, b"{}")  # no announcement
+    clock[0] += 29.9
     assert store.lookup(SHOP) is None  # still the cached answer
-    wait_for(lambda: store.lookup(SHOP) is not None, limit=2)
+    clock[0] += 0.2
+    assert store.lookup(SHOP) == StoredOrigin(SHOP)
 
 
 def test_a_malformed_value_is_refused_and_logged(
@@ -156,6 +167,41 @@ def test_redis_down_fails_closed_logs_once_and_recovers(
     assert len([r for r in caplog.records if "unreachable" in r.getMessage()]) == 1
 
 
+def test_a_reply_in_flight_when_redis_dies_is_no_recovery(
+    redis_srv: RedisServer,
+    stores: Callable[..., RedisOriginStore],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The interleaving CI hit under load: a worker reads a reply, Redis dies, the listener thread sees its connection
+    # drop and starts the outage, then the worker handles the reply. That reply must not end the outage: doing so
+    # dropped the cache (a cached origin refused for the rest of the outage) and logged the outage twice.
+    caplog.set_level(logging.WARNING, "corskit")
+    store = stores()
+    store.add(SHOP)
+    warm(store, SHOP)
+    client = store._sync_client()
+    answer = client.hget
+
+    def hget_then_redis_dies(key: str, field: str) -> object:
+        value = answer(key, field)
+        redis_srv.kill()
+        wait_for(lambda: store._outage.down_since is not None)  # the listener saw it
+        return value
+
+    monkeypatch.setattr(client, "hget", hget_then_redis_dies)
+    assert store.lookup("https://in-flight.example") is None
+    monkeypatch.undo()
+    for _ in range(100):
+        assert store.lookup(SHOP) == StoredOrigin(SHOP)  # still cached as allowed
+        assert store.lookup("https://new.example") is None
+    assert [r.getMessage().split(" (")[0] for r in caplog.records if "reachable" in r.getMessage()] == [
+        f"corskit: origin store {store.where} unreachable"
+    ]
+    redis_srv.start()
+    wait_for(lambda: any("reachable again" in r.getMessage() for r in caplog.records))
+
+
 def test_administration_without_redis_says_where(
     redis_srv: RedisServer, stores: Callable[..., RedisOriginStore]
 ) -> None:
@@ -167,22 +213,26 @@ def test_administration_without_redis_says_where(
 
 
 def test_a_hung_redis_never_blocks_a_lookup_past_the_timeout(
-    redis_srv: RedisServer, stores: Callable[..., RedisOriginStore]
+    redis_srv: RedisServer, stores: Callable[..., RedisOriginStore], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = stores(timeout=0.1, retry_interval=60)
+    timeout = 1.0
+    store = stores(timeout=timeout, retry_interval=3600)
     store.add(SHOP)
     warm(store, SHOP)
     assert store.lookup(SHOP) is not None
+    client = store._sync_client()
+    asked: list[str] = []
+    hget = client.hget
+    monkeypatch.setattr(client, "hget", lambda key, field: asked.append(field) or hget(key, field))
     redis_srv.pause()
     try:
         start = time.monotonic()
-        assert store.lookup("https://a.example") is None  # waits the timeout once...
-        assert time.monotonic() - start < 0.1 + 0.15
-        start = time.monotonic()
+        assert store.lookup("https://a.example") is None  # waits the timeout once (not twice)...
+        assert time.monotonic() - start < 2 * timeout
         for i in range(100):
-            assert store.lookup(f"https://b{i}.example") is None  # ...then refuses at once until the next retry
+            assert store.lookup(f"https://b{i}.example") is None  # ...then refuses without asking until the retry
         assert store.lookup(SHOP) is not None
-        assert time.monotonic() - start < 0.1
+        assert asked == ["https://a.example"]
     finally:
         redis_srv.resume()
 
@@ -190,7 +240,8 @@ def test_a_hung_redis_never_blocks_a_lookup_past_the_timeout(
 async def test_a_hung_redis_never_blocks_the_event_loop(
     redis_srv: RedisServer, stores: Callable[..., RedisOriginStore]
 ) -> None:
-    store = stores(timeout=0.1, retry_interval=0.1)
+    timeout = 1.0
+    store = stores(timeout=timeout, retry_interval=0.1)
     store.add(SHOP)
     warm(store)
     assert await store.alookup(SHOP) is not None
@@ -209,15 +260,15 @@ async def test_a_hung_redis_never_blocks_the_event_loop(
         assert await store.alookup("https://a.example") is None
         took = time.monotonic() - start
         task.cancel()
-        assert took < 0.1 + 0.15
-        assert ticks >= 5  # the loop kept running while the look-up waited
+        assert took < 2 * timeout
+        assert ticks >= 2  # the loop kept running while the look-up waited (a blocked loop: no tick at all)
         assert await store.alookup(SHOP) is not None
     finally:
         redis_srv.resume()
     await asyncio.sleep(0.15)  # past the retry interval: the next miss asks again, and Redis answers
     assert await store.alookup("https://a.example") is None
     store.add("https://a.example")
-    await asyncio.sleep(0.05)
+    wait_for(lambda: store.peek("https://a.example") is UNKNOWN)  # the announcement dropped the cached refusal
     assert await store.alookup("https://a.example") is not None
 
 
@@ -247,7 +298,8 @@ async def test_a_burst_of_misses_on_a_hung_redis_is_bounded(
 ) -> None:
     import redis
 
-    store = stores(timeout=0.2, retry_interval=60)
+    timeout = 0.5
+    store = stores(timeout=timeout, retry_interval=3600)
     warm(store)
     before = int(redis.Redis(port=redis_srv.port).info("clients")["connected_clients"])
     redis_srv.pause()
@@ -258,7 +310,7 @@ async def test_a_burst_of_misses_on_a_hung_redis_is_bounded(
     finally:
         redis_srv.resume()
     assert answers == [None] * 500
-    assert took < 0.2 + 0.3
+    assert took < 10 * timeout  # all together, not 500 / 16 timeouts one after the other (31 timeouts)
     clients = int(redis.Redis(port=redis_srv.port).info("clients")["connected_clients"])
     assert clients - before <= 16 + 1  # the pool's bound (+ the connection asking)
 
@@ -275,7 +327,7 @@ def test_a_forked_worker_starts_afresh(redis_srv: RedisServer, stores: Callable[
         try:
             fresh = not store.subscribed.is_set() and store.lookup(SHOP) is not None
             store.add("https://child.example")
-            code = 0 if fresh and store.subscribed.wait(5) else 1
+            code = 0 if fresh and store.subscribed.wait(LIMIT) else 1
         finally:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
@@ -292,6 +344,8 @@ async def test_the_first_miss_after_a_restart_is_answered(
     assert store.lookup("https://a.example") is None
     assert await store.alookup("https://b.example") is None
     redis_srv.kill()
+    # A restart faster than the listener notices is no outage at all (its reconnection resubscribes): wait for it.
+    wait_for(lambda: any("unreachable" in r.getMessage() for r in caplog.records))
     redis_srv.start()
     wait_for(lambda: any("reachable again" in r.getMessage() for r in caplog.records))
     admin = stores()

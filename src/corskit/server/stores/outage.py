@@ -48,14 +48,19 @@ class Outage:
             _describe(error),
         )
 
-    def recovered(self, now: float) -> bool:
-        """The store answered: True (and one log line) if that ends an outage."""
-        if self.down_since is None:
+    def recovered(self, now: float, asked: float | None = None) -> bool:
+        """The store answered a question asked at *asked* (default: *now*): True (and one log line) if that ends
+        an outage. An answer to a question asked before the outage began ends nothing: it was on its way when the
+        store went down (its reply read just before, handled just after another thread saw the connection drop)."""
+        asked = now if asked is None else asked
+        since = self.down_since
+        if since is None or asked <= since:
             return False
         with self._lock:
-            since, self.down_since = self.down_since, None
-        if since is None:
-            return False
+            since = self.down_since
+            if since is None or asked <= since:
+                return False
+            self.down_since = None
         logger.warning("corskit: origin store %s reachable again after %.1f s", self.where, now - since)
         return True
 

@@ -181,14 +181,14 @@ class RedisOriginStore:
         self._outage.failed(error, time.monotonic())
         return self._cache.stale(origin)
 
-    def _answer(self, origin: str, value: Any, now: float, generation: int) -> StoredOrigin | None:
-        if self._outage.recovered(time.monotonic()):
+    def _answer(self, origin: str, value: Any, asked: float, generation: int) -> StoredOrigin | None:
+        if self._outage.recovered(time.monotonic(), asked):
             self._cache.invalidate()  # changes made during the outage were never announced to us
             generation = self._cache.generation
         entry = None if value is None else decode_entry(origin, bytes(value))
         if value is not None and entry is None:
             logger.warning("corskit: ignoring malformed entry for %r in %s %s: %r", origin, self.where, self.key, value)
-        self._cache.put(origin, entry, now, generation)
+        self._cache.put(origin, entry, asked, generation)
         return entry
 
     def _sync_client(self) -> redis.Redis:
