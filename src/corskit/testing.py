@@ -55,7 +55,13 @@ _CLIENT_DEFAULTS = frozenset({b"host", b"accept-encoding", b"connection", b"user
 def _options(request: httpx.Request, defaults: Mapping[str, str]) -> dict[str, str]:
     """The fetch() options for this request: the transport's defaults, overridden by ``extensions["cors"]``."""
     merged = dict(defaults)
-    merged.update(request.extensions.get("cors") or {})
+    given = request.extensions.get("cors") or {}
+    if not isinstance(given, Mapping):
+        raise TypeError(
+            f'extensions["cors"] must be a dict of fetch() options such as {{"credentials": "include"}},'
+            f" not {type(given).__name__}"
+        )
+    merged.update(given)
     return merged
 
 
@@ -366,6 +372,14 @@ def _is_asgi(app: Any) -> bool:
     return inspect.iscoroutinefunction(call)
 
 
+def _checked_app(app: Any) -> None:
+    """A clear :class:`TypeError` now, not a confusing one at the first request."""
+    if not callable(app):
+        raise TypeError(
+            f"app must be an ASGI or WSGI app, an httpx transport or a server's URL, not {type(app).__name__}"
+        )
+
+
 def _default_base(origin: str) -> str:
     return "https://testserver" if origin.lower().startswith("https:") else "http://testserver"
 
@@ -406,6 +420,7 @@ def browser_client(
     elif _is_asgi(app):
         inner = _BlockingASGITransport(app)
     else:
+        _checked_app(app)
         inner = httpx.WSGITransport(app=app)
     transport = CORSTransport(inner, origin, credentials=credentials, mode=mode, cache=cache, browser=browser)
     return httpx.Client(transport=transport, base_url=base_url or _default_base(origin), **client_options)
@@ -431,6 +446,7 @@ def async_browser_client(
     elif isinstance(app, httpx.AsyncBaseTransport):
         inner = app
     else:
+        _checked_app(app)
         inner = _LifespanASGITransport(app)
     transport = CORSTransport(inner, origin, credentials=credentials, mode=mode, cache=cache, browser=browser)
     return httpx.AsyncClient(transport=transport, base_url=base_url or _default_base(origin), **client_options)

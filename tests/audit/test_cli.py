@@ -57,6 +57,9 @@ def test_fail_on_exit_codes(zoo: Zoo, fail_on: str | None, names: list[str], cod
         ["--rate", "-1", "http://x.example"],
         ["--trusted", "app.example.com", "http://x.example"],
         ["-H", "no colon", "http://x.example"],
+        ["-H", "X-A: a\nb", "http://x.example"],  # was exit 3: the target blamed for our header
+        ["-H", "X-A: \u2713", "http://x.example"],
+        ["--cookie", "a=\r\nb", "http://x.example"],
         ["-i", "/nonexistent/targets.txt"],
         ["--json"],
         ["--format", "pdf", "http://x.example"],

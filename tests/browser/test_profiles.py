@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from corskit.browser import BROWSERS, Profile, Request, Result, profile, run
+from corskit.browser import BROWSERS, PreflightCache, Profile, Request, Result, profile, run
 from corskit.spec.errors import ErrorCode
 
-from ._util import API, APP, OTHER, Server, acao
+from ._util import API, APP, OTHER, Server, acao, names
 
 
 def test_every_named_browser_has_a_profile() -> None:
@@ -50,11 +50,76 @@ def test_navigate_mode_is_a_type_error_in_every_browser(browser: str) -> None:
     assert result.message
 
 
+@pytest.mark.parametrize("browser", BROWSERS)
+def test_a_result_says_which_browser_played_it(browser: str) -> None:
+    server = Server().on("*", API + "/r", headers=[acao("http://other.test")])
+    assert run(APP, Request(API + "/r"), server, browser=browser).browser == browser
+    assert run(APP, Request(API + "/r", mode="navigate"), server, browser=browser).browser == browser
+
+
 def test_a_profile_is_data_with_a_readable_repr() -> None:
     firefox = profile("firefox")
     assert isinstance(firefox, Profile)
     assert repr(firefox) == "<Profile firefox>"
     assert profile("chromium").max_age_cap == 7200
+
+
+# -- hooks shared by several browsers: one hook, one meaning -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("browser", "covers"),
+    [("chromium", {"x-a"}), ("firefox", set()), ("webkit", {"x-a", "authorization"})],
+)
+def test_what_a_cached_wildcard_covers(browser: str, covers: set[str]) -> None:
+    # cache-wild-auth, fork-cache-star-auth-upper: `cached_wildcard_covers` is all-but-authorization, none or all.
+    allow = [acao(), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "*")]
+    for name in ("x-a", "authorization"):
+        server = Server().on("OPTIONS", API + "/r", 204, allow).on("PUT", API + "/r", headers=[acao()])
+        cache = PreflightCache()
+        request = Request(API + "/r", method="PUT", headers=[(name, "1")])
+        first = run(APP, request, server, cache=cache, browser=browser)
+        second = run(APP, request, server, cache=cache, browser=browser)
+        assert first.allowed
+        assert second.allowed
+        assert first.preflighted
+        assert second.preflighted is (name not in covers), (browser, name)
+    assert profile(browser).cached_wildcard_covers == {0: "none", 1: "all-but-authorization", 2: "all"}[len(covers)]
+
+
+@pytest.mark.parametrize(("browser", "again"), [("chromium", False), ("firefox", True), ("webkit", True)])
+def test_a_preflighted_request_redirected_to_a_simple_get(browser: str, again: bool) -> None:
+    # redirect-303-put: `repreflights_redirects` says whether every later hop of a preflighted fetch is preflighted.
+    allow = [acao(), ("Access-Control-Allow-Methods", "PUT")]
+    server = (
+        Server()
+        .on("OPTIONS", API + "/r", 204, allow)
+        .on("PUT", API + "/r", 303, [acao(), ("Location", API + "/b")])
+        .on("OPTIONS", API + "/b", 204, allow)
+        .on("GET", API + "/b", headers=[acao()])
+    )
+    result = run(APP, Request(API + "/r", method="PUT"), server, browser=browser)
+    assert result.allowed
+    assert [w.method for w in result.sent] == ["OPTIONS", "PUT", *(["OPTIONS"] if again else []), "GET"]
+    assert profile(browser).repreflights_redirects is again
+
+
+@pytest.mark.parametrize(("browser", "listed"), [("firefox", None), ("webkit", "authorization")])
+def test_which_headers_a_redirected_preflight_lists(browser: str, listed: str | None) -> None:
+    # fork-redirect-preflighted-auth-cross: Authorization is dropped leaving the origin; WebKit still asks for it.
+    allow = [acao(), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "authorization")]
+    server = (
+        Server()
+        .on("OPTIONS", API + "/r", 204, allow)
+        .on("PUT", API + "/r", 307, [acao(), ("Location", OTHER + "/c")])
+        .on("OPTIONS", OTHER + "/c", 204, allow)
+        .on("PUT", OTHER + "/c", headers=[acao()])
+    )
+    result = run(APP, Request(API + "/r", method="PUT", headers=[("Authorization", "t")]), server, browser=browser)
+    second = [w for w in result.sent if w.method == "OPTIONS"][1]
+    assert second.header("Access-Control-Request-Headers") == listed
+    assert "authorization" not in names(result.sent[-1].headers)
+    assert profile(browser).preflights_script_headers is (listed is not None)
 
 
 # -- Firefox 153: each rule as observed by the Firefox judge (scenario names in tests/conformance/corpus) ----------

@@ -126,6 +126,8 @@ def test_network_error_json_is_honest() -> None:
     assert human.code == 2
     assert "✗ NETWORK ERROR  refused" in human.lines
     assert "ALLOWED" not in human.stdout
+    assert "nothing was sent" not in human.stdout  # it was sent: the connection was refused
+    assert "held back" not in human.stdout
 
 
 def test_network_error_after_the_preflight_keeps_the_preflight() -> None:
@@ -180,7 +182,11 @@ def test_ascii_terminal(correct_server: str) -> None:
     ("args", "words"),
     [
         (["http://x.test/", "--origin", "x.test"], "--origin"),
-        (["not a url", "--origin", SPA], "is not an http(s) URL"),
+        (["not a url", "--origin", SPA], "is not a valid URL"),
+        (["http://127.0.0.1:99999/", "--origin", SPA], "is not a valid URL"),  # was "is not an http(s) URL"
+        (["127.0.0.1:8000/r", "--origin", SPA], "has no scheme"),
+        (["http://x.test/", "--origin", SPA, "--cookie", "a=1\nb=2", "--credentials", "include"], "--cookie"),
+        (["http://x.test/", "--origin", SPA, "--cookie", "a=\x1b[2J"], "--cookie"),
         (["ftp://x.test/", "--origin", SPA], "is not an http(s) URL"),
         (["http://x.test/", "--origin", SPA, "-H", "no-colon"], "is not a header"),
         (["http://x.test/", "--origin", SPA, "--credentials", "always"], "--credentials"),
@@ -199,3 +205,46 @@ def test_usage_errors_exit_2_without_a_traceback(args: list[str], words: str) ->
     assert "Traceback" not in run.stderr
     assert words in run.stderr
     assert run.stdout == ""
+
+
+def test_a_cookie_is_checked_before_anything_is_sent_and_sent_as_utf8() -> None:
+    """A cookie with a newline was sent, refused by httpx and reported as the *server's* invalid HTTP (exit 2 as a
+    network error); a non-Latin-1 one as a codec error. A browser holds no cookie with a control character, and
+    sends the others as UTF-8."""
+
+    def handler(seen: Seen) -> Answer:
+        return 200, [("Access-Control-Allow-Origin", SPA), ("Access-Control-Allow-Credentials", "true")], b""
+
+    with serve(handler) as srv:
+        refused = corskit(
+            "check", srv.url + "/r", "-o", SPA, "--cookie", "a=1\r\nX-Evil: 1", "--credentials", "include"
+        )
+        assert refused.code == 2
+        assert refused.stdout == ""
+        assert "control character" in " ".join(refused.stderr.replace("│", " ").split())
+        assert srv.seen == []
+        run = corskit("check", srv.url + "/r", "-o", SPA, "--cookie", "name=José ✓", "--credentials", "include")
+        assert run.code == 0, run.stdout
+        assert srv.seen[0].headers["cookie"].encode("latin-1") == "name=José ✓".encode()
+
+
+def test_a_refused_proxy_is_named_as_the_proxy() -> None:
+    run = corskit("check", "http://api.example/r", "--origin", SPA, "--proxy", "http://127.0.0.1:9")
+    assert run.code == 2
+    said = " ".join(run.stdout.split())
+    assert "connection to the proxy http://127.0.0.1:9 refused: is the proxy running?" in said
+    assert "is the server running" not in said  # before: the target was blamed
+
+
+def test_browser_all_keeps_its_json_shape_on_a_network_error() -> None:
+    """Before: one browser's object (no "chromium" key), so a script reading --browser all --json broke exactly
+    when the server was down."""
+    run = corskit("check", "http://127.0.0.1:9/r", "--origin", SPA, "--browser", "all", "--json")
+    assert run.code == 2
+    data = json.loads(run.stdout)
+    assert set(data) == {"chromium", "firefox", "webkit", "agree", "differences", "fix"}
+    assert data["agree"] is None
+    assert all(data[name]["network_error"]["kind"] == "refused" for name in ("chromium", "firefox", "webkit"))
+    human = corskit("check", "http://127.0.0.1:9/r", "--origin", SPA, "--browser", "all")
+    assert human.code == 2
+    assert "✗ NETWORK ERROR  refused" in human.lines

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corskit.cli import build_app
+from tests.cli.run import corskit
 from tests.loopback import Seen, serve
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "scenarios" / "put-missing-header.json"
@@ -130,3 +131,78 @@ def test_check_network_error_has_no_diagram() -> None:
     assert result.exit_code == 2
     assert "<svg" not in result.stdout
     assert "NETWORK ERROR" in result.stdout
+
+
+# -- the browser a diagram shows is the one the fetch was played as (run as the real command) -----------------------
+DPR = Path(__file__).parents[2] / "examples" / "scenarios" / "dpr-client-hint.json"
+
+
+def said(stderr: str) -> str:
+    """A usage error's words, out of rich's box and its line breaks."""
+    return " ".join(stderr.replace("│", " ").split())
+
+
+@pytest.mark.parametrize(
+    ("browser", "lifeline", "rejection"),
+    [
+        ("firefox", "Browser<br/>Firefox", "✗ TypeError: NetworkError when attempting to fetch resource."),
+        ("webkit", "Browser<br/>Safari (WebKit)", "✗ TypeError: Load failed"),
+    ],
+)
+def test_a_diagram_names_its_browser_and_what_fetch_rejects_with(browser: str, lifeline: str, rejection: str) -> None:
+    run = corskit("explain", str(DPR), "--browser", browser, "--diagram", "mermaid")
+    assert run.code == 1
+    assert lifeline in run.stdout
+    assert rejection in run.stdout
+    assert "Chromium" not in run.stdout.split("Note over")[0]  # the lifelines and arrows
+    assert "Failed to fetch" not in run.stdout
+
+
+def test_browser_all_draws_one_diagram_per_browser(tmp_path: Path) -> None:
+    run = corskit("explain", str(DPR), "--browser", "all", "--diagram", "html")
+    assert run.code == 1
+    assert run.stdout.startswith("<!doctype html>")
+    assert run.stdout.count("<svg ") == 3
+    for title in ("Chromium", "Firefox", "Safari (WebKit)"):
+        assert f">{title}</text>" in run.stdout
+    refused = corskit("explain", str(DPR), "--browser", "all", "--diagram", "svg")
+    assert refused.code == 2
+    assert refused.stdout == ""
+    assert "3 browsers make 3 diagrams: use --diagram html" in said(refused.stderr)
+
+
+def test_check_browser_all_draws_each_browser_or_refuses_before_sending() -> None:
+    refused = corskit("check", "http://127.0.0.1:9/r", "--origin", APP, "--browser", "all", "--diagram", "svg")
+    assert refused.code == 2
+    assert "3 browsers make 3 diagrams" in said(refused.stderr)
+    assert "NETWORK ERROR" not in refused.stdout  # a usage error, before any request
+    with serve(_handler) as srv:
+        run = corskit("check", srv.url + "/r", "--origin", APP, "-H", "DPR: 2", "--browser", "all", "--diagram", "html")
+    assert run.code == 1  # Firefox and WebKit preflight DPR, and the answer does not allow it
+    assert run.stdout.count("<svg ") == 3
+    assert "Browser" not in run.stdout.split("<svg ")[0]  # no report before the page
+
+
+def test_different_fetches_in_one_scenario_need_html(tmp_path: Path) -> None:
+    scenario = {
+        "origin": APP,
+        "requests": [{"url": "http://api.test/r"}, {"url": "http://api.test/s"}],
+        "server": [{"url": f"http://api.test/{p}", "headers": [["Access-Control-Allow-Origin", "*"]]} for p in "rs"],
+    }
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps(scenario), encoding="utf-8")
+    refused = corskit("explain", str(path), "--diagram", "svg")
+    assert refused.code == 2  # before: the first diagram alone, the second dropped silently
+    assert "2 different fetches make 2 diagrams: use --diagram html" in said(refused.stderr)
+    page = corskit("explain", str(path), "--diagram", "html")
+    assert page.code == 0
+    assert page.stdout.count("<svg ") == 2
+
+
+def test_a_diagram_is_utf8_whatever_the_terminal_encoding() -> None:
+    for fmt in ("svg", "html", "mermaid"):
+        run = corskit("explain", str(EXAMPLE), "--diagram", fmt, env={"PYTHONIOENCODING": "latin-1"}, binary=True)
+        assert run.code == 1
+        text = run.raw.decode("utf-8")  # strict: a document is UTF-8
+        assert "✗ TypeError: Failed to fetch" in text
+        assert "\\u2717" not in text  # a terminal escape would be drawn as text

@@ -370,3 +370,35 @@ def test_several_fetches_show_the_preflight_cache(tmp_path: Path) -> None:
     assert data["allowed"] is False
     assert [[s["method"] for s in r["sent"]] for r in data["results"]] == [["OPTIONS", "PUT"], ["PUT"], ["OPTIONS"]]
     assert [r["fix"] is None for r in data["results"]] == [True, True, False]
+
+
+# --- what a new user ran into --------------------------------------------------------------------------------------
+
+
+def test_a_bad_json_line_is_placed_by_its_column(tmp_path: Path) -> None:
+    text = jsonl(ALLOWED, '{"origin": "http://app.test", "request": [')
+    run = corskit("explain", write(tmp_path, "b.jsonl", text), "--json")
+    assert run.code == 2
+    problem = json.loads(run.stdout.splitlines()[1])
+    # before: "at line 2 column 1", the position after the line's own \n
+    assert problem == {"usage_error": "is not valid JSON: Expecting value at column 43", "line": 2}
+
+
+def test_browser_all_on_json_lines_heads_each_line(tmp_path: Path) -> None:
+    run = corskit("explain", write(tmp_path, "b.jsonl", jsonl(ALLOWED, {**BLOCKED, "name": "put"})), "--browser", "all")
+    assert run.code == 1
+    assert "Line 1" in run.lines
+    assert "Line 2: put" in run.lines
+    assert run.lines.index("Line 1") < run.lines.index("Chromium         ✓ allowed")
+
+
+def test_a_megabyte_header_is_shown_clipped(tmp_path: Path) -> None:
+    value = "PUT" + ", X" * 200_000
+    answer = [["Access-Control-Allow-Origin", APP], ["Access-Control-Allow-Methods", value]]
+    scenario = {**BLOCKED, "server": [{"method": "OPTIONS", "url": URL, "status": 204, "headers": answer}]}
+    run = corskit("explain", write(tmp_path, "big.json", json.dumps(scenario)))
+    assert run.code == 1
+    assert len(run.stdout) < 10_000  # before: the 600,000 characters twice, in the trace and in the fix
+    shown = next(line for line in run.lines if line.startswith("    Access-Control-Allow-Methods: PUT, X"))
+    assert shown.endswith("… (598,979 more characters)")
+    assert "… (599,803 more characters)' does not parse" in " ".join(run.stdout.split())

@@ -19,7 +19,7 @@ from corskit.tools.check import CheckReport
 from corskit.tools.fixes import STACKS, Stack, suggest
 from corskit.tools.network import NetworkError
 from corskit.tools.scenario import Scenario, parse_scenario, play
-from corskit.tools.terminal import ASCII, UNICODE
+from corskit.tools.terminal import ASCII, UNICODE, printable
 from tests.conformance.cases import load
 
 SCENARIOS = [(case.name, parse_scenario(case.scenario)) for case in load()]
@@ -59,7 +59,7 @@ def copyable(line: str, result: Result, code: set[str]) -> bool:
     """Lines that are never wrapped, so that copying them gives them back whole."""
     g = UNICODE if "→" in line or "←" in line else ASCII
     return (
-        line in (result.message or "").split("\n")
+        line in (printable(m) for m in (result.message or "").split("\n"))
         or line in code
         or line.startswith((g.sent, g.received, "    ", "Scenario: ", "connection to "))
     )
@@ -195,3 +195,33 @@ def test_any_scenario_that_parses_renders_printably(data: dict[str, object], enc
             render_fix(out, fix, snippet=True)
     text = raw.getvalue().decode(encoding)
     assert all(line.isprintable() for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("browser", ["firefox", "webkit"])
+def test_every_browser_speaks_in_its_own_name(browser: str) -> None:
+    title = {"firefox": "Firefox", "webkit": "Safari (WebKit)"}[browser]
+    silent = 0
+    for name, scenario in SCENARIOS:
+        result = play(scenario, browser)
+        out, raw = output("utf-8")
+        render_result(out, result, title=f"Scenario: {name}")
+        text = raw.getvalue().decode()
+        check_lines(text, result, set())
+        assert "Chromium" not in text.replace(f"Scenario: {name}", ""), name
+        if not result.allowed and result.message is None:
+            silent += 1
+            assert f"{title} prints no console message for this failure." in text, name
+    assert silent  # the corpus has failures this browser reports without a console line
+
+
+def test_a_network_error_before_any_answer_never_says_the_request_was_held_back() -> None:
+    for name, scenario in SCENARIOS:
+        report = cut_by_network(scenario)
+        if report.result is None or report.result.exchanges:
+            continue
+        out, raw = output("utf-8")
+        render_report(out, report, None)
+        text = raw.getvalue().decode()
+        assert "held back" not in text, name
+        assert "nothing was sent" not in text, name
+        assert "✗ NETWORK ERROR  refused" in text

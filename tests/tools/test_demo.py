@@ -51,3 +51,9 @@ def test_demo_quiet_on_an_ascii_terminal() -> None:
     assert "Traceback" not in run.stderr
     assert run.stdout.count(" + ") + run.stdout.count("+\n") >= 1 or "+" in run.stdout
     assert all(cell_len(line) <= 80 for line in run.lines)
+
+
+def test_no_lesson_names_one_browser_for_what_every_browser_does() -> None:
+    # --browser firefox|webkit|all show these lessons too: the behaviour they describe is every browser's.
+    for case in CASES:
+        assert "Chromium" not in case.lesson, case.title

@@ -104,3 +104,9 @@ def test_any_bytes_are_documents_or_one_input_error(data: bytes, lines: bool) ->
     except InputError as error:
         problems = [str(error)]
     assert all("\n" not in problem for problem in problems)
+
+
+def test_a_bad_json_line_is_placed_by_its_column_in_that_line() -> None:
+    _, docs = read(b'{"n": 1}\n{"n": [\r\n{"n": 3}\n', lines=True)
+    assert docs[1].problem == "is not valid JSON: Expecting value at column 8"  # not "line 2 column 1"
+    assert docs[2].data == {"n": 3}

@@ -10,9 +10,9 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from corskit.browser import Request
+from corskit.browser import Request, Response, run
 from corskit.testing import browser_client
-from corskit.tools.fixes import STACKS, Need, render
+from corskit.tools.fixes import STACKS, Need, render, suggest
 
 SPA = "https://app.example"
 NEEDS = [
@@ -92,3 +92,22 @@ def test_methods_browsers_never_check_are_not_listed(stack: str, method: str) ->
 def test_unknown_stack_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown stack"):
         render(NEEDS[0], "rails")  # type: ignore[arg-type]
+
+
+# -- a fix is the browser's: what *it* failed on, what *it* needs allowed ---------------------------------------------
+
+
+@pytest.mark.parametrize("browser", ["chromium", "firefox", "webkit"])
+def test_a_corskit_refusal_names_its_reason_whichever_check_the_browser_failed_first(browser: str) -> None:
+    """A corskit server refuses a preflight with a 403, no CORS headers and the reason in its body. WebKit fails it
+    on the 403 (preflight_invalid_status), Chromium on the missing Access-Control-Allow-Origin: WebKit's fix said
+    "it needs a 2xx status … before routing", and every snippet left out DPR, a header only Chromium safelists."""
+    refused = Response(403, (("Vary", "Origin"),), body="CORS preflight refused: method PUT not allowed\n")
+    request = Request("https://api.example/item", "PUT", headers=[("DPR", "2")])
+    result = run(SPA, request, lambda wire: refused, browser=browser)
+    assert not result.allowed
+    fix = suggest(result, SPA, request)
+    assert fix is not None
+    assert fix.summary.startswith("The server refused the preflight (method PUT not allowed): allow the origin")
+    assert ("dpr" in fix.need.headers) == (browser != "chromium")
+    assert ('allow_headers=["dpr"]' in fix.snippet("corskit")) == (browser != "chromium")

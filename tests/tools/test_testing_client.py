@@ -182,3 +182,16 @@ def test_importing_the_test_client_without_httpx_names_the_extra() -> None:
     code = "import sys; sys.modules['httpx'] = None; import corskit, corskit.pytest_plugin"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("app", [5, None, b"http://127.0.0.1:8000"])
+def test_something_that_is_not_an_app_is_refused_at_once(app: Any) -> None:
+    for make in (browser_client, async_browser_client):
+        with pytest.raises(TypeError, match="app must be an ASGI or WSGI app, an httpx transport or a server's URL"):
+            make(app, origin=SPA)  # before: "'int' object is not callable" at the first request
+
+
+def test_cors_options_that_are_not_a_dict_are_named() -> None:
+    client = browser_client(lifespan_app(), origin=SPA)
+    with pytest.raises(TypeError, match=r'extensions\["cors"\] must be a dict of fetch\(\) options'):
+        client.get("/items", extensions={"cors": 5})

@@ -545,6 +545,12 @@ async def _preflights(prober: _Prober, attacker: Probe, *, open_to_all: bool) ->
     if trusted_allowed is not None and not open_to_all:
         jobs.append(prober.mirror(trusted_allowed.probe.origin))
     await asyncio.gather(*jobs)
+    # Concurrent probes finish in any order: keep the order they were tried in (the attacker, then the classes by
+    # how dangerous they are; a trusted origin's mirror probe last), so what a finding names never depends on timing.
+    rank: dict[str, int] = {}
+    for origin in (attacker.origin, *(p.origin for p in tried)):
+        rank.setdefault(origin, len(rank))
+    obs.preflights.sort(key=lambda outcome: rank.get(outcome.origin, len(rank)))
 
 
 def _worst_untrusted(outcomes: list[Outcome]) -> Outcome | None:

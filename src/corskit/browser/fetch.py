@@ -27,7 +27,7 @@ from .cache import PreflightCache
 from .checks import Failure
 from .filtering import ResponseType, ScriptResponse, script_view
 from .preflight import PreflightResult, check_preflight_response, needs_preflight, preflight_request
-from .profiles import Hop, MessageContext, Profile, profile
+from .profiles import BrowserName, Hop, MessageContext, Profile, profile
 from .request import PreparedRequest, Rejected, Request, merge_request_lines, prepare
 from .wire import REDIRECT_STATUSES, Exchange, Response, WireRequest, conflicting_header
 
@@ -66,9 +66,9 @@ class Warning:
 class Result:
     """How the fetch ended.
 
-    ``allowed`` is whether script gets the response; when not, ``error`` and ``message`` say why exactly as
-    Chromium does. ``exchanges`` lists every request put on the wire with its response; ``response`` is what script
-    can read.
+    ``allowed`` is whether script gets the response; when not, ``error`` and ``message`` say why exactly as the
+    browser it was played as (``browser``, Chromium by default) does. ``exchanges`` lists every request put on the
+    wire with its response; ``response`` is what script can read.
     """
 
     allowed: bool
@@ -86,6 +86,8 @@ class Result:
     #: Indices into ``exchanges`` of the actual requests sent without a preflight because the preflight cache
     #: covered them (a preflight would have been needed otherwise).
     preflight_cache_hits: tuple[int, ...] = ()
+    #: The browser the fetch was played as (its profile's name): whose message, whose rules.
+    browser: BrowserName = "chromium"
 
     @property
     def sent(self) -> tuple[WireRequest, ...]:
@@ -203,6 +205,7 @@ class Fetch:
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
             preflight_cache_hits=tuple(i for i in self._cache_hits if i < len(exchanges)),
+            browser=self.profile.name,
         )
         return self._result
 
@@ -256,16 +259,11 @@ class Fetch:
             self._origin_sent = origin
 
             # Fetch §4.8: a preflight, unless the cache covers this method and these headers.
-            asked = state.headers
-            if self.profile.preflight_after_redirect:
-                # WebKit decides (and lists) with the headers script set, and once preflighted, always preflights.
-                asked = list(req.headers)
-                needed = state.preflighted or needs_preflight(state.method, asked, self.profile)
-            else:
-                # Firefox preflights every hop of a request that needed a preflight once.
-                needed = needs_preflight(state.method, asked, self.profile) or (
-                    state.preflighted and self.profile.repreflights_redirects
-                )
+            # (WebKit decides, and lists, with the headers script set, even those a redirect dropped.)
+            asked = list(req.headers) if self.profile.preflights_script_headers else state.headers
+            needed = needs_preflight(state.method, asked, self.profile) or (
+                state.preflighted and self.profile.repreflights_redirects
+            )
             # Firefox: a preflight keeps the page's origin after a tainting redirect.
             asking = self.origin.serialize() if self.profile.preflight_uses_page_origin else origin
             if state.tainting == "cors" and needed:
@@ -478,6 +476,7 @@ class Fetch:
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
             preflight_cache_hits=tuple(self._cache_hits),
+            browser=self.profile.name,
             param=failure.param,
         )
 
@@ -511,6 +510,7 @@ class Fetch:
             warnings=tuple(self._warnings),
             dropped_headers=self._dropped_names,
             preflight_cache_hits=tuple(self._cache_hits),
+            browser=self.profile.name,
         )
 
 
@@ -538,7 +538,7 @@ class _State:
     tainting: str = "basic"
     tainted: bool = False
     redirects: int = 0
-    #: A preflight was needed on some hop (WebKit then preflights every later CORS hop).
+    #: A preflight was needed on some hop (a profile with ``repreflights_redirects`` preflights every later CORS hop).
     preflighted: bool = False
     #: The previous request carried Origin and the browser keeps it across redirects (WebKit).
     sent_origin: bool = False

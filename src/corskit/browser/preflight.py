@@ -122,18 +122,18 @@ class PreflightResult:
     def allows(self, method: str, headers: HeaderList, *, include_credentials: bool) -> bool:
         """Can this cached answer stand in for a new preflight? (Chromium ``EnsureAllowedRequest``).
 
-        Chromium (``PreflightCache::CheckIfRequestCanSkipPreflight``) never lets a cached ``*`` cover
-        ``Authorization``: such a request is preflighted every time; in Firefox a cached ``*`` covers no header.
+        What a cached ``*`` covers is the profile's ``cached_wildcard_covers``: in Chromium
+        (``PreflightCache::CheckIfRequestCanSkipPreflight``) every header but ``Authorization``, so such a request is
+        preflighted every time; in WebKit every header; in Firefox none.
         """
         if include_credentials and not self.credentials:
             return False
         if self.method_failure(method) is not None:
             return False
-        if not self.profile.cached_wildcard_covers_headers:
-            # Firefox's cache compares header names literally: a cached `*` covers none.
+        covers = self.profile.cached_wildcard_covers
+        if covers == "none":
             return all(name in self.headers for name in checked_header_names(headers, self.profile))
-        covers = self.profile.cached_wildcard_covers_authorization
-        return self.header_failure(headers, wildcard_covers_authorization=covers) is None
+        return self.header_failure(headers, wildcard_covers_authorization=covers == "all") is None
 
 
 def check_preflight_response(

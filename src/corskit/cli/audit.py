@@ -28,7 +28,7 @@ from ..audit.targets import Target
 from ..spec.origins import OriginError, normalize_origin
 from ..tools.diagrams.evidence import html_block, markdown_block
 from ..tools.fixes import STACKS, Stack
-from ..tools.network import NetworkOptions
+from ..tools.network import NetworkOptions, cookie_problem, header_problem
 from .audit_output import (
     FORMATS,
     Format,
@@ -164,6 +164,11 @@ def audit_command(
         _usage("--json", f"--json and --format {chosen} ask for two reports: pick one")
     fmt: Format = "json" if as_json else chosen
     headers = tuple(parse_header(h) for h in header or [])
+    if cookie is not None and (problem := cookie_problem(cookie)):
+        _usage("--cookie", problem)
+    for name, value in headers:
+        if problem := header_problem(name, value):
+            _usage("-H/--header", problem)
     options = AuditOptions(
         network=NetworkOptions(timeout=timeout, verify=not insecure, proxy=proxy, cookie=cookie, extra_headers=headers),
         concurrency=concurrency,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -11,10 +11,10 @@ from ..spec.origins import OriginError, normalize_origin, parse_url
 from ..tools.check import CheckReport, check
 from ..tools.diagrams import sequence
 from ..tools.fixes import Stack, suggest_for_all
-from ..tools.network import NetworkOptions
+from ..tools.network import NetworkOptions, cookie_problem
 from . import options
 from .browsers import browsers_of, render_verdicts, verdicts_json
-from .diagram import diagram_format, write_diagrams
+from .diagram import diagram_format, refuse_many, write_diagrams
 from .output import Output, emit_json
 from .render import render_fix, render_result, render_trace
 
@@ -40,15 +40,26 @@ def parse_header(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
+def _not_http(url: str) -> str:
+    """What is wrong with a URL that cannot be checked, and what to write instead."""
+    looks_like_a_host = "://" not in url and not any(c.isspace() for c in url)
+    schemeless = parse_url(f"http://{url}") if looks_like_a_host else None
+    if schemeless is not None:
+        return f"{url!r} has no scheme: write http://{url} or https://{url}"
+    if parse_url(url) is None:
+        return f"{url!r} is not a valid URL (a browser's fetch() would throw)"
+    return f"{url!r} is not an http(s) URL: check fetches http:// and https:// URLs"
+
+
 def render_report(out: Output, report: CheckReport, fix_for: Stack | None) -> None:
     """The trace, the verdict, Chromium's message, the notes and the fix."""
     g = out.glyphs
     if report.network_error is not None:
-        if report.result is not None:
+        if report.result is not None and report.result.exchanges:  # what was answered before the failure
             render_trace(out, report.result)
         error = report.network_error
         out.line((f"{g.bad} NETWORK ERROR", "bold red"), f"  {error.kind}")
-        out.line((error.message, "red"))
+        out.prose((error.message, "red"))
         out.prose("This is not a CORS verdict: the browser would get no response at all.", indent=2)
     elif report.result is not None:
         render_result(out, report.result)
@@ -76,6 +87,19 @@ def _report_all(reports: dict[str, CheckReport], origin: str, fix_for: Stack | N
         for note in sorted({note for r in reports.values() for note in r.notes}):
             out.prose(("! ", "yellow"), (note, "yellow"), hang=2)
     raise typer.Exit(0 if verdicts.allowed else 1)
+
+
+def _report_unanswered(reports: dict[str, CheckReport], fix_for: Stack | None, as_json: bool) -> NoReturn:
+    """``--browser all`` when a browser got no answer: no verdicts to compare. ``--json`` keeps its shape (one
+    object per browser, ``agree`` null); the report is the network error. Exit 2, as for one browser."""
+    failed = next(r for r in reports.values() if r.network_error is not None or r.result is None)
+    if as_json:
+        data: dict[str, Any] = {name: r.to_json(fix_for=fix_for) for name, r in reports.items()}
+        data.update(agree=None, differences=[], fix=None)
+        emit_json(data)
+    else:
+        render_report(Output(), failed, fix_for)
+    raise typer.Exit(max(r.exit_code for r in reports.values()))
 
 
 def check_command(
@@ -110,7 +134,7 @@ def check_command(
         raise typer.BadParameter(str(error), param_hint="--origin") from None
     parsed = parse_url(url)
     if parsed is None or not parsed.is_http:
-        raise typer.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
+        raise typer.BadParameter(_not_http(url), param_hint="URL")
     proxy_url = parse_url(proxy) if proxy is not None else None
     if proxy is not None and (proxy_url is None or not proxy_url.is_http):
         raise typer.BadParameter(
@@ -119,7 +143,11 @@ def check_command(
     if not 0 < timeout <= MAX_TIMEOUT:
         raise typer.BadParameter(f"must be more than 0 and at most {MAX_TIMEOUT} seconds", param_hint="--timeout")
     fmt = diagram_format(diagram, diagram_out, as_json=as_json)
+    engines = browsers_of(browser)
+    refuse_many(fmt, len(engines), f"{len(engines)} browsers")
     headers = [parse_header(h) for h in header or []]
+    if cookie is not None and (problem := cookie_problem(cookie)):
+        raise typer.BadParameter(problem, param_hint="--cookie")
     network = NetworkOptions(timeout=timeout, verify=not insecure, proxy=proxy, cookie=cookie)
     reports = {
         name: check(
@@ -132,16 +160,23 @@ def check_command(
             options=network,
             browser=name,
         )
-        for name in browsers_of(browser)
+        for name in engines
     }
     report = next(iter(reports.values()))
-    if len(reports) > 1 and all(r.network_error is None and r.result is not None for r in reports.values()):
-        _report_all(reports, origin, fix_for, as_json)
-    if fmt is not None and report.result is not None and report.network_error is None:
-        picture = sequence(report.origin, report.request, report.result, fix=report.fix)
-        write_diagrams(fmt, diagram_out, [picture], title=picture.title)
-        if diagram_out is None:
-            raise typer.Exit(report.exit_code)
+    worst = max(r.exit_code for r in reports.values())
+    if fmt is not None:  # one diagram per browser (a network error draws nothing: the report says why)
+        pictures = [
+            sequence(r.origin, r.request, r.result, fix=r.fix)
+            for r in reports.values()
+            if r.result is not None and r.network_error is None
+        ]
+        write_diagrams(fmt, diagram_out, pictures, title=pictures[0].title if pictures else "corskit check")
+        if diagram_out is None and pictures:
+            raise typer.Exit(worst)
+    if len(reports) > 1:
+        if all(r.network_error is None and r.result is not None for r in reports.values()):
+            _report_all(reports, origin, fix_for, as_json)
+        _report_unanswered(reports, fix_for, as_json)
     if as_json:
         emit_json(report.to_json(fix_for=fix_for))
     else:

@@ -56,25 +56,33 @@ def diagram_format(fmt: Format | None, out: Path | None, *, as_json: bool) -> Fo
     return fmt
 
 
-def refuse_many(fmt: Format | None, count: int) -> None:
-    """Several diagrams fit in one file only as an HTML page: a usage error for the other formats."""
+def refuse_many(fmt: Format | None, count: int, what: str) -> None:
+    """Several diagrams fit in one file only as an HTML page: a usage error for the other formats (*what* says
+    where the *count* diagrams come from: "6 scenarios")."""
     if fmt is not None and fmt != "html" and count > 1:
         raise typer.BadParameter(
-            f"{count} scenarios make {count} diagrams: use --diagram html (one page for all)", param_hint="--diagram"
+            f"{what} make {count} diagrams: use --diagram html (one page for all)", param_hint="--diagram"
         )
 
 
 def write_diagrams(fmt: Format, out: Path | None, diagrams: Sequence[Diagram], *, title: str) -> None:
-    """Write *diagrams* (one per scenario; several only as HTML) to *out* or standard output."""
+    """Write *diagrams* (one per scenario; several only as HTML) to *out* or standard output, as UTF-8 (a diagram
+    is a document, whatever the terminal's encoding)."""
     if not diagrams:
         return
+    refuse_many(fmt, len(diagrams), f"{len(diagrams)} different fetches")
     if fmt == "html":
         text = to_html_page(diagrams, title)
     else:
         text = to_svg(diagrams[0]) + "\n" if fmt == "svg" else to_mermaid(diagrams[0])
     if out is None:
-        sys.stdout.write(text)
         sys.stdout.flush()
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # a text-only stream (an embedding host): it takes str
+            sys.stdout.write(text)
+        else:
+            binary.write(text.encode("utf-8"))
+            binary.flush()
         return
     try:
         out.write_text(text, encoding="utf-8")

@@ -76,15 +76,22 @@ def explain(
         out, err = Output(), Output(console(stderr=True))
         worst, shown = EXIT_ALLOWED, 0
         documents: Iterable[Document] = batch
+        engines = browsers_of(browser)
         if fmt is not None:  # diagrams are drawn together at the end
             documents = list(batch)
-            refuse_many(fmt, len(documents))
+            count = len(documents) * len(engines)
+            what = (
+                f"{len(documents)} scenarios"
+                if len(engines) == 1
+                else f"{len(documents)} scenario(s) in {len(engines)} browsers"
+            )
+            refuse_many(fmt, count, what)
         for document in documents:
             try:
                 if document.problem is not None:
                     raise ScenarioError(document.problem)
                 parsed = parse_scenario(document.data)
-                by_browser = {name: play_all(parsed, name) for name in browsers_of(browser)}
+                by_browser = {name: play_all(parsed, name) for name in engines}
                 results = next(iter(by_browser.values()))
             except ScenarioError as error:
                 worst = EXIT_USAGE
@@ -101,21 +108,15 @@ def explain(
             fixes = _fixes(parsed, results)
             given = document.data.get("name")
             label = given if isinstance(given, str) and given else None
-            if fmt is not None:
-                diagrams += _diagrams(parsed, results, fixes, label)
+            if fmt is not None:  # one per browser: each lifeline names its browser
+                for played in by_browser.values():
+                    diagrams += _diagrams(parsed, played, _fixes(parsed, played), label)
             if not report:
                 continue
-            if len(by_browser) > 1:
-                if as_json:
-                    emit_json(_all_to_json(parsed, by_browser))
-                    continue
-                if shown:
-                    out.blank()
-                _render_all(out, parsed, by_browser, label, stack)
-                shown += 1
-                continue
             if as_json:
-                emit_json(_to_json(parsed, results, fixes, stack))
+                emit_json(
+                    _all_to_json(parsed, by_browser) if len(by_browser) > 1 else _to_json(parsed, results, fixes, stack)
+                )
                 continue
             if shown:
                 out.blank()
@@ -123,7 +124,10 @@ def explain(
                 title: str | None = f"Line {document.line}" + (f": {label}" if label else "")
             else:
                 title = f"Scenario: {label}" if label else None
-            _render(out, parsed, results, fixes, title, stack)
+            if len(by_browser) > 1:
+                _render_all(out, parsed, by_browser, title, stack)
+            else:
+                _render(out, parsed, results, fixes, title, stack)
             shown += 1
     if fmt is not None:
         write_diagrams(fmt, diagram_out, diagrams, title=f"corskit explain {scenario}")
@@ -152,12 +156,12 @@ def _render_all(
     out: Output,
     scenario: Scenario,
     by_browser: dict[str, tuple[Result, ...]],
-    label: str | None,
+    title: str | None,
     stack: Stack | None,
 ) -> None:
     """One verdict per browser, why they differ, and a fix that works in all of them (per fetch)."""
-    if label:
-        out.line((f"Scenario: {label}", "bold"))
+    if title:
+        out.line((title, "bold"))
     origin = normalize_origin(scenario.origin).serialize()
     compared = _compared(scenario, by_browser)
     for number, verdicts in enumerate(compared):

@@ -77,6 +77,12 @@ class ErrorCode(str, Enum):
         """True when the failure is in the preflight response rather than the actual one."""
         return self in _PREFLIGHT_CODES
 
+    @property
+    def is_thrown(self) -> bool:
+        """True when ``fetch()`` itself throws, before any network access: the browser's message is the text of
+        the ``TypeError`` script catches."""
+        return self in _THROWN_CODES
+
 
 # Chromium: kPreflight* variants of the CORS check get this lead-in (cors_error_string.cc).
 _PREFLIGHT_LEAD = "Response to preflight request doesn't pass access control check: "
@@ -163,6 +169,21 @@ PREFLIGHT_VARIANT: dict[ErrorCode, ErrorCode] = {
 }
 
 _FETCH_TYPEERROR = "Failed to execute 'fetch' on 'Window': "
+
+#: fetch() throws a TypeError with the message before any network access (the enum's second group).
+_THROWN_CODES = frozenset(
+    {
+        ErrorCode.INVALID_URL,
+        ErrorCode.NON_LATIN1_HEADER,
+        ErrorCode.URL_INCLUDES_CREDENTIALS,
+        ErrorCode.INVALID_METHOD,
+        ErrorCode.FORBIDDEN_METHOD,
+        ErrorCode.METHOD_NOT_ALLOWED_IN_NO_CORS,
+        ErrorCode.INVALID_HEADER_NAME,
+        ErrorCode.INVALID_HEADER_VALUE,
+        ErrorCode.NAVIGATE_MODE,
+    }
+)
 
 # Messages of failures that are not CORS errors: a TypeError thrown by fetch(), or Chromium's console line.
 _OTHER_TEXT: dict[ErrorCode, str] = {

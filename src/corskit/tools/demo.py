@@ -129,7 +129,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "A request header the API does not allow",
         "X-Trace-Id is not in allow_headers. corskit refuses the whole preflight (no CORS headers, the reason in"
-        " the body), so Chromium reports a missing Access-Control-Allow-Origin.",
+        " the body), so the browser reports a missing Access-Control-Allow-Origin.",
         "/api/products/1",
         False,
         method="PUT",

@@ -42,9 +42,12 @@ def _size(limit: int) -> str:
     return f"{limit >> 20} MiB" if limit >= 1 << 20 else f"{limit} bytes"
 
 
-def decode(raw: bytes, *, start: bool = True) -> Any:
+def decode(raw: bytes, *, start: bool = True, line: bool = False) -> Any:
     """Bytes of one JSON text → the value; :class:`InputError` naming the problem otherwise. At the *start* of the
-    input, a UTF-8 byte order mark is skipped and a UTF-16 one named."""
+    input, a UTF-8 byte order mark is skipped and a UTF-16 one named. A JSON Lines *line* has its line terminator
+    dropped, and a syntax error is placed by its column alone (the line is the document's)."""
+    if line:
+        raw = raw.rstrip(b"\r\n")
     if start and raw.startswith(_UTF8_BOM):
         raw = raw[len(_UTF8_BOM) :]
     elif start and raw.startswith(_UTF16_BOMS):
@@ -60,7 +63,8 @@ def decode(raw: bytes, *, start: bool = True) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        raise InputError(f"is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}") from None
+        where = f"column {err.colno}" if line else f"line {err.lineno} column {err.colno}"
+        raise InputError(f"is not valid JSON: {err.msg} at {where}") from None
     except RecursionError:
         raise InputError("is not a scenario: its JSON is nested too deeply") from None
     except ValueError:  # int() refuses numbers of more than 4300 digits
@@ -136,7 +140,7 @@ class Input:
                 yield Document(number, problem=f"is longer than {_size(self._limit)}")
             elif line.strip() and (number > 1 or line.strip() != _UTF8_BOM):
                 try:
-                    yield Document(number, decode(line, start=number == 1))
+                    yield Document(number, decode(line, start=number == 1, line=True))
                 except InputError as error:
                     yield Document(number, problem=str(error))
 

@@ -94,9 +94,20 @@ def _asked(need: Need) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+#: Characters of a value from the server quoted in a fix; a longer one ends with how much was left out.
+MAX_QUOTED = 200
+
+
+def _quoted(value: str) -> str:
+    """A value from the server as a fix quotes it: bounded, so a megabyte header makes a readable sentence."""
+    if len(value) <= MAX_QUOTED:
+        return value
+    return f"{value[:MAX_QUOTED]}… ({len(value) - MAX_QUOTED:,} more characters)"
+
+
 def _listed(response: Response | None, name: str) -> str:
     value = response.header(name) if response else None
-    return f"'{value}'" if value else "nothing"
+    return f"'{_quoted(value)}'" if value else "nothing"
 
 
 def suggest_for_all(results: dict[str, Result], origin: str, request: Request) -> Fix | None:
@@ -129,12 +140,15 @@ def suggest(result: Result, origin: str, request: Request) -> Fix | None:
     """The fix for a blocked *result* of *request* from a page on *origin*; ``None`` when it was allowed."""
     if result.allowed or result.error is None:
         return None
-    need = Need.of(origin, request)
+    need = Need.of(origin, request, (result.browser,))
     code = result.error
-    blocked = _Blocked(code, result.param, origin, need, _last_response(result), _preflight_response(result))
+    blocked = _Blocked(code, _quoted(result.param), origin, need, _last_response(result), _preflight_response(result))
     client_text = _CLIENT_FIXES.get(code)
     if client_text is not None:
         return Fix(client_text, "client", need)
+    refusal = _refusal(blocked.preflight) if code.is_preflight else None
+    if refusal is not None:  # whichever check the browser failed first (the status in WebKit, the headers in Chromium)
+        return Fix(f"The server refused the preflight ({refusal}): allow {_asked(need)}.", "server", need)
     write = _SERVER_FIXES.get(code)
     text = write(blocked) if write else f"The browser blocked the response ({code.value})."
     return Fix(text, "server", need)
@@ -150,12 +164,15 @@ def _missing_allow_origin(b: _Blocked) -> str:
     return text
 
 
+def _refusal(preflight: Response | None) -> str | None:
+    """Why a corskit server refused a preflight, from the first line of its body ("CORS preflight refused: header
+    x-trace-id not allowed"), or None."""
+    said = (preflight.body.strip().splitlines() or [""])[0][:160] if preflight else ""
+    return said.split(":", 1)[1].strip() if said.startswith("CORS preflight refused:") else None
+
+
 def _preflight_missing_allow_origin(b: _Blocked) -> str:
-    said = (b.last.body.strip().splitlines() or [""])[0][:160] if b.last else ""
-    asked = _asked(b.need)
-    if said.startswith("CORS preflight refused:"):
-        return f"The server refused the preflight ({said.split(':', 1)[1].strip()}): allow {asked}."
-    text = f"The preflight (OPTIONS) response has no Access-Control-Allow-Origin header: allow {asked}."
+    text = f"The preflight (OPTIONS) response has no Access-Control-Allow-Origin header: allow {_asked(b.need)}."
     if b.status >= 300:
         text += (
             f" It got HTTP {b.status}: OPTIONS requests carry no cookies or Authorization, so answer them in the"

@@ -15,6 +15,7 @@ from typing import Literal
 import httpx
 
 from ..browser.wire import Response, WireRequest
+from ..spec.headers import is_token, is_valid_header_value, normalize_value
 
 NetworkErrorKind = Literal["refused", "dns", "tls", "timeout", "protocol", "other"]
 
@@ -47,6 +48,31 @@ class NetworkOptions:
     cookie: str | None = None
     #: Headers added to every request (e.g. an auth header a scanner needs to reach the endpoint).
     extra_headers: tuple[tuple[str, str], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        problem = cookie_problem(self.cookie) if self.cookie is not None else None
+        for name, value in self.extra_headers:
+            problem = problem or header_problem(name, value)
+        if problem:
+            raise ValueError(problem)
+
+
+def cookie_problem(cookie: str) -> str | None:
+    """Why *cookie* cannot be the ``Cookie`` header a browser holds, or None. A browser stores no cookie with a
+    control character, and sends the others as UTF-8."""
+    bad = next((c for c in cookie if (c < " " and c != "\t") or c == "\x7f"), None)
+    if bad is not None:
+        return f"the cookie {cookie!r} contains the control character {bad!r}: a browser never holds such a cookie"
+    return None
+
+
+def header_problem(name: str, value: str) -> str | None:
+    """Why ``name: value`` cannot be written as a request header, or None (what ``fetch()`` would refuse)."""
+    if not is_token(name):
+        return f"{name!r} is not a header name (letters, digits and !#$%&'*+-.^_`|~ only)"
+    if not is_valid_header_value(normalize_value(value)):
+        return f"the value of {name} ({value!r}) cannot contain CR, LF, NUL or characters beyond Latin-1"
+    return None
 
 
 def _client_kwargs(options: NetworkOptions) -> dict[str, object]:
@@ -87,7 +113,7 @@ def build_request(
     headers = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in wire.full_headers()]
     headers += [(n.encode("latin-1"), v.encode("latin-1")) for n, v in options.extra_headers]
     if wire.credentials and options.cookie:
-        headers.append((b"Cookie", options.cookie.encode("latin-1")))
+        headers.append((b"Cookie", options.cookie.encode("utf-8")))  # as a browser sends a cookie it holds
     request = client.build_request(wire.method, wire.url)
     # Keep httpx's Host and User-Agent; everything else comes from the wire request.
     keep = [(k, v) for k, v in request.headers.raw if k.lower() in (b"host", b"user-agent")]
@@ -101,9 +127,15 @@ def to_response(response: httpx.Response, first_bytes: bytes = b"") -> Response:
     return Response(response.status_code, headers, note=response.reason_phrase, body=excerpt)
 
 
-def classify(error: Exception, url: str) -> NetworkError:
-    """Name what went wrong in words a person can act on."""
+def classify(error: Exception, url: str, proxy: str | None = None) -> NetworkError:
+    """Name what went wrong in words a person can act on. Through a *proxy*, a connection refused or a name not
+    resolved is the proxy's: the proxy is all the client connects to."""
     text = str(error) or type(error).__name__
+    refused = (
+        f"connection to the proxy {proxy} refused: is the proxy running?"
+        if proxy
+        else f"connection to {url} refused: is the server running?"
+    )
     if isinstance(error, httpx.TimeoutException):
         return NetworkError("timeout", f"timed out waiting for {url}", url)
     cause: BaseException | None = error
@@ -111,13 +143,13 @@ def classify(error: Exception, url: str) -> NetworkError:
         if isinstance(cause, ssl.SSLError):
             return NetworkError("tls", f"TLS handshake with {url} failed: {cause}", url)
         if isinstance(cause, ConnectionRefusedError):
-            return NetworkError("refused", f"connection to {url} refused: is the server running?", url)
+            return NetworkError("refused", refused, url)
         cause = cause.__cause__ or cause.__context__
     lowered = text.lower()
     if "name or service not known" in lowered or "nodename nor servname" in lowered or "getaddrinfo" in lowered:
-        return NetworkError("dns", f"cannot resolve the host of {url}: {text}", url)
+        return NetworkError("dns", f"cannot resolve the host of {proxy or url}: {text}", url)
     if "refused" in lowered:
-        return NetworkError("refused", f"connection to {url} refused: is the server running?", url)
+        return NetworkError("refused", refused, url)
     if "ssl" in lowered or "certificate" in lowered:
         return NetworkError("tls", f"TLS handshake with {url} failed: {text}", url)
     if isinstance(error, httpx.RemoteProtocolError | httpx.LocalProtocolError):
@@ -138,7 +170,7 @@ def send(client: httpx.Client, wire: WireRequest, options: NetworkOptions) -> Re
         finally:
             response.close()
     except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as error:  # ValueError: httpx's URL checks
-        raise classify(error, wire.url) from error
+        raise classify(error, wire.url, options.proxy) from error
     return to_response(response, first)
 
 
@@ -155,5 +187,5 @@ async def asend(client: httpx.AsyncClient, wire: WireRequest, options: NetworkOp
         finally:
             await response.aclose()
     except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as error:  # ValueError: httpx's URL checks
-        raise classify(error, wire.url) from error
+        raise classify(error, wire.url, options.proxy) from error
     return to_response(response, first)

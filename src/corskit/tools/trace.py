@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..browser.fetch import Result
+from ..browser.profiles import profile
 from ..browser.wire import Exchange, Response
 from .fixes import Fix
 from .terminal import UNICODE, Glyphs, printable
@@ -30,6 +31,8 @@ Wrap = Literal["never", "words", "clip"]
 
 #: Columns by which header lines and excerpts are indented under their request or response.
 INDENT = 4
+#: Characters of a URL or a header value shown in a trace; a longer one ends with how much was left out.
+MAX_VALUE = 1024
 
 # Response headers worth showing in a trace: the CORS ones and those that steer caching and redirects.
 _RELEVANT_PREFIXES = ("access-control-",)
@@ -57,6 +60,11 @@ def _prose(*parts: Part, indent: int = 0, hang: int | None = None) -> Line:
     return Line(parts, "words", indent, indent if hang is None else hang)
 
 
+def clipped(text: str, limit: int = MAX_VALUE) -> str:
+    """*text*, or its first *limit* characters and how many more there are (a 1 MB header is not a line to read)."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+
+
 def relevant_headers(response: Response) -> list[tuple[str, str]]:
     return [(n, v) for n, v in response.headers if n.lower().startswith(_RELEVANT_PREFIXES) or n.lower() in _RELEVANT]
 
@@ -65,9 +73,9 @@ def exchange(ex: Exchange, g: Glyphs = UNICODE) -> Iterator[Line]:
     """The request line and its headers, then the response's status, relevant headers and refusal body."""
     req = ex.request
     label = "preflight" if req.kind == "preflight" else "request"
-    yield _copy((f"{g.sent} ", "cyan"), (f"{req.method} {req.url}", "bold"), f"  ({label})")
+    yield _copy((f"{g.sent} ", "cyan"), (f"{req.method} {clipped(req.url)}", "bold"), f"  ({label})")
     for name, value in req.headers:
-        yield _copy(f"{name}: {value}", indent=INDENT)
+        yield _copy(f"{clipped(name)}: {clipped(value)}", indent=INDENT)
     resp = ex.response
     if resp is None:
         yield _copy((f"{g.received} ", "magenta"), ("no response", "dim"))
@@ -75,7 +83,7 @@ def exchange(ex: Exchange, g: Glyphs = UNICODE) -> Iterator[Line]:
     yield _copy((f"{g.received} ", "magenta"), (str(resp.status), "bold"), f" {resp.note}" if resp.note else "")
     shown = relevant_headers(resp)
     for name, value in shown:
-        yield _copy(f"{name}: {value}", indent=INDENT)
+        yield _copy(f"{clipped(name)}: {clipped(value)}", indent=INDENT)
     if not shown:
         yield _copy(("(no CORS headers)", "dim"), indent=INDENT)
     excerpt = " ".join(resp.body.split())
@@ -101,7 +109,7 @@ def trace(result: Result, g: Glyphs = UNICODE) -> Iterator[Line]:
 
 
 def verdict(result: Result, g: Glyphs = UNICODE) -> Iterator[Line]:
-    """The verdict line; for a blocked fetch, Chromium's message on lines of its own (never wrapped)."""
+    """The verdict line; for a blocked fetch, the browser's message on lines of its own (never wrapped)."""
     view = result.response
     if not result.allowed:
         code = result.error.value if result.error is not None else "blocked"
@@ -110,7 +118,7 @@ def verdict(result: Result, g: Glyphs = UNICODE) -> Iterator[Line]:
             for line in result.message.rstrip("\n").split("\n"):  # a few of Chromium's messages end with a newline
                 yield _copy((line, "red"))
         else:
-            yield _prose(("Chromium prints no console message for this failure.", "dim"))
+            yield _prose((f"{profile(result.browser).title} prints no console message for this failure.", "dim"))
         return
     if view is None:  # a checker held the actual request back
         if result.preflighted:

@@ -227,3 +227,22 @@ def test_warnings_become_notes() -> None:
 def test_needs_a_result() -> None:
     with pytest.raises(ValueError, match="at least one"):
         sequence(APP, Request(API), [])
+
+
+@pytest.mark.parametrize(
+    ("browser", "engine", "rejection"),
+    [
+        ("chromium", "Chromium", "Failed to fetch"),
+        ("firefox", "Firefox", "NetworkError when attempting to fetch resource."),
+        ("webkit", "Safari (WebKit)", "Load failed"),
+    ],
+)
+def test_the_browser_lifeline_and_the_rejection_are_the_browsers_own(browser: str, engine: str, rejection: str) -> None:
+    request = Request(API, "PUT")
+    blocked = run(APP, request, lambda wire: Response(204, ()), browser=browser)
+    diagram = sequence(APP, request, blocked)
+    assert diagram.parties[BROWSER].detail == engine
+    assert arrows(diagram)[-1].title.text == f"✗ TypeError: {rejection}"
+    thrown = run(APP, Request(API, headers=[("X A", "1")]), lambda wire: Response(200, ()), browser=browser)
+    assert thrown.message is not None
+    assert arrows(sequence(APP, Request(API), thrown))[-1].title.text == f"✗ TypeError: {thrown.message}"

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..wire import Response
 
 BrowserName = Literal["chromium", "firefox", "webkit"]
+CachedWildcard = Literal["all-but-authorization", "all", "none"]
 #: The engines corskit models, in the order tools list them.
 BROWSERS: tuple[BrowserName, ...] = ("chromium", "firefox", "webkit")
 
@@ -118,8 +119,6 @@ class Profile:
     header_check_order: Callable[[Iterable[str]], list[str]]
     #: Fetch "CORS check" with the browser's classification of what is wrong (its error codes and parameters).
     cors_check: CorsCheck
-    #: Whether ``Access-Control-Allow-Headers: *`` lets ``Authorization`` through (the Standard says never).
-    wildcard_covers_authorization: bool
     #: Access-Control-Max-Age: the cap, and the value used when the header is missing or does not parse.
     max_age_cap: int
     max_age_default: int
@@ -128,45 +127,55 @@ class Profile:
     cache_max_url_length: int
     #: Access-Control-Max-Age → seconds an answer is cached (0: not cached).
     parse_max_age: Callable[[str | None], int]
-    #: Whether ``fetch()`` merges repeated request header names into one value before the CORS decisions
-    #: (Chromium); if not, each entry is judged on its own and the lines merge only on the wire (Firefox).
-    merge_request_headers: bool
-    #: The total of safelisted values above which they all need a preflight (``None``: no total).
-    max_safelisted_total: int | None
-    #: Whether the method is checked against Access-Control-Allow-Methods before Access-Control-Allow-Headers is
-    #: parsed (Firefox), instead of after both parsed (Chromium).
-    checks_method_first: bool
-    #: Whether ``Access-Control-Request-Headers`` lists each unsafe name once (else once per header entry).
-    unique_request_header_names: bool
-    #: Whether every redirect hop of a request that needed a preflight is preflighted again (Firefox).
-    repreflights_redirects: bool
-    #: Whether preflights keep the page's origin after a redirect tainted the request (Firefox); the actual
-    #: requests then say ``Origin: null``.
-    preflight_uses_page_origin: bool
-    #: Whether a redirect to a URL with credentials is refused outside CORS too (Chromium's Blink).
-    refuses_credentialed_redirects: bool
-    #: Schemes with an external handler: a no-cors fetch redirected to one loads its URL once more, then fails
-    #: (Firefox and ``mailto:``).
-    refetches_before_external_schemes: frozenset[str]
-    #: Response header names whose repeated lines script sees joined with "," instead of ", ".
-    comma_joined_response_headers: frozenset[str]
     #: The console line for a failure (``None`` when the browser prints none).
     message: Callable[[MessageContext], str | None]
     #: The browser's own name for a failure, when it has one (Firefox's reason keys, e.g. ``CORSMissingAllowOrigin``).
     reason: Callable[[ErrorCode], str | None]
+    #: The message of the ``TypeError`` a blocked ``fetch()`` rejects with, once it went to the network (the
+    #: console line says why; this says only that it failed).
+    rejection: str
 
-    # -- hooks where a browser's network stack departs from Chromium's (``None``/``False``: Chromium's rule) --------
+    # -- where a browser departs from Chromium: each default is Chromium's rule ---------------------------------------
+    #: Whether a *fresh* ``Access-Control-Allow-Headers: *`` lets ``Authorization`` through (the Standard says
+    #: never; Chromium 156 still does, with a deprecation issue).
+    wildcard_covers_authorization: bool = True
+    #: What a *cached* ``Access-Control-Allow-Headers: *`` covers when a later request asks: ``"all-but-authorization"``
+    #: (Chromium: such a request is preflighted every time), ``"all"`` (WebKit), ``"none"`` (Firefox: its cache
+    #: compares header names literally).
+    cached_wildcard_covers: CachedWildcard = "all-but-authorization"
+    #: Whether ``fetch()`` merges repeated request header names into one value before the CORS decisions
+    #: (Chromium); if not, each entry is judged on its own and the lines merge only on the wire (Firefox).
+    merge_request_headers: bool = True
+    #: The total of safelisted values above which they all need a preflight (``None``: no total).
+    max_safelisted_total: int | None = 1024
+    #: Whether the method is checked against Access-Control-Allow-Methods before Access-Control-Allow-Headers is
+    #: parsed (Firefox), instead of after both parsed (Chromium).
+    checks_method_first: bool = False
+    #: Whether ``Access-Control-Request-Headers`` lists each unsafe name once (else once per header entry).
+    unique_request_header_names: bool = True
+    #: Whether, once a fetch was preflighted, every later CORS hop of it is preflighted again (Firefox, WebKit);
+    #: Chromium preflights a hop only when its own method and headers need it.
+    repreflights_redirects: bool = False
+    #: Whether a preflight asks for, and the decision to send one counts, the headers script set even after a
+    #: redirect dropped some (WebKit: ``Authorization`` across origins, the body headers of a rewritten method),
+    #: instead of the headers the hop carries.
+    preflights_script_headers: bool = False
+    #: Whether preflights keep the page's origin after a redirect tainted the request (Firefox); the actual
+    #: requests then say ``Origin: null``.
+    preflight_uses_page_origin: bool = False
+    #: Whether a redirect to a URL with credentials is refused outside CORS too (Chromium's Blink).
+    refuses_credentialed_redirects: bool = True
+    #: Schemes with an external handler: a no-cors fetch redirected to one loads its URL once more, then fails
+    #: (Firefox and ``mailto:``).
+    refetches_before_external_schemes: frozenset[str] = frozenset()
+    #: Response header names whose repeated lines script sees joined with "," instead of ", ".
+    comma_joined_response_headers: frozenset[str] = frozenset()
     #: Whether a followed URL's credentials stay off the request line (Firefox; WebKit sends them to its proxy).
     strips_url_credentials: bool = False
     #: Whether several ``Location`` lines are joined into one URL (WebKit) instead of failing the fetch.
     joins_location_lines: bool = False
     #: Judge a preflight response's status before its CORS check (WebKit) instead of after it (Chromium).
     preflight_status_first: bool = False
-    #: Whether a *cached* ``Access-Control-Allow-Headers: *`` covers request headers at all (Firefox: no, the cache
-    #: compares names literally).
-    cached_wildcard_covers_headers: bool = True
-    #: Whether a *cached* ``Access-Control-Allow-Headers: *`` still covers ``Authorization`` (Chromium: never).
-    cached_wildcard_covers_authorization: bool = False
     #: How a message spells a request header the preflight answer did not allow: (lowercase name, the request's
     #: headers) → name. ``None``: lowercase (Chromium).
     header_name: Callable[[str, HeaderList], str] | None = None
@@ -178,9 +187,6 @@ class Profile:
     #: The method after a redirect: (status, method, whether the redirect leaves the current origin) → method.
     #: ``None``: Fetch §4.4 step 12 (301/302 turn POST into GET, 303 anything but GET/HEAD).
     redirect_method: Callable[[int, str, bool], str] | None = None
-    #: Once a fetch was preflighted, preflight every later CORS hop again, listing the headers script set
-    #: (WebKit's NetworkLoadChecker); Chromium preflights a hop only when its own method and headers need it.
-    preflight_after_redirect: bool = False
     #: Keep the ``Origin`` header on a request a redirect turned into a GET (WebKit).
     keeps_origin_after_redirect: bool = False
     #: Script-set headers (lowercase names) the browser also sends on its preflight (WebKit: ``user-agent``).

@@ -226,13 +226,16 @@ FIREFOX = Profile(
     extra_forbidden_request_headers=frozenset(),
     header_check_order=sorted_names,
     cors_check=cors_check,
-    # Firefox 153 still lets `*` cover Authorization and logs a deprecation warning.
-    wildcard_covers_authorization=True,
     max_age_cap=MAX_AGE_CAP,
     max_age_default=MAX_AGE_DEFAULT,
     cache_max_entries=1024,
     cache_max_url_length=1 << 30,
     parse_max_age=parse_max_age,
+    message=message,
+    reason=reason,
+    rejection="NetworkError when attempting to fetch resource.",
+    # The preflight cache compares header names literally: a cached `*` covers none.
+    cached_wildcard_covers="none",
     merge_request_headers=False,
     max_safelisted_total=None,
     checks_method_first=True,
@@ -244,9 +247,6 @@ FIREFOX = Profile(
     refuses_credentialed_redirects=False,
     location=lambda response: response.redirect_location(follow_empty=True),
     strips_url_credentials=True,
-    cached_wildcard_covers_headers=False,
     refetches_before_external_schemes=frozenset({"mailto"}),
     comma_joined_response_headers=frozenset({"content-type"}),
-    message=message,
-    reason=reason,
 )

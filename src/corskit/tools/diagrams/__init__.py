@@ -33,13 +33,13 @@ def render(
     *,
     fix: Fix | None = None,
     fmt: Format = "svg",
-    engine: str = "Chromium",
     title: str | None = None,
 ) -> str:
-    """The diagram of *results* (one fetch, or several sharing a preflight cache) in format *fmt*."""
+    """The diagram of *results* (one fetch, or several sharing a preflight cache, in the browser they were played
+    as) in format *fmt*."""
     if fmt not in _WRITERS:
         raise ValueError(f"unknown diagram format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return _WRITERS[fmt](sequence(origin, request, results, fix=fix, engine=engine, title=title))
+    return _WRITERS[fmt](sequence(origin, request, results, fix=fix, title=title))
 
 
 __all__ = [

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ...browser.fetch import Result
+from ...browser.profiles import profile
 from ...browser.request import Request
 from ...browser.wire import Exchange, WireRequest
 from ...spec.errors import ErrorCode
@@ -148,15 +149,15 @@ def sequence(
     results: Result | Sequence[Result],
     *,
     fix: Fix | None = None,
-    engine: str = "Chromium",
     title: str | None = None,
 ) -> Diagram:
     """The diagram of one or more fetches of *request* from a page on *origin* (several share a preflight cache,
-    as "send twice" does). *fix* is drawn under a blocked last fetch."""
+    as "send twice" does), in the browser they were played as. *fix* is drawn under a blocked last fetch."""
     runs = (results,) if isinstance(results, Result) else tuple(results)[:MAX_FETCHES]
     if not runs:
         raise ValueError("sequence() needs at least one result")
     servers = _servers(r for run in runs for r in run.sent)
+    engine = profile(runs[-1].browser).title
     parties = (Party("Page", clean(origin, 60)), Party("Browser", clean(engine, 40)), *servers)
     steps: list[Step] = []
     for number, result in enumerate(runs):
@@ -327,7 +328,7 @@ def _outcome(result: Result) -> list[Step]:
         (Line(f"✗ blocked: {code}", "bad"), *(Line(t, "bad") for t in wrap(message, 60, MAX_TEXT_LINES))),
         "bad",
     )
-    thrown = message if message.startswith("Failed to execute 'fetch'") else "Failed to fetch"
+    thrown = message if result.error is not None and result.error.is_thrown else profile(result.browser).rejection
     rejected = Arrow(BROWSER, PAGE, Line(clean(f"✗ TypeError: {thrown}", 90), "bad"), reply=True, tone="bad")
     return [verdict, rejected]
 

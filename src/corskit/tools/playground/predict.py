@@ -98,7 +98,7 @@ async def report(setup: Setup, page: str, url: str, prefix: str, notes: tuple[st
         found = suggest(last, origin, request)
         if name == "chromium":
             chromium, fix = results, found
-        diagram = sequence(page, request, results, fix=found, engine=LABELS.get(name, name))
+        diagram = sequence(page, request, results, fix=found)
         predictions.append(
             {
                 "browser": name,
