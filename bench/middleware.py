@@ -1,6 +1,6 @@
 """Per-request overhead of CORS middleware over a bare app, corskit against its peers, warm and cold, in one run.
 
-    make bench                                # about 3 minutes; progress on stderr
+    make bench                                # about 2 minutes; progress on stderr
     .venv/bin/python bench/middleware.py [--quick] [--stacks asgi,wsgi,django] [--json FILE] [--docs]
 
 Stacks: ASGI (corskit.asgi vs Starlette's CORSMiddleware, over a bare ASGI app), WSGI (corskit.wsgi vs flask-cors,
@@ -16,8 +16,8 @@ is CPU time per call (``time.process_time``: time the process spends waiting for
 app, the peer and corskit are timed in interleaved rounds; a ratio is the median over rounds of
 (corskit - bare) / (peer - bare) within one round, an overhead the median of (x - bare).
 
-``--docs`` writes the tables into docs/server.md and the summary line into README.md (between their
-``bench:middleware`` markers), so that both quote this one run.
+``--docs`` writes the tables into docs/server.md (between its ``bench:middleware`` markers): the one place the
+figures are quoted (README links there).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import argparse
 import gc
 import io
 import json
+import os
 import re
 import statistics
 import sys
@@ -520,20 +521,6 @@ def summary(rows: list[Figure], label: str, peer: str) -> str:
     return text
 
 
-def headline(figures: list[Figure]) -> str:
-    """One sentence for README: the worst ratios against each peer."""
-    parts = []
-    for stack, (label, peer, _) in STACKS.items():
-        rows = [f for f in figures if f.stack == stack and f.corskit_us > 0]
-        if rows:
-            warm = max(f.ratio for f in rows if not f.cold)
-            cold = max(f.ratio for f in rows if f.cold)
-            parts.append(f"{warm:.2f}× / {cold:.2f}× {peer}'s ({label})")
-    return "corskit's overhead per request, warm / cold (a never-seen Origin on every call), is at most " + (
-        ", ".join(parts) + "."
-    )
-
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -551,19 +538,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds (about 20 s; noisier)")
     parser.add_argument("--stacks", default="asgi,wsgi,django", help="comma-separated: asgi, wsgi, django")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
-    parser.add_argument("--docs", action="store_true", help="write the tables into docs/server.md and README.md")
+    parser.add_argument("--docs", action="store_true", help="write the tables into docs/server.md")
     args = parser.parse_args(argv)
     stacks = [s for s in args.stacks.split(",") if s]
     unknown = [s for s in stacks if s not in STACKS]
     if unknown:
         parser.error(f"unknown stack(s) {', '.join(unknown)}; choose from {', '.join(STACKS)}")
     rounds, batch = (5, 0.004) if args.quick else (11, 0.012)
-    started = time.perf_counter()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    started, cpu = time.perf_counter(), time.process_time()
     figures = run(stacks=stacks, rounds=rounds, batch=batch)
     python = f"CPython {sys.version.split()[0]}"
     how = (
-        f"{python}, `bench/middleware.py` ({rounds} interleaved rounds of ≈{batch * 1000:.0f} ms batches per figure,"
-        f" CPU time, {time.perf_counter() - started:.0f} s in all)"
+        f"{python}, {os.cpu_count()} CPUs, load average {load:.1f} at the start; `bench/middleware.py` ({rounds}"
+        f" interleaved rounds of ≈{batch * 1000:.0f} ms batches per figure, CPU time; the run took"
+        f" {time.process_time() - cpu:.0f} s of CPU, {time.perf_counter() - started:.0f} s of wall time)"
     )
     report = f"{how}:\n\n{render(figures)}"
     print(report)
@@ -571,7 +560,6 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.json).write_text(json.dumps([f.__dict__ for f in figures], indent=2) + "\n")
     if args.docs:
         write_between_markers(ROOT / "docs" / "server.md", report)
-        write_between_markers(ROOT / "README.md", f"{headline(figures)} One run ({python}), every figure:\n")
     return 0
 
 

@@ -113,7 +113,7 @@ class CORSMiddleware:
                 if name == b"origin":
                     origin = value
                     break
-            answer = policy.recall(origin) or policy.actual(origin, scope["path"])
+            answer = policy.recall(origin) or policy.decide(origin, scope["path"])
             if answer.allowed and origin is not None:
                 # Fetch "get" joins repeated lines with ", ", which only a '*' policy allows: a refused first
                 # line needs no second look.

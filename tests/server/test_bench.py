@@ -55,3 +55,16 @@ def test_cold_calls_never_repeat_an_origin() -> None:
     assert all(o.endswith(".app.example.com") for o in seen)
     warm = bench.Origins(case, cold=False)
     assert {warm.next() for _ in range(10)} == {case.warm}
+
+
+def test_docs_quote_one_run_of_every_stack() -> None:
+    # docs/server.md is the one place the figures are quoted; README links to it and quotes none.
+    root = Path(__file__).resolve().parents[2]
+    docs = (root / "docs" / "server.md").read_text(encoding="utf-8")
+    quoted = docs.split("<!-- bench:middleware -->\n", 1)[1].split("<!-- /bench:middleware -->", 1)[0]
+    for label, peer in (("ASGI", "Starlette"), ("WSGI", "flask-cors"), ("Django", "django-cors-headers")):
+        assert f"| case | {peer} warm | corskit warm | ratio | {peer} cold | corskit cold | ratio |" in quoted
+        assert f"{label}: corskit's overhead is at most" in quoted
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "docs/server.md#performance" in readme
+    assert "corskit warm" not in readme

@@ -513,3 +513,16 @@ def test_ten_thousand_exact_origins_cost_what_one_does(origin: str) -> None:
     verdict = many._matcher.match(_Counted(origin))
     assert _Counted.comparisons <= 1
     assert (verdict == origin) is (origin != EVIL)
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [APP, APP.encode(), EVIL, EVIL.encode(), "https://a.example.com", b"https://a.example.com.evil.net", "null", None],
+)
+def test_recall_then_decide_is_actual(origin: str | bytes | None) -> None:
+    # The adapters' hot path: recall (one lookup), and on a miss decide (no second lookup): the same answers.
+    policy = Policy(allow_origins=[APP, "https://*.example.com"], allow_credentials=True)
+    fresh = Policy(allow_origins=[APP, "https://*.example.com"], allow_credentials=True)
+    answer = policy.recall(origin) or policy.decide(origin, "/")
+    assert answer == fresh.actual(origin, "/")
+    assert (policy.recall(origin) or policy.decide(origin, "/")) == answer  # remembered or decided again

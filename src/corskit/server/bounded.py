@@ -17,8 +17,5 @@ def remember(table: dict[Any, Any], order: deque[Any], key: object, value: objec
     """Set ``table[key] = value``; *order* lists the keys remembered so far, oldest first, at most *size* of them."""
     table[key] = value
     order.append(key)
-    if len(order) > size:
-        try:  # noqa: SIM105  (contextlib.suppress costs more than the rest of this function)
-            table.pop(order.popleft(), None)
-        except IndexError:  # another thread got there first
-            pass
+    if len(order) > size:  # (threads racing here each pop one key: *order* never runs dry, as size >= 1)
+        table.pop(order.popleft(), None)

@@ -50,7 +50,8 @@ Verdict = str | Refusal
 # form without ".." is a canonical origin. The bounded repeats also bound the work on a long value: the regex
 # gives up, and the parser decides.
 _PORT = "(?::(?!80\\Z|443\\Z)[1-9][0-9]{0,3})?"
-_SIMPLE = re.compile(f"https?://(?:[a-z0-9-][a-z0-9.-]{{0,252}}\\.)?[a-z][a-z0-9-]{{0,62}}{_PORT}").fullmatch
+_SIMPLE_FORM = f"https?://(?:[a-z0-9-][a-z0-9.-]{{0,252}}\\.)?[a-z][a-z0-9-]{{0,62}}{_PORT}"
+_SIMPLE = re.compile(_SIMPLE_FORM).fullmatch
 _MAX_HOST = 255
 
 
@@ -70,14 +71,15 @@ def pattern_regex(pattern: OriginPattern) -> str:
 class OriginMatcher:
     """The compiled origin rules of one policy. Immutable; :meth:`match` is pure."""
 
-    __slots__ = ("_any", "_ask", "_dynamic", "_exact", "_patterns", "_patterns_re", "_regex")
+    __slots__ = ("_any", "_ask", "_dynamic", "_exact", "_patterns", "_regex", "_sort")
 
     def __init__(self, options: Options) -> None:
         self._any = options.any_origin
         self._exact = options.exact_origins
         self._patterns = options.patterns
+        # One regex call sorts a value: group 1 when a pattern names it, else the simple form, else no match.
         combined = "|".join(pattern_regex(p) for p in options.patterns)
-        self._patterns_re = re.compile(combined).fullmatch if combined else None
+        self._sort = re.compile(f"({combined})|{_SIMPLE_FORM}").fullmatch if combined else _SIMPLE
         self._regex = options.regex.fullmatch if options.regex is not None else None
         self._ask = options.allow_origin_func is not None or options.origin_store is not None
         self._dynamic = bool(options.patterns) or options.regex is not None or self._ask
@@ -93,10 +95,11 @@ class OriginMatcher:
         if origin in self._exact:
             return origin
         if self._dynamic:
-            if self._patterns_re is not None and self._patterns_re(origin) and ".." not in origin:
-                return origin
-            if _SIMPLE(origin) and ".." not in origin:  # a canonical origin that no pattern names
-                return self._beyond_patterns(origin)
+            form = self._sort(origin)
+            if form is not None and ".." not in origin:
+                if form.lastindex:  # a pattern names it
+                    return origin
+                return self._beyond_patterns(origin)  # a canonical origin that no pattern names
         return self._parse_and_match(origin)
 
     def _beyond_patterns(self, origin: str) -> Verdict:

@@ -44,6 +44,7 @@ class Wire:
         "_block_order",
         "_blocks",
         "_is_bytes",
+        "_origin_value",
         "b",
         "owned_prefix",
         "v",
@@ -64,6 +65,7 @@ class Wire:
     vary_name: Any
     _allow_origin: Any
     _is_bytes: bool
+    _origin_value: Any
     _blocks: dict[Fields, tuple[Header, ...]]
     _block_order: deque[Fields]
 
@@ -72,6 +74,8 @@ class Wire:
         self.vary, self.owned_prefix, self.vary_name = vary, owned_prefix, vary_name
         self._allow_origin = allow_origin
         self._is_bytes = isinstance(b, bytes)
+        # An allowed origin is a canonical origin or "*": ASCII, so encoding it is a copy.
+        self._origin_value = str.encode if self._is_bytes else str
         self._blocks = {}
         self._block_order = deque()
 
@@ -87,14 +91,16 @@ class Wire:
         """Every header of *answer*, in this form."""
         if not self._is_bytes:
             return answer.headers if isinstance(answer, PreflightDecision) else _text_fields(answer)
-        block = self._blocks.get(answer.fixed)
-        if block is None:
-            block = tuple((self.value(n.lower()), self.value(v)) for n, v in answer.fixed)
-            remember(self._blocks, self._block_order, answer.fixed, block, _MEMO_SIZE)
+        block = self._blocks.get(answer.fixed) or self._block(answer.fixed)
         if answer.allow_origin is None:
             return block
-        # An allowed origin is a canonical origin or "*": ASCII, so encoding it is a copy.
-        return ((self._allow_origin, answer.allow_origin.encode()), *block)
+        return ((self._allow_origin, self._origin_value(answer.allow_origin)), *block)
+
+    def _block(self, fixed: Fields) -> tuple[Header, ...]:
+        """*fixed* in this form (bytes: lowercase names), remembered."""
+        block = tuple((self.value(n.lower()), self.value(v)) for n, v in fixed) if self._is_bytes else fixed
+        remember(self._blocks, self._block_order, fixed, block, _MEMO_SIZE)
+        return block
 
 
 def _text_fields(answer: ActualDecision) -> Fields:
@@ -119,7 +125,12 @@ def merge(headers: Iterable[Header], answer: ActualDecision, wire: Wire) -> list
             kept, added = edit(headers, answer, wire)
             kept += added
             return kept
-    return [*headers, *wire.fields(answer)]
+    # The common case, inline (per request): the app's headers, then the answer's.
+    block = wire._blocks.get(answer.fixed) or wire._block(answer.fixed)
+    allow_origin = answer.allow_origin
+    if allow_origin is None:
+        return [*headers, *block]
+    return [*headers, (wire._allow_origin, wire._origin_value(allow_origin)), *block]
 
 
 def edit(headers: Iterable[Header], answer: ActualDecision, wire: Wire) -> tuple[list[Header], list[Header]]:

@@ -284,16 +284,19 @@ class Policy:
         """
         answer = self._answers.get(origin)
         if answer is None:
-            answer = self._decide(origin, path, _UNASKED)
+            answer = self.decide(origin, path, _UNASKED)
         return answer
 
     async def aactual(self, origin: Value, path: str = "") -> ActualDecision:
         """:meth:`actual`, awaiting an async ``allow_origin_func`` or the origin store."""
-        return self._answers.get(origin) or self._decide(origin, path, await self._aask_if_needed(origin))
+        return self._answers.get(origin) or self.decide(origin, path, await self._aask_if_needed(origin))
 
-    def _decide(self, origin: Value, path: str | None, asked: Grant | _Unasked | None) -> ActualDecision:
-        """The answer for an origin not remembered, remembered if that is safe, logged (at DEBUG) if refused and
-        *path* is given. *asked*: what the store or ``allow_origin_func`` answered, when already awaited."""
+    def decide(
+        self, origin: Value, path: str | None = None, asked: Grant | _Unasked | None = _UNASKED
+    ) -> ActualDecision:
+        """:meth:`actual` for an origin that :attr:`recall` did not answer: decided, remembered if that is safe,
+        logged (at DEBUG) if refused and *path* is given. *asked*: what the store or ``allow_origin_func``
+        answered, when it was awaited already (:meth:`aactual`)."""
         if origin is None:
             return self._answers[None]
         if self._granted:
@@ -319,7 +322,7 @@ class Policy:
             # DEBUG is on, so that every refused request gets its log line.
             if self._remember_refusals and verdict is not MALFORMED and not _debug_enabled(_DEBUG):
                 remember(self._answers, self._order, origin, answer, CACHE_SIZE)
-        if path is not None:
+        if path is not None and _debug_enabled(_DEBUG):
             self._log(answer, origin, path)
         return answer
 
@@ -365,14 +368,14 @@ class Policy:
         Raises nothing: anything not allowed, malformed or over-long gets a refusal with no ``Access-Control-Allow-*``
         header and the reason in the body.
         """
-        answer = self._answers.get(origin) or self._decide(origin, None, _UNASKED)
+        answer = self._answers.get(origin) or self.decide(origin, None, _UNASKED)
         return self._preflight(answer, origin, method, headers, private_network, path)
 
     async def apreflight(
         self, origin: Value, method: Value, headers: Value = None, private_network: Value = None, path: str = ""
     ) -> PreflightDecision:
         """:meth:`preflight`, awaiting an async ``allow_origin_func``."""
-        answer = self._answers.get(origin) or self._decide(origin, None, await self._aask_if_needed(origin))
+        answer = self._answers.get(origin) or self.decide(origin, None, await self._aask_if_needed(origin))
         return self._preflight(answer, origin, method, headers, private_network, path)
 
     def _preflight(
