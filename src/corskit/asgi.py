@@ -147,7 +147,7 @@ class CORSMiddleware:
         def send_with_cors(message: Message) -> Awaitable[None]:
             # A plain function returning send's awaitable: no coroutine frame per message.
             nonlocal started
-            if message["type"] == "http.response.start":
+            if not started and message["type"] == "http.response.start":  # (the body's messages: one check)
                 started = True
                 message["headers"] = merge(message.get("headers", ()), answer, BYTES)
             return send(message)
