@@ -318,11 +318,12 @@ class Policy:
             answer = self._refusals[NOT_ALLOWED]  # never remembered: the store may change its mind
         else:
             answer = self._refusals[verdict]  # type: ignore[index]
-            # Refusals are remembered where deciding costs more than remembering (patterns, regex), except while
-            # DEBUG is on, so that every refused request gets its log line.
-            if self._remember_refusals and verdict is not MALFORMED and not _debug_enabled(_DEBUG):
-                remember(self._answers, self._order, origin, answer, CACHE_SIZE)
-        if path is not None and _debug_enabled(_DEBUG):
+        debug = _debug_enabled(_DEBUG)
+        # Refusals are remembered where deciding costs more than remembering (patterns, regex), except while DEBUG
+        # is on, so that every refused request gets its log line.
+        if not debug and self._remember_refusals and verdict is not ASK and verdict is not MALFORMED:
+            remember(self._answers, self._order, origin, answer, CACHE_SIZE)
+        elif debug and path is not None:
             self._log(answer, origin, path)
         return answer
 
