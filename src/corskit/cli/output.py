@@ -140,7 +140,10 @@ class Output:
         lines = self.console.render_lines(renderable, pad=False, new_lines=False)
         texts = []
         for segments in lines:
-            text = Text.assemble(*((s.text, s.style) for s in segments if not s.control))
+            text = Text()
+            for segment in segments:
+                if not segment.control:
+                    text.append(segment.text, segment.style)
             text.rstrip()
             texts.append(text)
         self._write(texts)
