@@ -278,6 +278,12 @@ def test_the_usual_ports_taken_moves_to_free_ones_and_says_so() -> None:
         try:
             assert process.stdout is not None
             lines = [process.stdout.readline() for _ in range(4)]
+            url = lines[0].split(": ", 1)[1].strip()
+            for _ in range(100):  # serving (Ctrl-C before the server starts exits 130, as a shell expects)
+                with contextlib.suppress(httpx.TransportError):
+                    assert httpx.get(url + "api/info", timeout=2).status_code == 200
+                    break
+                asyncio.run(asyncio.sleep(0.1))
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(15)
