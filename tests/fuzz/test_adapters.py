@@ -64,3 +64,25 @@ def test_an_allowed_origin_stays_allowed_whatever_else_the_request_carries(
     lines = [(n, v) for n, v in lines if n.lower() != b"origin"]
     reply = DRIVERS[adapter](middleware(adapter, POLICIES["exact"]), "GET", "/", [(b"origin", origin), *lines], [])
     assert (b"access-control-allow-origin", origin) in [(n.lower(), v) for n, v in reply.headers]
+
+
+# Issue 10's own inputs, every run (the fuzzer meets their like by chance only). Defect 2: an origin with an IPv6
+# zone id was an Origin, so a predicate that allows everything had CR/LF or markup reflected.
+ZONE_IDS = [b"http://[::1%\r\nSet-Cookie: a=b]", b'http://[::1%"><x>]', b"http://[fe80::1%eth0]", b"http://[::1%25lo]"]
+
+
+@pytest.mark.parametrize("adapter", list(DRIVERS))
+@pytest.mark.parametrize("origin", ZONE_IDS, ids=["crlf", "markup", "eth0", "escaped"])
+@pytest.mark.parametrize("method", ["GET", "OPTIONS"])
+def test_an_origin_with_a_zone_id_is_never_reflected_even_by_an_allow_everything_predicate(
+    adapter: str, origin: bytes, method: str
+) -> None:
+    lines = [(b"origin", origin), (b"access-control-request-method", b"PUT")]
+    reply = DRIVERS[adapter](middleware(adapter, POLICIES["func"]), method, "/", lines, APP_HEADERS)
+    assert reply.status != 500
+    assert not [name for name, _ in reply.headers if name.lower().startswith(b"access-control-allow")]
+    check_written(
+        reply.headers,
+        lines,
+        (django_app_headers(APP_HEADERS) if adapter == "django" else APP_HEADERS) if reply.reached_app else None,
+    )
