@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, NoReturn
 
 import typer
+from rich.rule import Rule
 
 from ..browser.engines import Verdicts
 from ..spec.origins import OriginError, normalize_origin, parse_url
@@ -103,14 +104,28 @@ def _report_all(reports: dict[str, CheckReport], origin: str, fix_for: Stack | N
 def _report_unanswered(reports: dict[str, CheckReport], fix_for: Stack | None, as_json: bool) -> NoReturn:
     """``--browser all`` when a browser got no answer: no verdicts to compare. ``--json`` keeps its shape (one
     object per browser, ``agree`` null); the report is the network error. Exit 2, as for one browser."""
-    failed = next(r for r in reports.values() if r.network_error is not None or r.result is None)
     if as_json:
         data: dict[str, Any] = {name: r.to_json(fix_for=fix_for) for name, r in reports.items()}
         data.update(agree=None, differences=[], fix=None)
         emit_json(data)
     else:
-        render_report(Output(), failed, fix_for)
+        _render_unanswered(Output(), reports, fix_for)
     raise typer.Exit(max(r.exit_code for r in reports.values()))
+
+
+def _render_unanswered(out: Output, reports: dict[str, CheckReport], fix_for: Stack | None) -> None:
+    """One network error that every browser hit is shown once, and said to apply to all; otherwise each
+    browser's report under its name (one may have been answered while another was not)."""
+    errors = {(e.kind, e.message) if (e := r.network_error) else None for r in reports.values()}
+    if len(errors) == 1 and None not in errors:
+        render_report(out, next(iter(reports.values())), fix_for)
+        out.prose(f"Every browser ({', '.join(reports)}) got this network error.", indent=2)
+        return
+    for number, (name, report) in enumerate(reports.items()):
+        if number:
+            out.blank()
+        out.print(Rule(out.text((name, "bold")), align="left"))
+        render_report(out, report, fix_for)
 
 
 def check_command(
