@@ -277,3 +277,15 @@ def test_browser_all_shows_each_browsers_network_error_when_they_differ() -> Non
     for report in (firefox, webkit):
         assert "✗ NETWORK ERROR  protocol" in report
         assert "Server disconnected" in " ".join(report.split())
+
+
+def test_a_url_past_the_length_bound_is_named_short() -> None:
+    """Before: the whole 100,000-character URL echoed in the error box (112 kB on stderr), said to be one a
+    browser's fetch() would throw on (it would not)."""
+    url = "http://127.0.0.1:9/" + "a" * 100_000
+    run = corskit("check", url, "-o", SPA)
+    assert run.code == 2
+    said = "".join(run.stderr.replace("│", " ").split())  # the box wraps anywhere: compare without spaces
+    assert f"({len(url) - 80:,}morecharacters)'islongerthan65,536characters" in said
+    assert len(run.stderr) < 2_000
+    assert "fetch()wouldthrow" not in said

@@ -8,11 +8,12 @@ import typer
 from rich.rule import Rule
 
 from ..browser.engines import Verdicts
-from ..spec.origins import OriginError, normalize_origin, parse_url
+from ..spec.origins import MAX_URL_LENGTH, OriginError, normalize_origin, parse_url
 from ..tools.check import CheckReport, check
 from ..tools.diagrams import sequence
 from ..tools.fixes import Stack, suggest_for_all
 from ..tools.network import NetworkOptions, cookie_problem, header_problem
+from ..tools.trace import clipped
 from . import options
 from .browsers import browsers_of, render_verdicts, verdicts_json
 from .diagram import diagram_format, refuse_many, write_diagrams
@@ -54,6 +55,8 @@ def parse_header(text: str) -> tuple[str, str]:
 
 def _not_http(url: str) -> str:
     """What is wrong with a URL that cannot be checked, and what to write instead."""
+    if len(url) > MAX_URL_LENGTH:
+        return f"{clipped(url, 80)!r} is longer than {MAX_URL_LENGTH:,} characters: corskit checks shorter URLs"
     looks_like_a_host = "://" not in url and not any(c.isspace() for c in url)
     schemeless = parse_url(f"http://{url}") if looks_like_a_host else None
     if schemeless is not None:
