@@ -133,7 +133,7 @@ def _render_unanswered(out: Output, reports: dict[str, CheckReport], fix_for: St
 
 def check_command(
     url: Annotated[str, typer.Argument(help="The URL script would fetch.", metavar="URL")],
-    origin: Annotated[str, typer.Option("--origin", "-o", help="The page's origin, e.g. https://app.example.")],
+    origin: Annotated[str, typer.Option("--origin", "-o", help="The page's origin, e.g. https://app.example.com")],
     method: Annotated[str, typer.Option("--method", "-X", help="Request method.")] = "GET",
     header: Annotated[
         list[str] | None, typer.Option("--header", "-H", help="Request header 'Name: value' (repeatable).")
