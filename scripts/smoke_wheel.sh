@@ -74,3 +74,25 @@ status=0
 "$py" -m corskit explain "$root/examples/scenarios/put-missing-header.json" --json >/dev/null || status=$?
 [ "$status" = 1 ] || { echo "smoke: explain of the blocked example exited $status, not 1"; exit 1; }
 say "cli extra: corskit --version, python -m corskit explain (exit 1: blocked) work"
+
+# The playground's page and assets ship in the wheel: start it on free ports, fetch the page and what it loads.
+"$py" - <<'PY'
+import re, subprocess, sys, urllib.request
+from pathlib import Path
+
+command = [str(Path(sys.executable).parent / "corskit"), "playground", "--no-open", "--port", "0", "--api-port", "0"]
+server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+try:
+    first = server.stdout.readline()
+    page = re.search(r"http://127\.0\.0\.1:\d+/", first)
+    assert page, f"smoke: playground printed {first!r}"
+    html = urllib.request.urlopen(page.group(0), timeout=10).read().decode()
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert len(assets) >= 2, f"smoke: the playground page loads {assets}"
+    for asset in assets:
+        assert urllib.request.urlopen(page.group(0) + asset[1:], timeout=10).read(), asset
+finally:
+    server.terminate()
+    server.wait(10)
+print(f"smoke: cli extra: corskit playground serves its page and {len(assets)} assets from the wheel")
+PY

@@ -90,6 +90,15 @@ def _read_repeated(headers: list[Sequence[bytes]]) -> tuple[bytes | None, ...]:
     return tuple(joined.get(name) for name in (_ORIGIN, _METHOD, _HEADERS, _PRIVATE))
 
 
+def _header_list(scope: Scope) -> list[Sequence[bytes]]:
+    """The request's header lines as a list, put back in *scope* for the app: ASGI allows any iterable, and a
+    generator read here would reach the app empty (Starlette does the same)."""
+    headers = scope["headers"]
+    if type(headers) is not list:
+        scope["headers"] = headers = list(headers)
+    return headers
+
+
 class CORSMiddleware:
     """Wrap an ASGI app: ``CORSMiddleware(app, policy=None, **policy_kwargs)``.
 
@@ -108,7 +117,7 @@ class CORSMiddleware:
         if policy is not None and scope["type"] == "http" and scope["method"] != "OPTIONS":
             # The common request: one policy, not OPTIONS; only Origin to read.
             origin = None
-            lines = iter(scope["headers"])
+            lines = iter(_header_list(scope))
             for name, value in lines:
                 if name == b"origin":
                     origin = value
@@ -129,7 +138,7 @@ class CORSMiddleware:
             policy = self.policy.for_path(scope["path"])
             if policy is None:
                 return await self.app(scope, receive, send)
-            origin, method, request_headers, private = read_cors_headers(scope["headers"])
+            origin, method, request_headers, private = read_cors_headers(_header_list(scope))
             if is_preflight(scope["method"], origin, method):
                 args = (origin, method, request_headers, private, scope["path"])
                 decision = await policy.apreflight(*args) if policy.awaits else policy.preflight(*args)

@@ -1,7 +1,7 @@
 """``--format html`` and ``--format markdown``: self-contained reports with a summary by severity and, per finding,
 the request/response exchange, the browser's verdict and the fix. The HTML is rendered in a real headless Chromium
-and read back from the DOM; the Markdown is rendered by a CommonMark parser. A hostile server's header values must
-stay text in both."""
+and read back from the DOM; the Markdown is rendered by a CommonMark parser, and that shown in Chromium too. A
+hostile server's header values must stay text in both."""
 
 from __future__ import annotations
 
@@ -157,6 +157,44 @@ def test_hostile_header_values_stay_text_in_the_markdown_report(reports: dict[st
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in rendered
     assert "\x1b" not in reports["evil_markdown"]
     assert "\\x1b[31m" in rendered
+
+
+@pytest.mark.chromium
+def test_markdown_report_rendered_in_chromium_reads_the_same(
+    reports: dict[str, Any],  # first: the scan runs its own event loop before Playwright starts one
+    chromium_browser: Any,  # noqa: F811
+) -> None:
+    """Where Markdown is read (a CI artifact viewer, a code host): rendered as CommonMark with tables, then shown in
+    a real Chromium, read back from the DOM; the hostile server's values stay text there too."""
+    from markdown_it import MarkdownIt
+
+    def show(markdown: str) -> Any:
+        page = chromium_browser.new_context().new_page()
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.set_content(MarkdownIt("commonmark").enable("table").render(markdown))
+        assert requested == []  # self-contained: nothing is fetched
+        return page
+
+    page = show(reports["markdown"])
+    lines = list(reports["json"].values())
+    summary = page.locator("table").first
+    for severity in ("high", "medium", "low", "info"):
+        cells = summary.locator("tr", has=page.get_by_role("cell", name=severity, exact=True)).locator("td")
+        findings, targets = (int(n) for n in cells.all_inner_texts()[1:3])
+        assert findings == sum(1 for line in lines for f in line["findings"] if f["severity"] == severity)
+        assert targets == sum(1 for line in lines if any(f["severity"] == severity for f in line["findings"]))
+    assert page.locator("h4").count() == sum(len(line["findings"]) for line in lines)
+    reflect = page.locator("pre code", has_text="GET http://reflect-credentials.zoo.example.com/api/data").first
+    assert reflect.inner_text().splitlines()[1] == "Origin: http://attacker.example"
+    assert page.get_by_text("with cookies: the page reads the response").count() >= 1
+    assert page.locator("h4", has_text="CORS-PREFLIGHT-METHODS").count() == 1
+    assert page.locator("pre code", has_text='CORS(app, origins=["').count() >= 1
+
+    evil = show(reports["evil_markdown"])
+    assert evil.evaluate("window.pwned") is None
+    assert evil.locator("script, img, a[href^='javascript']").count() == 0
+    assert "<script>window.pwned=1</script>" in evil.locator("body").inner_text()
 
 
 @pytest.mark.parametrize("value", ["`", "``a``", "a`b", " ", "```"])

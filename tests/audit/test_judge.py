@@ -4,6 +4,7 @@ verdict, with and without credentials."""
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Callable
 
 import pytest
@@ -331,3 +332,29 @@ async def test_accepted_preflight_classes_are_listed_in_the_order_tried_not_the_
     assert tried["preflight_accepted"] == [k for k in tried["preflight"] if k != "attacker"]
     assert tried["preflight_accepted"][0] == "null"
     assert "; accepted: null, pre-domain, " in shape.why
+
+
+async def test_the_preflight_budget_bounds_the_classes_tried_and_says_which_it_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    observe_module = importlib.import_module("corskit.audit.observe")  # (corskit.audit.observe is the function)
+
+    def strict(wire: WireRequest) -> Response:
+        return Response(200, [])
+
+    full_shape = next(f for f in judge(await observe(URL, lambda w: _answer(strict, w))) if f.id == "CORS-SHAPE")
+    classes = full_shape.evidence["classes_tried"]["preflight"]
+    assert "preflight_over_budget" not in full_shape.evidence["classes_tried"]  # the default budget covers them all
+    monkeypatch.setattr(observe_module, "PREFLIGHT_BUDGET", 3)
+    findings, sent = await audit(strict)
+    shape = next(f for f in findings if f.id == "CORS-SHAPE")
+    tried = shape.evidence["classes_tried"]
+    assert classes[0] == "attacker"  # always tried, outside the budget
+    assert tried["preflight"] == classes[:4]
+    assert tried["preflight_over_budget"] == classes[4:]
+    assert f"Left out by the request budget: {', '.join(classes[4:])}." in shape.why
+    assert len({w.header("Origin") for w in sent if w.method == "OPTIONS"}) == 4
+
+
+async def _answer(app: App, wire: WireRequest) -> Response:
+    return app(wire)

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,13 @@ def test_help_has_examples_and_fits_80_columns(command: list[str]) -> None:
     assert run.code == 0
     assert " Examples:" in run.stdout, run.stdout
     assert all(len(line) <= 80 for line in run.lines), run.stdout
+    # Wrapping moves words to the next line, never cuts one: the same words as in a 200-column terminal.
+    wide = run_corskit(*command, "--help", env={"COLUMNS": "200"})
+    assert _words(run.stdout) == _words(wide.stdout), run.stdout
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(re.sub(r"[─-╿]", " ", text).split())
 
 
 def test_no_arguments_shows_help_and_usage_errors_exit_2() -> None:

@@ -72,7 +72,7 @@ def test_put_with_send_is_allowed(correct_server: str) -> None:
 def test_simple_post_is_not_sent_and_says_why(correct_server: str) -> None:
     run = corskit("check", correct_server + "/items", "--origin", SPA, "-X", "POST")
     assert run.code == 0, run.stderr
-    assert "· NOT SENT  the request was not sent: its response is unchecked" in run.lines
+    assert run.lines[0] == "· NOT SENT  the request was not sent: its response is unchecked"  # said once
     assert "without a preflight" in run.stdout
     assert_fits_80_columns(run)
 
@@ -250,4 +250,42 @@ def test_browser_all_keeps_its_json_shape_on_a_network_error() -> None:
     assert all(data[name]["network_error"]["kind"] == "refused" for name in ("chromium", "firefox", "webkit"))
     human = corskit("check", "http://127.0.0.1:9/r", "--origin", SPA, "--browser", "all")
     assert human.code == 2
-    assert "✗ NETWORK ERROR  refused" in human.lines
+    # The same error for all three is shown once, and said to apply to all of them.
+    assert human.lines.count("✗ NETWORK ERROR  refused") == 1
+    assert "  Every browser (chromium, firefox, webkit) got this network error." in human.lines
+
+
+def test_browser_all_shows_each_browsers_network_error_when_they_differ() -> None:
+    """The server answers Chromium's request, then drops every connection: Firefox and WebKit got no answer.
+    Before: only the first browser's report was shown (here: Chromium's answer, as if all had been answered)."""
+    answered = threading.Event()
+
+    def once(seen: Seen) -> Answer:
+        if answered.is_set():
+            raise ConnectionAbortedError("the server drops the connection")
+        answered.set()
+        return 200, [("Access-Control-Allow-Origin", SPA)], b"ok"
+
+    with serve(once) as server:
+        run = corskit("check", server.url + "/r", "--origin", SPA, "--browser", "all")
+    assert run.code == 2, run.stdout + run.stderr
+    headings = [line.split()[0] for line in run.lines if line.endswith("───")]
+    assert headings == ["chromium", "firefox", "webkit"]
+    chromium, firefox, webkit = run.stdout.split("───\n")[1:]
+    assert "✓ ALLOWED" in chromium
+    assert "NETWORK ERROR" not in chromium
+    for report in (firefox, webkit):
+        assert "✗ NETWORK ERROR  protocol" in report
+        assert "Server disconnected" in " ".join(report.split())
+
+
+def test_a_url_past_the_length_bound_is_named_short() -> None:
+    """Before: the whole 100,000-character URL echoed in the error box (112 kB on stderr), said to be one a
+    browser's fetch() would throw on (it would not)."""
+    url = "http://127.0.0.1:9/" + "a" * 100_000
+    run = corskit("check", url, "-o", SPA)
+    assert run.code == 2
+    said = "".join(run.stderr.replace("│", " ").split())  # the box wraps anywhere: compare without spaces
+    assert f"({len(url) - 80:,}morecharacters)'islongerthan65,536characters" in said
+    assert len(run.stderr) < 2_000
+    assert "fetch()wouldthrow" not in said

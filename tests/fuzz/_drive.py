@@ -7,7 +7,7 @@ value decoded as Latin-1 and repeated lines joined with ", " (names that cannot 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,14 +59,30 @@ class Reply:
     status: int
     headers: list[tuple[bytes, bytes]]
     reached_app: bool
+    #: The request header lines the app saw (ASGI only).
+    app_saw: list[tuple[bytes, bytes]] | None = None
 
 
-def asgi(mw_for: Callable[[Any], Any], method: str, path: str, lines: Lines, app_headers: Lines) -> Reply:
+#: The forms of header list an ASGI server and app may use: the spec types both as any iterable of pairs.
+SHAPES: dict[str, Callable[[Lines], Iterable[Sequence[bytes]]]] = {
+    "list": list,
+    "tuple": tuple,
+    "generator": lambda lines: (pair for pair in lines),
+    "lists": lambda lines: [[name, value] for name, value in lines],
+}
+
+
+def asgi(
+    mw_for: Callable[[Any], Any], method: str, path: str, lines: Lines, app_headers: Lines, shape: str = "list"
+) -> Reply:
+    """The request's *lines* and the app's response headers both given in the form *shape* names."""
     reached: list[bool] = []
+    app_saw: list[tuple[bytes, bytes]] = []
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
         reached.append(True)
-        await send({"type": "http.response.start", "status": 200, "headers": list(app_headers)})
+        app_saw.extend((bytes(name), bytes(value)) for name, value in scope["headers"])
+        await send({"type": "http.response.start", "status": 200, "headers": SHAPES[shape](app_headers)})
         await send({"type": "http.response.body", "body": b"{}"})
 
     messages: list[dict[str, Any]] = []
@@ -87,13 +103,14 @@ def asgi(mw_for: Callable[[Any], Any], method: str, path: str, lines: Lines, app
         "raw_path": path.encode("utf-8", "surrogateescape"),
         "query_string": b"",
         "root_path": "",
-        "headers": [(name.lower(), value) for name, value in lines],
+        "headers": SHAPES[shape]([(name.lower(), value) for name, value in lines]),
         "client": ("127.0.0.1", 5000),
         "server": ("127.0.0.1", 8000),
     }
     asyncio.run(mw_for(app)(scope, receive, send))
     start = next(m for m in messages if m["type"] == "http.response.start")
-    return Reply(start["status"], [(bytes(n), bytes(v)) for n, v in start["headers"]], bool(reached))
+    written = [(bytes(n), bytes(v)) for n, v in start["headers"]]
+    return Reply(start["status"], written, bool(reached), app_saw if reached else None)
 
 
 def environ_headers(lines: Lines) -> dict[str, str]:

@@ -1,13 +1,20 @@
 """The coverage-guided target (``make fuzz``) replays its seeds cleanly, so a broken target fails here, not in a
-long fuzzing run. Needs atheris (the ``fuzz`` dependency group, which make fuzz installs); skipped without it."""
+long fuzzing run. Needs atheris (the ``fuzz`` dependency group, which make fuzz installs); skipped without it,
+unless CORSKIT_REQUIRE_ATHERIS=1 (.ci/run runs make fuzz, then sets it)."""
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from pathlib import Path
 
 import pytest
 
-pytest.importorskip("atheris", reason="atheris is not installed: make fuzz installs it (the fuzz dependency group)")
+if importlib.util.find_spec("atheris") is None:
+    _REASON = "atheris is not installed: make fuzz installs it (the fuzz dependency group)"
+    if os.environ.get("CORSKIT_REQUIRE_ATHERIS", "") not in ("", "0"):
+        pytest.fail(f"{_REASON} (CORSKIT_REQUIRE_ATHERIS=1 makes this a failure)", pytrace=False)
+    pytest.skip(_REASON, allow_module_level=True)
 
 from tests.fuzz import atheris_target
 

@@ -181,3 +181,18 @@ def test_never_seen_origins_cost_the_same_each() -> None:
         return lambda: [policy.actual(f"https://x{next(fresh)}.example.com") for _ in range(n)]
 
     assert_linear(make, 500)
+
+
+def test_the_flood_bench_runs() -> None:
+    # bench/floods.py times issue 10's floods against Starlette (the figures are its, never asserted here).
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "bench" / "floods.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--rounds", "1", "--lines", "200"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [line for line in done.stdout.splitlines() if line.endswith("ms") and "x " in line]
+    assert len(rows) == 3, done.stdout

@@ -186,3 +186,23 @@ def test_a_real_explain_process_stays_clean(what: str, tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     # FORCE_COLOR: rich's own styling is allowed (ESC [ ... m), nothing else.
     assert_clean_for_a_terminal(re.sub("\x1b\\[[0-9;]*m", "", done.stdout + done.stderr))
+
+
+@pytest.mark.parametrize(
+    ("field", "url"),
+    [("request", "http://[fe80::1%eth0]/r"), ("request", "http://[::1%25lo]/r"), ("origin", "http://[fe80::1%eth0]")],
+)
+def test_a_zone_id_is_never_allowed_as_chromium_never_parses_it(field: str, url: str, tmp_path: Path) -> None:
+    # Issue 10, defect 2: explain said ALLOWED for a request to http://[fe80::1%eth0]/. Chromium's fetch() throws.
+    scenario = {
+        "origin": url if field == "origin" else "http://app.test",
+        "request": {"url": url if field == "request" else "http://api.test/r"},
+        "server": [{"url": "http://api.test/r", "headers": [["Access-Control-Allow-Origin", "*"]]}],
+    }
+    result = _explain(json.dumps(scenario).encode(), "--json", tmp=tmp_path)
+    if field == "request":
+        assert result.exit_code == 1, result.output[-500:]
+        assert json.loads(result.stdout)["error"] == "invalid_url"
+    else:  # an origin no browser sends: a usage error that says what to write
+        assert result.exit_code == 2, result.output[-500:]
+        assert "zone id, which browsers never send" in result.output

@@ -188,31 +188,126 @@ def test_resources() -> None:
         app_with(corskit_flask.CORS, resources=[r"/api/(*"])
 
 
-def test_blueprint() -> None:
+def blueprint_app(cors: Ext, **options: Any) -> FlaskClient:
+    """An app with a blueprint under /bp (CORS on the blueprint only) and a plain view outside it."""
+    app = Flask(__name__)
     blueprint = Blueprint("bp", __name__)
-    flask_cors.CORS(blueprint)
-    with pytest.raises(ConfigError, match="Blueprint"):
-        corskit_flask.CORS(blueprint)  # type: ignore[arg-type]
+
+    @blueprint.route("/items", methods=["GET", "PUT"])
+    def items() -> str:
+        return "items"
+
+    @app.route("/outside")
+    def outside() -> str:
+        return "outside"
+
+    cors(blueprint, **options)
+    app.register_blueprint(blueprint, url_prefix="/bp")
+    return app.test_client()
+
+
+def test_blueprint() -> None:
+    peer, ours = blueprint_app(flask_cors.CORS, origins=[APP]), blueprint_app(corskit_flask.CORS, origins=[APP])
+    for client in (peer, ours):
+        assert client.get("/bp/items", headers={"Origin": APP}).headers["Access-Control-Allow-Origin"] == APP
+        assert preflight(client, path="/bp/items").headers["Access-Control-Allow-Origin"] == APP
+        assert "Access-Control-Allow-Origin" not in client.get("/bp/items", headers={"Origin": EVIL}).headers
+        assert "Access-Control-Allow-Origin" not in client.get("/outside", headers={"Origin": APP}).headers
+        assert "Access-Control-Allow-Origin" not in preflight(client, "GET", path="/outside").headers
+    assert preflight(ours, path="/bp/items", origin=EVIL).status_code == 403  # corskit refuses (preflight_status)
+    nested_blueprints_inside_app_wide()
+    blueprint_misuse_is_refused_with_the_fix()
+
+
+def nested_blueprints_inside_app_wide() -> None:
+    """The innermost setting decides: a nested blueprint's CORS, then its parent's, then the app's."""
+    app = Flask(__name__)
+    parent, child = Blueprint("parent", __name__), Blueprint("child", __name__)
+
+    @parent.route("/p")
+    def in_parent() -> str:
+        return "p"
+
+    @child.route("/c")
+    def in_child() -> str:
+        return "c"
+
+    @app.route("/a")
+    def in_app() -> str:
+        return "a"
+
+    corskit_flask.CORS(parent, origins=["https://parent.example"])
+    corskit_flask.CORS(child, origins=["https://child.example"])
+    parent.register_blueprint(child, url_prefix="/child")
+    app.register_blueprint(parent, url_prefix="/parent")
+    corskit_flask.CORS(app, origins=[APP])
+    client = app.test_client()
+
+    def allowed(path: str, origin: str) -> bool:
+        return client.get(path, headers={"Origin": origin}).headers.get("Access-Control-Allow-Origin") == origin
+
+    assert allowed("/parent/child/c", "https://child.example")
+    assert not allowed("/parent/child/c", "https://parent.example")
+    assert allowed("/parent/p", "https://parent.example")
+    assert not allowed("/parent/p", APP)
+    assert allowed("/a", APP)
+    assert not allowed("/a", "https://parent.example")
+    assert allowed("/no-such-path", APP)  # no route: the app-wide policy (Flask answers 404)
+
+    peer = Flask(__name__)
+    blueprint = Blueprint("bp", __name__)
+    blueprint.add_url_rule("/x", "x", lambda: "x")
+    flask_cors.CORS(blueprint, origins=["https://parent.example"])
+    peer.register_blueprint(blueprint, url_prefix="/bp")
+    flask_cors.CORS(peer, origins=[APP])
+    got = peer.test_client().get("/bp/x", headers={"Origin": APP}).headers
+    assert got["Access-Control-Allow-Origin"] == APP  # flask-cors: the app-wide CORS fills in a blueprint's refusal
+
+
+def blueprint_misuse_is_refused_with_the_fix() -> None:
+    app = Flask(__name__)
+    blueprint = Blueprint("late", __name__)
+    app.register_blueprint(blueprint)
+    with pytest.raises(ConfigError, match=r"call CORS\(blueprint, \.\.\.\) first"):
+        corskit_flask.CORS(blueprint)
+    with pytest.raises(ConfigError, match=r"unknown flask-cors option\(s\) origin"):
+        corskit_flask.CORS(Blueprint("typo", __name__), origin=[APP])  # fails at the call, not at registration
+    with pytest.raises(ConfigError, match="a Flask app or a Blueprint"):
+        corskit_flask.CORS(object())  # type: ignore[arg-type]
 
 
 def test_decorator_inside_app_wide() -> None:
+    clients = []
     for cors, cross_origin in (
         (flask_cors.CORS, flask_cors.cross_origin),
         (corskit_flask.CORS, corskit_flask.cross_origin),
     ):
         app = Flask(__name__)
 
-        @app.route("/special")
+        @app.route("/special", methods=["GET", "PUT"])
         @cross_origin(origins=["https://special.example"])
         def special() -> str:
             return "special"
 
+        @app.route("/plain")
+        def plain() -> str:
+            return "plain"
+
         cors(app, origins=[APP])
-        allowed = app.test_client().get("/special", headers={"Origin": "https://special.example"}).headers
-        if cors is flask_cors.CORS:
-            assert allowed["Access-Control-Allow-Origin"] == "https://special.example"  # the view's options win
-        else:
-            assert "Access-Control-Allow-Origin" not in allowed  # the app-wide policy decides
+        clients.append(app.test_client())
+    for client in clients:  # the view's options win on its path, the app's elsewhere
+        got = client.get("/special", headers={"Origin": "https://special.example"}).headers
+        assert got["Access-Control-Allow-Origin"] == "https://special.example"
+        assert "Access-Control-Allow-Origin" not in client.get("/special", headers={"Origin": APP}).headers
+        assert (
+            preflight(client, path="/special", origin="https://special.example").headers["Access-Control-Allow-Origin"]
+            == "https://special.example"
+        )
+        assert client.get("/plain", headers={"Origin": APP}).headers["Access-Control-Allow-Origin"] == APP
+        assert (
+            "Access-Control-Allow-Origin"
+            not in client.get("/plain", headers={"Origin": "https://special.example"}).headers
+        )
 
 
 def test_decorator() -> None:

@@ -396,6 +396,35 @@ async def test_response_headers_given_as_a_generator_with_an_async_predicate() -
     assert out.header("set-cookie") == "a=b"
 
 
+@pytest.mark.parametrize(
+    ("options", "method"),
+    [
+        (OPTIONS, "GET"),  # the common request: one policy, only Origin read
+        (OPTIONS, "OPTIONS"),  # OPTIONS without Access-Control-Request-Method reaches the app
+        ({"policy": PathPolicies({"/api/*": Policy(allow_origins=[APP])})}, "GET"),
+        ({"allow_origin_func": lambda o: True}, "POST"),
+    ],
+)
+async def test_request_headers_given_as_a_generator_reach_the_app(options: dict[str, Any], method: str) -> None:
+    # The ASGI spec types the scope's headers as any iterable too: read once by the middleware, a generator used
+    # to reach the app empty (Origin, Cookie, Authorization gone).
+    app = Recorder()
+    request = scope(method, headers=[("Origin", APP), ("Cookie", "s=1"), ("Origin", APP)])
+    lines = list(request["headers"])
+    request["headers"] = (line for line in lines)
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await CORSMiddleware(app, **options)(request, receive, send)
+    assert [list(seen["headers"]) for seen in app.seen] == [lines]
+    assert (b"access-control-allow-origin", APP.encode()) not in sent[0]["headers"]  # two Origin lines: refused
+
+
 def test_repeated_lines_are_read_up_to_the_bound_only() -> None:
     from corskit.asgi import read_cors_headers
 

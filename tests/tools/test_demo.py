@@ -43,6 +43,9 @@ def test_demo_command_prints_traces_and_a_summary_in_80_columns() -> None:
         assert cell_len(line) <= 80 or copyable, line
     for title in (case.title for case in CASES):
         assert title.split()[0] in summary
+    # Rich pads a table's lines to the width; nothing the demo prints ends in spaces.
+    padded = [line for line in run.lines if line != line.rstrip(" ")]
+    assert not padded, padded[:3]
 
 
 def test_demo_quiet_on_an_ascii_terminal() -> None:

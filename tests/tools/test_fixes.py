@@ -111,3 +111,24 @@ def test_a_corskit_refusal_names_its_reason_whichever_check_the_browser_failed_f
     assert fix.summary.startswith("The server refused the preflight (method PUT not allowed): allow the origin")
     assert ("dpr" in fix.need.headers) == (browser != "chromium")
     assert ('allow_headers=["dpr"]' in fix.snippet("corskit")) == (browser != "chromium")
+
+
+@pytest.mark.parametrize("browser", ["chromium", "firefox", "webkit"])
+def test_a_redirect_to_another_origin_explains_origin_null(browser: str) -> None:
+    """After a redirect to another origin the browser sends `Origin: null`; the server's 'https://app.example' then
+    fails. Before: "The server allows 'https://app.example', not 'https://app.example': add https://app.example"."""
+    answers = {
+        "https://api.example/old": Response(
+            307, (("Location", "https://cdn.example/new"), ("Access-Control-Allow-Origin", SPA))
+        ),
+        "https://cdn.example/new": Response(200, (("Access-Control-Allow-Origin", SPA),)),
+    }
+    request = Request("https://api.example/old")
+    result = run(SPA, request, lambda wire: answers[wire.url], browser=browser)
+    assert not result.allowed
+    assert result.exchanges[-1].request.header("Origin") == "null"
+    fix = suggest(result, SPA, request)
+    assert fix is not None
+    assert "the browser sent 'Origin: null' there" in fix.summary
+    assert "Fetch the final URL (https://cdn.example/new) directly" in fix.summary
+    assert f"not '{SPA}'" not in fix.summary

@@ -27,7 +27,8 @@ BrowserOption = Annotated[
     typer.Option(
         "--browser",
         "-b",
-        help="Whose rules to apply: chromium, firefox, webkit (Safari), or all three side by side.",
+        metavar="BROWSER",
+        help="Whose rules to apply: chromium, firefox, webkit (Safari), or all (the three side by side).",
         case_sensitive=False,
     ),
 ]

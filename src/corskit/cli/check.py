@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any, NoReturn
 
 import typer
+from rich.rule import Rule
 
 from ..browser.engines import Verdicts
-from ..spec.origins import OriginError, normalize_origin, parse_url
+from ..spec.origins import MAX_URL_LENGTH, OriginError, normalize_origin, parse_url
 from ..tools.check import CheckReport, check
 from ..tools.diagrams import sequence
 from ..tools.fixes import Stack, suggest_for_all
 from ..tools.network import NetworkOptions, cookie_problem, header_problem
+from ..tools.trace import clipped
 from . import options
 from .browsers import browsers_of, render_verdicts, verdicts_json
 from .diagram import diagram_format, refuse_many, write_diagrams
@@ -53,6 +55,8 @@ def parse_header(text: str) -> tuple[str, str]:
 
 def _not_http(url: str) -> str:
     """What is wrong with a URL that cannot be checked, and what to write instead."""
+    if len(url) > MAX_URL_LENGTH:
+        return f"{clipped(url, 80)!r} is longer than {MAX_URL_LENGTH:,} characters: corskit checks shorter URLs"
     looks_like_a_host = "://" not in url and not any(c.isspace() for c in url)
     schemeless = parse_url(f"http://{url}") if looks_like_a_host else None
     if schemeless is not None:
@@ -103,19 +107,33 @@ def _report_all(reports: dict[str, CheckReport], origin: str, fix_for: Stack | N
 def _report_unanswered(reports: dict[str, CheckReport], fix_for: Stack | None, as_json: bool) -> NoReturn:
     """``--browser all`` when a browser got no answer: no verdicts to compare. ``--json`` keeps its shape (one
     object per browser, ``agree`` null); the report is the network error. Exit 2, as for one browser."""
-    failed = next(r for r in reports.values() if r.network_error is not None or r.result is None)
     if as_json:
         data: dict[str, Any] = {name: r.to_json(fix_for=fix_for) for name, r in reports.items()}
         data.update(agree=None, differences=[], fix=None)
         emit_json(data)
     else:
-        render_report(Output(), failed, fix_for)
+        _render_unanswered(Output(), reports, fix_for)
     raise typer.Exit(max(r.exit_code for r in reports.values()))
+
+
+def _render_unanswered(out: Output, reports: dict[str, CheckReport], fix_for: Stack | None) -> None:
+    """One network error that every browser hit is shown once, and said to apply to all; otherwise each
+    browser's report under its name (one may have been answered while another was not)."""
+    errors = {(e.kind, e.message) if (e := r.network_error) else None for r in reports.values()}
+    if len(errors) == 1 and None not in errors:
+        render_report(out, next(iter(reports.values())), fix_for)
+        out.prose(f"Every browser ({', '.join(reports)}) got this network error.", indent=2)
+        return
+    for number, (name, report) in enumerate(reports.items()):
+        if number:
+            out.blank()
+        out.print(Rule(out.text((name, "bold")), align="left"))
+        render_report(out, report, fix_for)
 
 
 def check_command(
     url: Annotated[str, typer.Argument(help="The URL script would fetch.", metavar="URL")],
-    origin: Annotated[str, typer.Option("--origin", "-o", help="The page's origin, e.g. https://app.example.")],
+    origin: Annotated[str, typer.Option("--origin", "-o", help="The page's origin, e.g. https://app.example.com")],
     method: Annotated[str, typer.Option("--method", "-X", help="Request method.")] = "GET",
     header: Annotated[
         list[str] | None, typer.Option("--header", "-H", help="Request header 'Name: value' (repeatable).")

@@ -40,6 +40,8 @@ CredentialsOption = Annotated[
     Credentials,
     typer.Option(
         "--credentials",
-        help="fetch() credentials mode: cookies and HTTP auth go only with 'include' (or to the page's own origin).",
+        metavar="MODE",
+        help="fetch() credentials mode: omit, same-origin or include. Cookies and HTTP auth go only with include"
+        " (or to the page's own origin).",
     ),
 ]

@@ -23,7 +23,9 @@ RedisOption = Annotated[
     typer.Option("--redis", "-r", help=f"Redis URL (default: ${URL_ENV}, else {DEFAULT_URL}).", show_default=False),
 ]
 NamespaceOption = Annotated[str, typer.Option("--namespace", help="Key prefix shared with the app's store.")]
-OriginsArgument = Annotated[list[str], typer.Argument(help="Origins, e.g. https://shop.example.", show_default=False)]
+OriginsArgument = Annotated[
+    list[str], typer.Argument(help="Origins, e.g. https://shop.example.com", show_default=False)
+]
 
 EXAMPLES = """\
 Examples:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.text import Text
 
 from ..tools.terminal import Glyphs, glyphs_for, printable
@@ -134,6 +134,16 @@ class Output:
     def blank(self) -> None:
         self.console.print()
 
-    def print(self, renderable: object) -> None:
-        """A rich renderable built by the caller (a table, a rule): its cells must be made with :meth:`text`."""
-        self.console.print(renderable)
+    def print(self, renderable: RenderableType) -> None:
+        """A rich renderable built by the caller (a table, a rule): its cells must be made with :meth:`text`.
+        Rich pads every line to the full width; the padding is stripped so no line ends in spaces."""
+        lines = self.console.render_lines(renderable, pad=False, new_lines=False)
+        texts = []
+        for segments in lines:
+            text = Text()
+            for segment in segments:
+                if not segment.control:
+                    text.append(segment.text, segment.style)
+            text.rstrip()
+            texts.append(text)
+        self._write(texts)

@@ -130,6 +130,9 @@ class _Blocked:
     need: Need
     last: Response | None
     preflight: Response | None
+    #: The ``Origin`` the browser sent last ("null" after a redirect to another origin) and where.
+    sent_origin: str | None = None
+    url: str = ""
 
     @property
     def status(self) -> int:
@@ -142,7 +145,17 @@ def suggest(result: Result, origin: str, request: Request) -> Fix | None:
         return None
     need = Need.of(origin, request, (result.browser,))
     code = result.error
-    blocked = _Blocked(code, _quoted(result.param), origin, need, _last_response(result), _preflight_response(result))
+    last = result.exchanges[-1].request if result.exchanges else None
+    blocked = _Blocked(
+        code,
+        _quoted(result.param),
+        origin,
+        need,
+        _last_response(result),
+        _preflight_response(result),
+        last.header("Origin") if last else None,
+        last.url if last else "",
+    )
     client_text = _CLIENT_FIXES.get(code)
     if client_text is not None:
         return Fix(client_text, "client", need)
@@ -190,6 +203,13 @@ def _wildcard_origin(b: _Blocked) -> str:
 
 
 def _origin_mismatch(b: _Blocked) -> str:
+    if b.sent_origin == "null" and b.origin != "null":
+        return (
+            f"The request was redirected to another origin, so the browser sent 'Origin: null' there, and"
+            f" '{b.param}' does not match it. Fetch the final URL ({b.url}) directly, or keep the redirect on one"
+            " origin (a public resource fetched without credentials may answer '*'). Never answer 'null': it matches"
+            " sandboxed iframes and file pages of any site."
+        )
     hint = ""
     if b.param.rstrip("/") == b.origin or b.param.lower() == b.origin:
         hint = " An origin has no trailing slash or path and is compared byte for byte."

@@ -96,9 +96,8 @@ def trace(result: Result, g: Glyphs = UNICODE) -> Iterator[Line]:
     if result.dropped_headers:
         names = ", ".join(result.dropped_headers)
         yield _prose(("! ", "yellow"), (f"fetch() dropped headers script may not set: {names}", "yellow"), hang=2)
-    if not result.exchanges:
-        where = "fetch() failed before the network" if not result.allowed else "it was held back"
-        yield _copy(("  nothing was sent: ", "dim"), (where, "dim"))
+    if not result.exchanges and not result.allowed:  # allowed and unsent: the verdict line says it was held back
+        yield _copy(("  nothing was sent: ", "dim"), ("fetch() failed before the network", "dim"))
     hits = set(result.preflight_cache_hits)
     for index, ex in enumerate(result.exchanges):
         if index in hits:

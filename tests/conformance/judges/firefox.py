@@ -35,14 +35,21 @@ from urllib.parse import urlsplit
 from ..server import NULL_QUERY, PAGE_PATH, ScenarioServer, Seen
 from . import JudgeUnavailable, Observation, Play
 from .bidi import BiDi, BiDiError
-from .chromium import FETCH_JS, FETCH_TIMEOUT_MS
+from .chromium import FETCH_JS
 
 #: Checked in this order after ``$CORSKIT_FIREFOX``.
 CANDIDATES = ("/usr/lib/firefox-esr/firefox-esr", "/usr/bin/firefox-esr", "/usr/bin/firefox")
 #: Cases in flight at once (each in its own user context).
 WORKERS = 3
-#: How long to wait for the console line of a fetch that failed with a NetworkError.
+#: How long to keep waiting for the console line of a fetch that failed with a NetworkError, counted from the
+#: moment a console marker logged after the fetch has come back (so a loaded machine's slow event pipeline does
+#: not shorten it), and the bound on waiting for that marker (a hang guard: it fails the case, never passes it).
 SETTLE_S = 0.6
+MARKER_LIMIT_S = 60.0
+#: A hang guard for one fetch() (a 20-hop redirect loop with a preflight per hop is 42 requests: seconds on a loaded
+#: machine); a fetch still pending then fails its case.
+FETCH_TIMEOUT_MS = 30_000
+_MARKER = "corskit-judge-barrier "
 _BLOCKED = "Cross-Origin Request Blocked: "
 _REASON = re.compile(r"\(Reason: (.*?)\)\.?(?: Status code: .*)?$")
 _STARTUP_S = 30.0
@@ -238,14 +245,15 @@ class FirefoxJudge:
         )
         fetched = json.loads(answer["result"]["value"])
         network_error = not fetched["resolved"] and fetched.get("message", "").startswith("NetworkError")
-        deadline = time.monotonic() + (SETTLE_S if network_error else 0.05)
-        while time.monotonic() < deadline and not any(t.startswith(_BLOCKED) for _, t in self._context_lines(context)):
-            time.sleep(0.01)
+        broken: list[str] = []
+        self._await_blocked_line(context, play.marker, broken, SETTLE_S if network_error else 0.05)
         lines = [
-            (level, _NULL_PRINCIPAL.sub(NULL_PRINCIPAL_SHOWN, text)) for level, text in self._context_lines(context)
+            (level, _NULL_PRINCIPAL.sub(NULL_PRINCIPAL_SHOWN, text))
+            for level, text in self._context_lines(context)
+            if not text.startswith(_MARKER)
         ]
         seen = self.server.router.seen(play.marker)
-        broken = [f"no server entry answers {s.method} {s.url}" for s in seen if not s.matched]
+        broken += [f"no server entry answers {s.method} {s.url}" for s in seen if not s.matched]
         if fetched.get("name") == "HarnessTimeout":
             broken.append(f"fetch() still pending after {FETCH_TIMEOUT_MS} ms")
 
@@ -278,6 +286,38 @@ class FirefoxJudge:
             "wire": [_wire(s) for s in seen],
         }
         return Observation(play.category, play.name, play.scenario, result, raw, broken, engine="firefox")
+
+    def _await_blocked_line(self, context: str, marker: str, broken: list[str], settle: float = SETTLE_S) -> None:
+        """Wait for the "Cross-Origin Request Blocked" line, which Firefox may deliver after ``fetch()`` has
+        settled. A marker is logged in the page first; the *settle* window starts once the marker has come back
+        through ``log.entryAdded``, so the wait follows the browser's event pipeline rather than wall time."""
+        text = _MARKER + marker
+        deadline: float | None = None
+        try:
+            self.bidi.call(
+                "script.evaluate",
+                {
+                    "expression": f"console.log({json.dumps(text)})",
+                    "target": {"context": context},
+                    "awaitPromise": False,
+                },
+            )
+        except BiDiError:  # the tab left the page (a redirect to mailto: hands it to the parent process): wall time
+            deadline = time.monotonic() + settle
+        limit = time.monotonic() + MARKER_LIMIT_S
+        while True:
+            lines = [t for _, t in self._context_lines(context)]
+            if any(t.startswith(_BLOCKED) for t in lines):
+                return
+            now = time.monotonic()
+            if deadline is None and text in lines:
+                deadline = now + settle
+            if deadline is not None and now >= deadline:
+                return
+            if now >= limit:
+                broken.append(f"the console marker did not come back within {MARKER_LIMIT_S:.0f} s")
+                return
+            time.sleep(0.01)
 
     def _context_lines(self, context: str) -> list[tuple[str, str]]:
         with self._lock:

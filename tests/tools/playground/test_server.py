@@ -4,9 +4,11 @@ and the predictions (a scenario copied from any case replays identically in ``co
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from corskit.tools.playground import Playground, SetupError, parse_setup, running
+from corskit.tools.playground import ListenError, Playground, SetupError, parse_setup, running
 from corskit.tools.playground.predict import fixed_setup, report
 from corskit.tools.playground.server import MAX_BODY, Runs
 from corskit.tools.scenario import evaluate
@@ -233,3 +235,59 @@ def test_corskit_playground_refuses_a_bad_port() -> None:
     )
     assert result.returncode == 2
     assert "must be 0-65535" in result.stderr
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A loopback port something else listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(1)
+        yield sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("option", ["--port", "--api-port"])
+def test_a_port_asked_for_and_taken_is_named_with_the_reason(taken_port: int, option: str) -> None:
+    """Before: `--api-port` taken was blamed on `--port`, and the page's socket was left open."""
+    other = "--api-port" if option == "--port" else "--port"
+    command = [CORSKIT, "playground", "--no-open", option, str(taken_port), other, "0"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "200"})
+    assert result.returncode == 2, result.stdout
+    assert f"Invalid value for {option}: cannot listen on port {taken_port}: Address already in use" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_playground_object_names_the_port_it_could_not_take(taken_port: int) -> None:
+    with pytest.raises(ListenError) as caught:
+        Playground(page_port=0, api_port=taken_port)
+    assert caught.value.port == taken_port
+
+
+def test_the_usual_ports_taken_moves_to_free_ones_and_says_so() -> None:
+    from corskit.cli.playground import PAGE_PORT
+
+    with contextlib.ExitStack() as stack:
+        holder = stack.enter_context(socket.socket())
+        with contextlib.suppress(OSError):  # already taken (another playground on this machine): as good
+            holder.bind(("127.0.0.1", PAGE_PORT))
+            holder.listen(1)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        process = subprocess.Popen(
+            [CORSKIT, "playground", "--no-open"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        try:
+            assert process.stdout is not None
+            lines = [process.stdout.readline() for _ in range(4)]
+            url = lines[0].split(": ", 1)[1].strip()
+            for _ in range(100):  # serving (Ctrl-C before the server starts exits 130, as a shell expects)
+                with contextlib.suppress(httpx.TransportError):
+                    assert httpx.get(url + "api/info", timeout=2).status_code == 200
+                    break
+                asyncio.run(asyncio.sleep(0.1))
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(15)
+    assert lines[0].startswith("corskit playground: http://127.0.0.1:")
+    assert f":{PAGE_PORT}/" not in lines[0]
+    assert "in use (another playground?): this one runs on free ports" in lines[2]
+    assert process.returncode == 0

@@ -77,7 +77,7 @@ class Listener:
 
     def _listen(self, stop: threading.Event) -> None:
         client = self._connect()
-        pubsub = client.pubsub()  # type: ignore[no-untyped-call]
+        pubsub = client.pubsub()  # type: ignore[no-untyped-call, unused-ignore]  # typed since redis 8.2
         try:
             pubsub.subscribe(self._channel)
             while not stop.is_set():

@@ -55,6 +55,53 @@ ADMIN_TIMEOUT = 5.0
 MAX_CONNECTIONS = 16
 
 
+_EXAMPLES = "redis://localhost:6379/0 or unix:///run/redis/redis.sock"
+#: A longer url is refused (host names have at most 253 characters; the URL goes into log lines).
+MAX_URL_LENGTH = 2048
+
+
+def check_url(url: object) -> None:
+    """Raise :class:`ConfigError` unless redis-py reads *url* as written: the message says what to write and never
+    repeats the URL (it may hold a password)."""
+    if not isinstance(url, str) or not url:
+        raise ConfigError(f"url must be a redis://, rediss:// or unix:// URL, e.g. {_EXAMPLES}")
+    if len(url) > MAX_URL_LENGTH:
+        raise ConfigError(f"url is longer than {MAX_URL_LENGTH} characters: is it a Redis URL?")
+    bad = next((i for i, c in enumerate(url) if c.isspace() or not c.isprintable()), None)
+    if bad is not None:  # urlsplit would drop some (CR, LF, tab) silently, redis-py would pass others on
+        raise ConfigError(f"url has a space or control character at index {bad}: remove it or percent-encode it")
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"url must be a redis://, rediss:// or unix:// URL, e.g. {_EXAMPLES}")
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # (its message may quote the password)
+        if "[" in url or "]" in url:
+            raise ConfigError("url's IPv6 address is malformed: write it in brackets: redis://[::1]:6379/0") from None
+        raise ConfigError(
+            "url's user, password or host holds a character that stands for URL punctuation (such as a fullwidth"
+            " '＃'): percent-encode it"
+        ) from None
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or past 65535
+        port = 0
+    if port == 0:  # (redis-py would take an explicit 0 as "no port": 6379)
+        raise ConfigError("url's port must be a number from 1 to 65535, e.g. redis://localhost:6379/0")
+    if parts.scheme == "unix":
+        if not parts.path:
+            raise ConfigError("a unix:// url needs the socket's path, e.g. unix:///run/redis/redis.sock")
+    elif parts.path not in ("", "/") and not (parts.path[1:].isdigit() and parts.path[1:].isascii()):
+        # redis-py would read "/one" or "/0/extra" as database 0 without a word
+        raise ConfigError("url's path is the database number and nothing else, e.g. redis://localhost:6379/0")
+    try:  # redis-py's own reading of the query (?db=1&socket_timeout=0.5): a connection object, not connected
+        redis.ConnectionPool.from_url(url).make_connection()
+    except TypeError as error:  # "...__init__() got an unexpected keyword argument 'foo'"
+        name = str(error).rpartition(" ")[2]
+        raise ConfigError(f"url's query argument {name} is not one redis-py takes (e.g. ?socket_timeout=0.5)") from None
+    except (ValueError, redis.RedisError) as error:  # "Invalid value for 'db' in connection URL." and the like
+        raise ConfigError(f"url's query: {error}") from None
+
+
 def describe_url(url: str) -> str:
     """``redis://host:port/db`` without user name or password: safe for log lines and error messages."""
     try:
@@ -99,9 +146,7 @@ class RedisOriginStore:
         negative_size: int = 10_000,
         retry_interval: float = 1.0,
     ) -> None:
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("redis", "rediss", "unix"):
-            # The URL itself is not repeated: it may hold a password.
-            raise ConfigError("url must be a redis://, rediss:// or unix:// URL, e.g. redis://localhost:6379/0")
+        check_url(url)
         if not isinstance(namespace, str) or not namespace.isprintable() or not 0 < len(namespace) <= 64:
             raise ConfigError(f"namespace must be printable text of 1 to 64 characters, got {namespace!r}")
         self.url = url

@@ -10,7 +10,7 @@ Needs the ``cli`` extra (Starlette, uvicorn). The page is static files in ``stat
 
 from __future__ import annotations
 
-from .server import Playground, running
+from .server import ListenError, Playground, running
 from .setup import Setup, SetupError, parse_setup
 
-__all__ = ["Playground", "Setup", "SetupError", "parse_setup", "running"]
+__all__ = ["ListenError", "Playground", "Setup", "SetupError", "parse_setup", "running"]

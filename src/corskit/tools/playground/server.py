@@ -93,12 +93,27 @@ def prefix(run_id: str) -> str:
     return f"/r/{run_id}"
 
 
+class ListenError(OSError):
+    """A port the playground cannot listen on (taken, or not allowed): which one, and why."""
+
+    def __init__(self, port: int, reason: str) -> None:
+        super().__init__(f"cannot listen on port {port}: {reason}")
+        self.port = port
+
+
 class Playground:
     """Both origins on loopback: bind on construction (port 0: any free port), :meth:`serve` until stopped."""
 
     def __init__(self, *, page_port: int = 0, api_port: int = 0, host: str = "127.0.0.1") -> None:
         self.host = host
-        self._sockets = [_bind(host, page_port), _bind(host, api_port)]
+        self._sockets: list[socket.socket] = []
+        for port in (page_port, api_port):
+            try:
+                self._sockets.append(_bind(host, port))
+            except OSError as error:
+                for sock in self._sockets:
+                    sock.close()
+                raise ListenError(port, error.strerror or str(error)) from error
         page, api = (s.getsockname()[1] for s in self._sockets)
         self.page_origin = f"http://{host}:{page}"
         self.api_origin = f"http://{host}:{api}"
