@@ -117,7 +117,8 @@ class CORSMiddleware:
         if policy is not None and scope["type"] == "http" and scope["method"] != "OPTIONS":
             # The common request: one policy, not OPTIONS; only Origin to read.
             origin = None
-            lines = iter(_header_list(scope))
+            headers = scope["headers"]
+            lines = iter(headers if type(headers) is list else _header_list(scope))
             for name, value in lines:
                 if name == b"origin":
                     origin = value
