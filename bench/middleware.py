@@ -1,6 +1,6 @@
 """Per-request overhead of CORS middleware over a bare app, corskit against its peers, warm and cold, in one run.
 
-    make bench                                # about 2 minutes; progress on stderr
+    make bench                                # about 2½ minutes; progress on stderr
     .venv/bin/python bench/middleware.py [--quick] [--stacks asgi,wsgi,django] [--json FILE] [--docs]
 
 Stacks: ASGI (corskit.asgi vs Starlette's CORSMiddleware, over a bare ASGI app), WSGI (corskit.wsgi vs flask-cors,
