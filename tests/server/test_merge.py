@@ -161,3 +161,14 @@ def test_preflight_fields_in_both_forms() -> None:
     decision = CREDENTIALED.preflight(APP, "PUT")
     assert TEXT.fields(decision) == decision.headers
     assert as_text(BYTES.fields(decision)) == [(n.lower(), v) for n, v in decision.headers]
+
+
+@pytest.mark.parametrize("answer", ANSWERS, ids=["allowed", "refused", "wildcard"])
+def test_a_block_is_encoded_once_however_often_it_is_written(answer: Any) -> None:
+    # A '*' answer's block is empty: it must be found in the memo like any other, not encoded again per request.
+    merge([(b"content-type", b"text/plain")], answer, BYTES)
+    remembered = len(BYTES._block_order)
+    for _ in range(3):
+        merge([(b"content-type", b"text/plain")], answer, BYTES)
+        BYTES.fields(answer)
+    assert len(BYTES._block_order) == remembered

@@ -91,7 +91,9 @@ class Wire:
         """Every header of *answer*, in this form."""
         if not self._is_bytes:
             return answer.headers if isinstance(answer, PreflightDecision) else _text_fields(answer)
-        block = self._blocks.get(answer.fixed) or self._block(answer.fixed)
+        block = self._blocks.get(answer.fixed)
+        if block is None:  # (not `or`: a '*' answer's block is empty, and falsy)
+            block = self._block(answer.fixed)
         if answer.allow_origin is None:
             return block
         return ((self._allow_origin, self._origin_value(answer.allow_origin)), *block)
@@ -126,7 +128,9 @@ def merge(headers: Iterable[Header], answer: ActualDecision, wire: Wire) -> list
             kept += added
             return kept
     # The common case, inline (per request): the app's headers, then the answer's.
-    block = wire._blocks.get(answer.fixed) or wire._block(answer.fixed)
+    block = wire._blocks.get(answer.fixed)
+    if block is None:
+        block = wire._block(answer.fixed)
     allow_origin = answer.allow_origin
     if allow_origin is None:
         return [*headers, *block]
