@@ -11,11 +11,11 @@ the browser shows the real error, not a CORS error) and re-raises, so the server
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
-from itertools import chain
 from typing import Any
 
-from .server.decisions import ActualDecision, is_preflight
-from .server.merge import BYTES, merge
+from .server.decisions import is_preflight
+from .server.encoded import Encoded
+from .server.merge import BYTES, merge_encoded
 from .server.policy import MAX_METHOD_LENGTH, MAX_PRIVATE_NETWORK_LENGTH, MAX_REQUEST_HEADERS_LENGTH, Policy
 from .server.routing import PathPolicies, build_policy
 from .spec.origins import MAX_ORIGIN_LENGTH
@@ -109,12 +109,16 @@ class CORSMiddleware:
     def __init__(self, app: ASGIApp, policy: Policy | PathPolicies | None = None, **policy_kwargs: Any) -> None:
         self.app = app
         self.policy = build_policy(policy, policy_kwargs)
-        # The common case: one policy whose decisions never wait (no async predicate, no origin store).
+        # The common case: one policy whose decisions never wait (no async predicate, no origin store), whose
+        # answers come encoded (corskit.server.encoded), from the policy itself when that cannot settle them.
         self._single = self.policy if isinstance(self.policy, Policy) and not self.policy.awaits else None
+        answers = self._single.encoded(BYTES) if self._single is not None else None
+        self._known = answers.known if answers is not None else None
+        self._decide = answers.decide if answers is not None else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        policy = self._single
-        if policy is not None and scope["type"] == "http" and scope["method"] != "OPTIONS":
+        known = self._known
+        if known is not None and scope["type"] == "http" and scope["method"] != "OPTIONS":
             # The common request: one policy, not OPTIONS; only Origin to read.
             origin = None
             headers = scope["headers"]
@@ -123,14 +127,13 @@ class CORSMiddleware:
                 if name == b"origin":
                     origin = value
                     break
-            answer = policy.recall(origin) or policy.decide(origin, scope["path"])
-            if answer.allowed and origin is not None:
-                # Fetch "get" joins repeated lines with ", ", which only a '*' policy allows: a refused first
-                # line needs no second look.
-                for name, value in lines:
+            encoded = known(origin) or self._decide(origin) or self._actual(origin, scope["path"])  # type: ignore[misc]
+            if encoded[0] is not None and origin is not None:
+                # Allowed: a second Origin line refuses it (Fetch "get" joins the lines with ", ", which only a '*'
+                # policy allows). A refused first line needs no second look.
+                for name, _ in lines:
                     if name == b"origin":
-                        origin = read_cors_headers(chain(((name, origin), (name, value)), lines))[0]
-                        answer = policy.actual(origin, scope["path"])
+                        encoded = self._actual(read_cors_headers(scope["headers"])[0], scope["path"])
                         break
         else:
             # Everything else: other scopes, OPTIONS, per-path policies, async predicates, origin stores.
@@ -149,9 +152,9 @@ class CORSMiddleware:
                 return await send({"type": "http.response.body", "body": decision.body})
             # OPTIONS without Access-Control-Request-Method is the app's to answer, as any other request.
             if policy.awaits:
-                answer = await policy.aactual(origin, scope["path"])
+                encoded = BYTES.encode(await policy.aactual(origin, scope["path"]))
             else:
-                answer = policy.actual(origin, scope["path"])
+                encoded = policy.encoded(BYTES)(origin) or BYTES.encode(policy.actual(origin, scope["path"]))
         started = False
 
         def send_with_cors(message: Message) -> Awaitable[None]:
@@ -159,20 +162,26 @@ class CORSMiddleware:
             nonlocal started
             if not started and message["type"] == "http.response.start":  # (the body's messages: one check)
                 started = True
-                message["headers"] = merge(message.get("headers", ()), answer, BYTES)
+                message["headers"] = merge_encoded(message.get("headers", ()), encoded, BYTES)
             return send(message)
 
         try:
             await self.app(scope, receive, send_with_cors)
         except Exception:
             if not started:
-                await _send_error(answer, send)
+                await _send_error(encoded, send)
             raise
 
+    def _actual(self, origin: bytes | None, path: str) -> Encoded:
+        """The single policy's answer, decided by the policy itself (:meth:`~corskit.Policy.actual`), encoded."""
+        assert self._single is not None
+        return BYTES.encode(self._single.actual(origin, path))
 
-async def _send_error(answer: ActualDecision, send: Send) -> None:
+
+async def _send_error(encoded: Encoded, send: Send) -> None:
     try:
-        await send({"type": "http.response.start", "status": 500, "headers": merge(_ERROR_HEADERS, answer, BYTES)})
+        headers = merge_encoded(_ERROR_HEADERS, encoded, BYTES)
+        await send({"type": "http.response.start", "status": 500, "headers": headers})
         await send({"type": "http.response.body", "body": _ERROR_BODY})
     except Exception:  # the client went away: the app's exception is the one to report
         pass

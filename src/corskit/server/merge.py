@@ -21,10 +21,12 @@ from ..spec.headers import is_token, lowercase_ascii, split_list
 from .bounded import remember
 from .decisions import ALLOW_ORIGIN, VARY, ActualDecision, Fields, PreflightDecision
 
-__all__ = ["BYTES", "TEXT", "Wire", "edit", "is_owned_header", "merge", "merge_vary"]
+__all__ = ["BYTES", "TEXT", "Block", "Wire", "edit", "is_owned_header", "merge", "merge_encoded", "merge_vary"]
 
 #: A header pair as the adapter holds it: ``(str, str)``, or ``(bytes, bytes)`` (ASGI, where a list will do).
 Header = Sequence[Any]
+#: Header pairs in one form, as an answer adds them after ``Access-Control-Allow-Origin``.
+Block = tuple[Header, ...]
 
 #: Blocks of fixed headers a :class:`Wire` remembers in their encoded form.
 _MEMO_SIZE = 4096
@@ -66,7 +68,7 @@ class Wire:
     _allow_origin: Any
     _is_bytes: bool
     _origin_value: Any
-    _blocks: dict[Fields, tuple[Header, ...]]
+    _blocks: dict[Fields, Block]
     _block_order: deque[Fields]
 
     def __init__(self, b: Any, v: Any, w: Any, vary: Any, owned_prefix: Any, vary_name: Any, allow_origin: Any) -> None:
@@ -87,28 +89,30 @@ class Wire:
         """A header value of this form as text."""
         return value.decode("latin-1") if isinstance(value, bytes) else str(value)
 
-    def fields(self, answer: ActualDecision | PreflightDecision) -> tuple[Header, ...]:
+    def fields(self, answer: ActualDecision | PreflightDecision) -> Block:
         """Every header of *answer*, in this form."""
+        allow_origin, block = self.encode(answer)
+        if allow_origin is None:
+            return block
+        return ((self._allow_origin, allow_origin), *block)
+
+    def encode(self, answer: ActualDecision | PreflightDecision) -> tuple[Any, Block]:
+        """*answer* in this form: its ``Access-Control-Allow-Origin`` value (or ``None``) and the headers after it."""
         if not self._is_bytes:
-            return answer.headers if isinstance(answer, PreflightDecision) else _text_fields(answer)
+            return answer.allow_origin, answer.fixed
         block = self._blocks.get(answer.fixed)
         if block is None:  # (not `or`: a '*' answer's block is empty, and falsy)
-            block = self._block(answer.fixed)
-        if answer.allow_origin is None:
-            return block
-        return ((self._allow_origin, self._origin_value(answer.allow_origin)), *block)
+            block = self.block(answer.fixed)
+        allow_origin = answer.allow_origin
+        return (None if allow_origin is None else self._origin_value(allow_origin)), block
 
-    def _block(self, fixed: Fields) -> tuple[Header, ...]:
-        """*fixed* in this form (bytes: lowercase names), remembered."""
-        block = tuple((self.value(n.lower()), self.value(v)) for n, v in fixed) if self._is_bytes else fixed
+    def block(self, fixed: Fields) -> Block:
+        """*fixed* in this form (bytes: lowercase names, remembered)."""
+        if not self._is_bytes:
+            return fixed
+        block = tuple((self.value(n.lower()), self.value(v)) for n, v in fixed)
         remember(self._blocks, self._block_order, fixed, block, _MEMO_SIZE)
         return block
-
-
-def _text_fields(answer: ActualDecision) -> Fields:
-    if answer.allow_origin is None:
-        return answer.fixed
-    return ((ALLOW_ORIGIN, answer.allow_origin), *answer.fixed)
 
 
 #: Text pairs, names as the policy spells them (WSGI, Django).
@@ -119,22 +123,27 @@ BYTES = Wire(b"b", b"v", b"w", b"vary", b"access-control-", b"vary", ALLOW_ORIGI
 
 def merge(headers: Iterable[Header], answer: ActualDecision, wire: Wire) -> list[Header]:
     """The app's response *headers* with the *answer* applied: a new list (the app's is never changed)."""
+    return merge_encoded(headers, wire.encode(answer), wire)
+
+
+def merge_encoded(headers: Iterable[Header], encoded: tuple[Any, Block], wire: Wire) -> list[Header]:
+    """:func:`merge` for an answer already in the *wire*'s form: ``(allow_origin, block)`` (:meth:`Wire.encode`,
+    :mod:`.encoded`)."""
     if type(headers) is not list and type(headers) is not tuple:
         headers = [*headers]  # read once: any iterable will do
     b, v, w = wire.b, wire.v, wire.w
     for name, _ in headers:
         if name < b or v <= name < w:  # maybe Access-Control-* or Vary: the full edit
-            kept, added = edit(headers, answer, wire)
+            allow_origin, block = encoded
+            fields = block if allow_origin is None else ((wire._allow_origin, allow_origin), *block)
+            kept, added = _edit(headers, fields, wire)
             kept += added
             return kept
-    # The common case, inline (per request): the app's headers, then the answer's.
-    block = wire._blocks.get(answer.fixed)
-    if block is None:
-        block = wire._block(answer.fixed)
-    allow_origin = answer.allow_origin
+    # The common case: the app's headers, then the answer's.
+    allow_origin, block = encoded
     if allow_origin is None:
         return [*headers, *block]
-    return [*headers, (wire._allow_origin, wire._origin_value(allow_origin)), *block]
+    return [*headers, (wire._allow_origin, allow_origin), *block]
 
 
 def edit(headers: Iterable[Header], answer: ActualDecision, wire: Wire) -> tuple[list[Header], list[Header]]:
@@ -143,6 +152,10 @@ def edit(headers: Iterable[Header], answer: ActualDecision, wire: Wire) -> tuple
     Reads *headers* once. :func:`merge` concatenates the two; Django, whose headers are a mapping, deletes what
     was not kept and sets what is added.
     """
+    return _edit(headers, wire.fields(answer), wire)
+
+
+def _edit(headers: Iterable[Header], fields: Block, wire: Wire) -> tuple[list[Header], list[Header]]:
     kept: list[Header] = []
     app_vary: list[str] = []
     for pair in headers:
@@ -151,7 +164,7 @@ def edit(headers: Iterable[Header], answer: ActualDecision, wire: Wire) -> tuple
             app_vary.append(wire.text(pair[1]))
         elif not lower.startswith(wire.owned_prefix):
             kept.append(pair)
-    added = [*wire.fields(answer)]
+    added = [*fields]
     if app_vary:
         ours = () if not added or added[-1][0] != wire.vary_name else split_list(wire.text(added.pop()[1])) or ()
         line = merge_vary(", ".join(app_vary), ours)

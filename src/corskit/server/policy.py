@@ -32,7 +32,9 @@ from ..spec.origins import MAX_ORIGIN_LENGTH
 from ..spec.safelist import SAFELISTED_METHODS
 from .bounded import remember
 from .decisions import VARY, ActualDecision, Fields, PreflightDecision
+from .encoded import EncodedAnswers
 from .matcher import ASK, MALFORMED, NOT_ALLOWED, NULL_NOT_ALLOWED, OriginMatcher, Refusal, Verdict
+from .merge import BYTES, TEXT, Wire
 from .options import OPTION_NAMES, ConfigWarning, Options, OriginPredicate, unknown_option, validate
 from .stores.base import OriginStore
 from .stores.cache import UNKNOWN
@@ -112,6 +114,7 @@ class Policy:
         "_allowed_without_credentials",
         "_answers",
         "_credentials",
+        "_encoded",
         "_grant_order",
         "_granted",
         "_granted_order",
@@ -164,6 +167,7 @@ class Policy:
     _options: Options
     _matcher: OriginMatcher
     _credentials: Fields
+    _encoded: dict[Wire, EncodedAnswers]
     #: The headers of every allowed answer besides Access-Control-Allow-Origin (Vary last).
     _allowed: Fields
     _allowed_without_credentials: Fields
@@ -257,6 +261,10 @@ class Policy:
         init("_remember_refusals", bool(options.patterns) or options.regex is not None)
         init("_granted", {})
         init("_granted_order", deque())
+        init(
+            "_encoded",
+            {wire: EncodedAnswers(wire, options, self._match, self._allowed, vary) for wire in (BYTES, TEXT)},
+        )
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Policy is immutable; build a new one")
@@ -269,6 +277,11 @@ class Policy:
     def options(self) -> Options:
         """The validated options this policy was built from."""
         return self._options
+
+    def encoded(self, wire: Wire) -> EncodedAnswers:
+        """This policy's answers to requests that are not preflights, encoded for *wire* (:mod:`.encoded`): the
+        adapters' hot path, which falls back on :meth:`actual` when it returns ``None``."""
+        return self._encoded[wire]
 
     def for_path(self, path: str) -> Policy:
         """This policy (the interface :class:`~corskit.PathPolicies` shares)."""

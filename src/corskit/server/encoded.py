@@ -1,0 +1,91 @@
+"""A policy's answers to requests that are not preflights, encoded once for one header form: the hot path.
+
+An adapter holds the raw ``Origin`` value as its server gave it (bytes in ASGI, text in WSGI). Calling an
+:class:`EncodedAnswers` with it gives what to write, in that form: the ``Access-Control-Allow-Origin`` value (the
+raw value itself, ``*``, or ``None``) and the block of headers that follows it, encoded when the policy was built.
+It settles, without building an :class:`~.decisions.ActualDecision`:
+
+* no ``Origin``, an exact origin, and any origin of a ``*`` policy: one dictionary lookup;
+* every other value the static rules settle (:meth:`.matcher.OriginMatcher.match`: patterns, the regex, the
+  refusals), the allowed ones reflected as they came (the matcher allows canonical origins only).
+
+It returns ``None`` when only :meth:`.policy.Policy.actual` can answer: an origin store or ``allow_origin_func`` to
+ask, or a refusal to log (the ``corskit`` logger at DEBUG). Nothing is remembered here: deciding a never-seen origin
+costs no more than a remembered one would save.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from .bounded import remember
+from .decisions import Fields
+from .matcher import MALFORMED, Verdict
+from .merge import Block, Wire
+from .options import Options
+
+__all__ = ["MEMO_SIZE", "Encoded", "EncodedAnswers"]
+
+#: ``(Access-Control-Allow-Origin value or None, the headers after it)``, in one header form.
+Encoded = tuple[Any, Block]
+#: Decided answers remembered by raw value (first in, first out), where deciding costs a regex call.
+MEMO_SIZE = 1024
+
+_debug_enabled = logging.getLogger("corskit").isEnabledFor
+_DEBUG = logging.DEBUG
+
+
+class EncodedAnswers:
+    """The answers of one policy in one header form (:data:`.merge.BYTES` or :data:`.merge.TEXT`)."""
+
+    __slots__ = ("_allowed", "_match", "_memo", "_order", "_refused", "_star", "_static", "_wire", "known")
+
+    #: The answer for a raw value that needs no look at it (no ``Origin``, an exact origin), else ``None``: one
+    #: dictionary lookup, which adapters call first (then :meth:`decide`).
+    known: Callable[[Any], Encoded | None]
+
+    def __init__(self, wire: Wire, options: Options, match: Callable[[str], Verdict], allowed: Fields, refused: Fields):
+        self._wire = wire
+        self._match = match
+        self._allowed = wire.block(allowed)
+        self._refused: Encoded = (None, wire.block(refused))
+        self._star: Encoded | None = (wire.value("*"), self._allowed) if options.any_origin else None
+        # An exact-only policy refuses whatever it does not list: no value to look at.
+        self._static = not (options.patterns or options.regex or options.allow_origin_func or options.origin_store)
+        # Every answer that needs no look at the value: no Origin, and each exact origin under its own spelling.
+        known: dict[Any, Encoded] = {None: self._star or self._refused}
+        for origin in options.exact_origins:
+            value = wire.value(origin)
+            known[value] = (value, self._allowed)
+        self.known = known.get
+        self._memo: dict[Any, Encoded] = {}
+        self._order: deque[Any] = deque()
+
+    def __call__(self, origin: Any) -> Encoded | None:
+        """What to write for this raw ``Origin`` value (``None`` when absent); ``None`` when the policy must answer."""
+        return self.known(origin) or self.decide(origin)
+
+    def decide(self, origin: Any) -> Encoded | None:
+        """:meth:`__call__` for a value :attr:`known` did not answer."""
+        if self._star is not None:
+            return self._star
+        if self._static:
+            return None if _debug_enabled(_DEBUG) else self._refused
+        answer = self._memo.get(origin)
+        if answer is not None:
+            return answer
+        text = origin.decode("latin-1") if type(origin) is bytes else origin
+        verdict = self._match(text)
+        if type(verdict) is str:
+            answer = (origin, self._allowed)  # (the matcher allows canonical origins only: the raw value is one)
+        elif verdict.ask or _debug_enabled(_DEBUG):  # type: ignore[union-attr]
+            return None  # the policy asks, or logs
+        elif verdict is MALFORMED:
+            return self._refused  # (not remembered: junk may be long)
+        else:
+            answer = self._refused
+        remember(self._memo, self._order, origin, answer, MEMO_SIZE)
+        return answer
