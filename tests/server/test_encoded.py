@@ -1,0 +1,98 @@
+"""The encoded answers (the adapters' hot path) say exactly what the policy says, or leave the policy to say it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from corskit import Policy
+from corskit.server.encoded import MEMO_SIZE
+from corskit.server.merge import BYTES, TEXT, Wire
+
+from .test_matcher import origin as generated_origin
+
+APP = "https://app.example.com"
+
+
+def _func(origin: str) -> bool:
+    return origin.endswith(".func.test")
+
+
+POLICIES = {
+    "exact": lambda: Policy(allow_origins=[APP, "http://localhost:3000", "null"], expose_headers=["X-A"]),
+    "star": lambda: Policy(allow_origins=["*"], expose_headers=["X-Total"]),
+    "patterns": lambda: Policy(
+        allow_origins=[APP, "https://*.example.com", "http://localhost:*", "http://[::1]:*"], expose_headers=["X-A"]
+    ),
+    "regex": lambda: Policy(allow_origin_regex=r"https://[a-z0-9-]+\.example\.net"),
+    "patterns+func": lambda: Policy(allow_origins=["https://*.example.com"], allow_origin_func=_func),
+}
+WIRES = {"bytes": BYTES, "text": TEXT}
+
+values = st.one_of(
+    st.none(),
+    generated_origin,
+    st.sampled_from([APP, "https://a.example.com", "https://a.func.test", "null", "http://localhost:3000"]),
+    st.text(max_size=30),
+)
+
+
+def _raw(value: str | None, wire: Wire) -> Any:
+    return value.encode("utf-8") if value is not None and wire is BYTES else value
+
+
+@pytest.mark.parametrize("wire_name", sorted(WIRES))
+@pytest.mark.parametrize("name", sorted(POLICIES))
+@given(value=values)
+@settings(max_examples=200, deadline=None)
+@example(value="https://a.example.com.evil.net")
+@example(value="https://a..example.com")
+@example(value="HTTPS://A.EXAMPLE.COM")
+@example(value="https://a.example.net")
+def test_encoded_answers_are_the_policys(name: str, wire_name: str, value: str | None) -> None:
+    policy, fresh, wire = POLICIES[name](), POLICIES[name](), WIRES[wire_name]
+    raw = _raw(value, wire)
+    answers = policy.encoded(wire)
+    encoded = answers(raw)
+    if encoded is None:  # left to the policy: only where it asks allow_origin_func (or logs)
+        assert name == "patterns+func"
+    else:
+        assert encoded == wire.encode(fresh.actual(raw))
+        assert answers(raw) == encoded  # remembered or decided again: the same
+    if name == "patterns+func" and value is not None and value.endswith(".func.test"):
+        assert encoded is None
+
+
+@pytest.mark.parametrize("wire", [BYTES, TEXT])
+def test_an_allowed_origin_is_reflected_as_it_came(wire: Wire) -> None:
+    policy = POLICIES["patterns"]()
+    raw = _raw("https://eu.example.com", wire)
+    allow_origin, block = policy.encoded(wire)(raw)  # type: ignore[misc]
+    assert allow_origin == raw
+    assert block == wire.block(policy.actual(raw).fixed)
+
+
+def test_refusals_are_left_to_the_policy_while_debug_logging_is_on(caplog: pytest.LogCaptureFixture) -> None:
+    # So that every refused request gets its log line (Policy.actual writes it).
+    for name in ("exact", "patterns"):
+        answers = POLICIES[name]().encoded(BYTES)
+        with caplog.at_level(logging.DEBUG, logger="corskit"):
+            assert answers(b"https://evil.example.org") is None
+        assert answers(b"https://evil.example.org") == (None, ((b"vary", b"Origin"),))
+
+
+def test_the_memo_is_bounded_and_never_holds_junk_or_exact_origins() -> None:
+    policy = POLICIES["patterns"]()
+    answers = policy.encoded(BYTES)
+    for n in range(3 * MEMO_SIZE):
+        assert answers(f"https://p{n}.example.com".encode()) is not None
+        assert answers(f"https://p{n}.evil.net".encode()) == (None, ((b"vary", b"Origin"),))
+    assert len(answers._memo) == len(answers._order) == MEMO_SIZE
+    assert answers(APP.encode())[0] == APP.encode()  # type: ignore[index]
+    assert APP.encode() not in answers._memo  # exact origins are known, outside the memo
+    answers(b"https://x.example.com/" + b"a" * 5000)  # malformed: refused, not remembered
+    assert all(len(key) < 100 for key in answers._memo)
