@@ -361,7 +361,7 @@ def test_exact_list_does_not_count_against_the_cache() -> None:
     policy = Policy(allow_origins=origins)
     for origin in origins:
         assert policy.actual(origin).allowed
-    assert len(policy._answers) == 2 * 5000 + 1  # as text and as bytes, and the answer to requests without Origin
+    assert len(policy._known) == 2 * 5000 + 1  # as text and as bytes, and the answer to requests without Origin
 
 
 @pytest.mark.parametrize("flood", ["https://x{}.example.com", "https://x{}.evil.net", "HTTPS://X{}.EVIL.NET"])
@@ -375,9 +375,9 @@ def test_a_flood_of_new_origins_never_evicts_the_configured_ones(flood: str) -> 
         policy.actual(flood.format(i).encode())
     for value, answer in before.items():
         assert policy.actual(value) is answer  # the very same answer: never evicted, never recomputed
-        assert value in policy._answers
+        assert value in policy._known
     assert policy.preflight(APP, "PUT") == preflight
-    assert len(policy._answers) <= CACHE_SIZE + len(before) + 1
+    assert len(policy._answers) <= CACHE_SIZE
 
 
 # --- no unsafe bytes, nothing unvalidated reflected --------------------------------------------------------------
@@ -519,10 +519,9 @@ def test_ten_thousand_exact_origins_cost_what_one_does(origin: str) -> None:
     "origin",
     [APP, APP.encode(), EVIL, EVIL.encode(), "https://a.example.com", b"https://a.example.com.evil.net", "null", None],
 )
-def test_recall_then_decide_is_actual(origin: str | bytes | None) -> None:
-    # The adapters' hot path: recall (one lookup), and on a miss decide (no second lookup): the same answers.
+def test_remembered_answers_are_the_decided_ones(origin: str | bytes | None) -> None:
     policy = Policy(allow_origins=[APP, "https://*.example.com"], allow_credentials=True)
     fresh = Policy(allow_origins=[APP, "https://*.example.com"], allow_credentials=True)
-    answer = policy.recall(origin) or policy.decide(origin, "/")
+    answer = policy.actual(origin, "/")
     assert answer == fresh.actual(origin, "/")
-    assert (policy.recall(origin) or policy.decide(origin, "/")) == answer  # remembered or decided again
+    assert policy.actual(origin, "/") == answer  # remembered or decided again

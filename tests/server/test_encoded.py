@@ -91,7 +91,7 @@ def test_the_memo_is_bounded_and_never_holds_junk_or_exact_origins() -> None:
     for n in range(3 * MEMO_SIZE):
         assert answers(f"https://p{n}.example.com".encode()) is not None
         assert answers(f"https://p{n}.evil.net".encode()) == (None, ((b"vary", b"Origin"),))
-    assert len(answers._memo) == len(answers._order) == MEMO_SIZE
+    assert MEMO_SIZE // 2 <= len(answers._memo) <= MEMO_SIZE
     assert answers(APP.encode())[0] == APP.encode()  # type: ignore[index]
     assert APP.encode() not in answers._memo  # exact origins are known, outside the memo
     answers(b"https://x.example.com/" + b"a" * 5000)  # malformed: refused, not remembered

@@ -167,8 +167,8 @@ def test_preflight_fields_in_both_forms() -> None:
 def test_a_block_is_encoded_once_however_often_it_is_written(answer: Any) -> None:
     # A '*' answer's block is empty: it must be found in the memo like any other, not encoded again per request.
     merge([(b"content-type", b"text/plain")], answer, BYTES)
-    remembered = len(BYTES._block_order)
+    remembered = len(BYTES._blocks)
     for _ in range(3):
         merge([(b"content-type", b"text/plain")], answer, BYTES)
         BYTES.fields(answer)
-    assert len(BYTES._block_order) == remembered
+    assert len(BYTES._blocks) == remembered

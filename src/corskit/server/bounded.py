@@ -1,21 +1,24 @@
 """Bounded tables: what the server side remembers, and how it forgets.
 
-Once a table is full, every new entry pushes out the oldest one (first in, first out). Nothing is ever cleared
-wholesale, so a flood of never-seen keys turns a table over one entry at a time, and entries kept outside it (the
-exact origins' answers) are out of its reach.
+A table is a plain dictionary that holds remembered entries only. Once it holds more than its size, the oldest
+half goes (dictionaries keep insertion order): remembering costs a store and a length check, and the forgetting,
+spread over the entries that caused it, about as much again. Nothing is ever cleared wholesale: the newest half
+always stays, so a flood of never-seen keys turns a table over and never reaches what is kept outside it (the
+exact origins' answers).
 """
 
 from __future__ import annotations
 
-from collections import deque
+from itertools import islice
 from typing import Any
 
 __all__ = ["remember"]
 
 
-def remember(table: dict[Any, Any], order: deque[Any], key: object, value: object, size: int) -> None:
-    """Set ``table[key] = value``; *order* lists the keys remembered so far, oldest first, at most *size* of them."""
+def remember(table: dict[Any, Any], key: object, value: object, size: int) -> None:
+    """Set ``table[key] = value``; past *size* entries, drop the oldest until half of *size* remain."""
     table[key] = value
-    order.append(key)
-    if len(order) > size:  # (threads racing here each pop one key: *order* never runs dry, as size >= 1)
-        table.pop(order.popleft(), None)
+    if len(table) > size:
+        # (A snapshot, then pop with a default: threads racing here at worst forget a little more.)
+        for old in list(islice(table, len(table) - size // 2)):
+            table.pop(old, None)

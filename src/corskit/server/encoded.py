@@ -17,7 +17,6 @@ costs no more than a remembered one would save.
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -41,7 +40,7 @@ _DEBUG = logging.DEBUG
 class EncodedAnswers:
     """The answers of one policy in one header form (:data:`.merge.BYTES` or :data:`.merge.TEXT`)."""
 
-    __slots__ = ("_allowed", "_match", "_memo", "_order", "_refused", "_star", "_static", "_wire", "known")
+    __slots__ = ("_allowed", "_match", "_memo", "_refused", "_star", "_static", "_wire", "known")
 
     #: The answer for a raw value that needs no look at it (no ``Origin``, an exact origin), else ``None``: one
     #: dictionary lookup, which adapters call first (then :meth:`decide`).
@@ -62,7 +61,6 @@ class EncodedAnswers:
             known[value] = (value, self._allowed)
         self.known = known.get
         self._memo: dict[Any, Encoded] = {}
-        self._order: deque[Any] = deque()
 
     def __call__(self, origin: Any) -> Encoded | None:
         """What to write for this raw ``Origin`` value (``None`` when absent); ``None`` when the policy must answer."""
@@ -87,5 +85,5 @@ class EncodedAnswers:
             return self._refused  # (not remembered: junk may be long)
         else:
             answer = self._refused
-        remember(self._memo, self._order, origin, answer, MEMO_SIZE)
+        remember(self._memo, origin, answer, MEMO_SIZE)
         return answer

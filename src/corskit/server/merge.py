@@ -13,7 +13,6 @@ Header lists come in two forms: text pairs (WSGI, Django) and latin-1 bytes pair
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -43,7 +42,6 @@ class Wire:
 
     __slots__ = (
         "_allow_origin",
-        "_block_order",
         "_blocks",
         "_is_bytes",
         "_origin_value",
@@ -69,7 +67,6 @@ class Wire:
     _is_bytes: bool
     _origin_value: Any
     _blocks: dict[Fields, Block]
-    _block_order: deque[Fields]
 
     def __init__(self, b: Any, v: Any, w: Any, vary: Any, owned_prefix: Any, vary_name: Any, allow_origin: Any) -> None:
         self.b, self.v, self.w = b, v, w
@@ -79,7 +76,6 @@ class Wire:
         # An allowed origin is a canonical origin or "*": ASCII, so encoding it is a copy.
         self._origin_value = str.encode if self._is_bytes else str
         self._blocks = {}
-        self._block_order = deque()
 
     def value(self, text: str) -> Any:
         """*text* (latin-1) as a header value of this form."""
@@ -111,7 +107,7 @@ class Wire:
         if not self._is_bytes:
             return fixed
         block = tuple((self.value(n.lower()), self.value(v)) for n, v in fixed)
-        remember(self._blocks, self._block_order, fixed, block, _MEMO_SIZE)
+        remember(self._blocks, fixed, block, _MEMO_SIZE)
         return block
 
 

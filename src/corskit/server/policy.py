@@ -12,8 +12,9 @@ answer says (:mod:`.merge`). They never decide anything themselves.
 
 Answers are looked up by the raw value they are given for. The exact origins' answers are built with the policy and
 kept for its life (there are as many as the configuration lists); every other answer (patterns, regex, refusals)
-goes into a bounded first-in-first-out table, so that a flood of never-seen origins turns that table over one entry
-at a time and never reaches a configured origin's answer. ``allow_origin_func``'s answers are never remembered.
+goes into a bounded table (:mod:`.bounded`), so that a flood of never-seen origins turns that table over and never
+reaches a configured origin's answer. ``allow_origin_func``'s answers are never remembered. Adapters first ask
+:meth:`Policy.encoded` (the same answers, encoded once per header form) and come here when it cannot settle one.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import inspect
 import logging
 import re
-from collections import deque
 from collections.abc import Callable, Hashable, Iterable
 from enum import Enum
 from typing import TypeAlias, TypeVar
@@ -115,14 +115,12 @@ class Policy:
         "_answers",
         "_credentials",
         "_encoded",
-        "_grant_order",
         "_granted",
-        "_granted_order",
         "_grants",
+        "_known",
         "_match",
         "_matcher",
         "_options",
-        "_order",
         "_origin_refusals",
         "_refusals",
         "_remember_refusals",
@@ -141,7 +139,6 @@ class Policy:
         "max_age",
         "origin_store",
         "preflight_status",
-        "recall",
     )
 
     allow_origins: tuple[str, ...]
@@ -161,9 +158,6 @@ class Policy:
     #: async servers call :meth:`aactual` / :meth:`apreflight`; sync servers may call :meth:`actual`, which waits
     #: at most the store's timeout.
     awaits: bool
-    #: The answer :meth:`actual` gives for this ``Origin`` value if it is remembered (text or bytes, as passed
-    #: then), else ``None``: one dictionary lookup, for adapters' hot paths. On ``None``, call :meth:`actual`.
-    recall: Callable[[Value], ActualDecision | None]
     _options: Options
     _matcher: OriginMatcher
     _credentials: Fields
@@ -177,13 +171,13 @@ class Policy:
     _remember_refusals: bool
     #: Stored origins' answers, each with the store entry that allowed it (valid while the store keeps it).
     _granted: dict[Value, tuple[str, StoredOrigin, ActualDecision]]
-    _granted_order: deque[Value]
     _refusals: dict[Refusal, ActualDecision]
     _origin_refusals: dict[str, PreflightDecision]
+    #: The exact origins' answers (and the answer without Origin), kept for the policy's life.
+    _known: dict[Value, ActualDecision]
+    #: The other answers remembered, by raw value (a bounded table).
     _answers: dict[Value, ActualDecision]
-    _order: deque[Value]
     _grants: dict[Hashable, Fields | PreflightDecision]
-    _grant_order: deque[Hashable]
 
     def __new__(cls, *args: object, **options: object) -> Policy:
         # Before __init__'s own TypeError: a message that names the right keyword.
@@ -249,18 +243,15 @@ class Policy:
         )
         init("_origin_refusals", {})
         # The exact origins' answers, built now and kept for the policy's life, under both forms adapters pass.
-        answers: dict[Value, ActualDecision] = {None: star or ActualDecision(False, None, vary)}
+        known: dict[Value, ActualDecision] = {None: star or ActualDecision(False, None, vary)}
         for origin in options.exact_origins:
-            answers[origin] = answers[origin.encode("latin-1")] = ActualDecision(True, origin, self._allowed)
-        init("_answers", answers)
-        init("recall", answers.get)
-        init("_order", deque())
+            known[origin] = known[origin.encode("latin-1")] = ActualDecision(True, origin, self._allowed)
+        init("_known", known)
+        init("_answers", {})
         init("_grants", {})
-        init("_grant_order", deque())
         init("_match", self._matcher.match)
         init("_remember_refusals", bool(options.patterns) or options.regex is not None)
         init("_granted", {})
-        init("_granted_order", deque())
         init(
             "_encoded",
             {wire: EncodedAnswers(wire, options, self._match, self._allowed, vary) for wire in (BYTES, TEXT)},
@@ -295,23 +286,24 @@ class Policy:
         Values may be text or, as ASGI carries them, raw bytes. Raises nothing: a malformed or disallowed origin
         gets a refusal (no CORS header, ``Vary: Origin`` unless the policy is ``*``), logged at DEBUG.
         """
-        answer = self._answers.get(origin)
-        if answer is None:
-            answer = self.decide(origin, path, _UNASKED)
-        return answer
+        return self._recall(origin) or self.decide(origin, path, _UNASKED)
 
     async def aactual(self, origin: Value, path: str = "") -> ActualDecision:
         """:meth:`actual`, awaiting an async ``allow_origin_func`` or the origin store."""
-        return self._answers.get(origin) or self.decide(origin, path, await self._aask_if_needed(origin))
+        return self._recall(origin) or self.decide(origin, path, await self._aask_if_needed(origin))
+
+    def _recall(self, origin: Value) -> ActualDecision | None:
+        """The answer kept or remembered for this raw value, if any."""
+        return self._known.get(origin) or self._answers.get(origin)
 
     def decide(
         self, origin: Value, path: str | None = None, asked: Grant | _Unasked | None = _UNASKED
     ) -> ActualDecision:
-        """:meth:`actual` for an origin that :attr:`recall` did not answer: decided, remembered if that is safe,
+        """:meth:`actual` for an origin that nothing kept or remembered answers: decided, remembered if that is safe,
         logged (at DEBUG) if refused and *path* is given. *asked*: what the store or ``allow_origin_func``
         answered, when it was awaited already (:meth:`aactual`)."""
         if origin is None:
-            return self._answers[None]
+            return self._known[None]
         if self._granted:
             still = self._still_granted(origin)
             if still is not None:
@@ -322,7 +314,7 @@ class Policy:
             if self._star is not None:
                 return self._star
             answer = _new_answer(ActualDecision, (True, verdict, self._allowed, ""))
-            remember(self._answers, self._order, origin, answer, CACHE_SIZE)
+            remember(self._answers, origin, answer, CACHE_SIZE)
             return answer
         if verdict is ASK:
             grant = self._ask(text) if asked is _UNASKED else asked
@@ -335,7 +327,7 @@ class Policy:
         # Refusals are remembered where deciding costs more than remembering (patterns, regex), except while DEBUG
         # is on, so that every refused request gets its log line.
         if not debug and self._remember_refusals and verdict is not ASK and verdict is not MALFORMED:
-            remember(self._answers, self._order, origin, answer, CACHE_SIZE)
+            remember(self._answers, origin, answer, CACHE_SIZE)
         elif debug and path is not None:
             self._log(answer, origin, path)
         return answer
@@ -346,7 +338,7 @@ class Policy:
         fixed = self._allowed if grant.credentials else self._allowed_without_credentials
         answer = _new_answer(ActualDecision, (True, text, fixed, ""))
         if grant is not _FUNC_GRANT and len(text) <= MAX_ORIGIN_LENGTH:
-            remember(self._granted, self._granted_order, origin, (text, grant, answer), GRANTED_SIZE)
+            remember(self._granted, origin, (text, grant, answer), GRANTED_SIZE)
             if grant.tenant and _debug_enabled(_DEBUG):
                 logger.debug("CORS: origin %r allowed by the origin store (tenant %r)", text, grant.tenant)
         return answer
@@ -382,14 +374,14 @@ class Policy:
         Raises nothing: anything not allowed, malformed or over-long gets a refusal with no ``Access-Control-Allow-*``
         header and the reason in the body.
         """
-        answer = self._answers.get(origin) or self.decide(origin, None, _UNASKED)
+        answer = self._recall(origin) or self.decide(origin, None, _UNASKED)
         return self._preflight(answer, origin, method, headers, private_network, path)
 
     async def apreflight(
         self, origin: Value, method: Value, headers: Value = None, private_network: Value = None, path: str = ""
     ) -> PreflightDecision:
         """:meth:`preflight`, awaiting an async ``allow_origin_func``."""
-        answer = self._answers.get(origin) or self.decide(origin, None, await self._aask_if_needed(origin))
+        answer = self._recall(origin) or self.decide(origin, None, await self._aask_if_needed(origin))
         return self._preflight(answer, origin, method, headers, private_network, path)
 
     def _preflight(
@@ -411,7 +403,7 @@ class Policy:
                 grant = self._grants.get(key)
                 if grant is None:
                     grant = self._decide_grant(method, headers, private, credentials)
-                    remember(self._grants, self._grant_order, key, grant, CACHE_SIZE)
+                    remember(self._grants, key, grant, CACHE_SIZE)
             else:
                 grant = self._decide_grant(method, headers, private, credentials)
             if isinstance(grant, PreflightDecision):
