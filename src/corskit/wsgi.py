@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .server.decisions import is_preflight
-from .server.merge import TEXT, merge
+from .server.merge import TEXT, merge_encoded
 from .server.policy import Policy, logger
 from .server.routing import PathPolicies, build_policy
 from .spec.errors import ConfigError
@@ -80,13 +80,15 @@ class CORSMiddleware:
                 )
                 start_response(decision.status_line, list(decision.headers))
                 return [decision.body]
-        answer = policy.actual(origin, path)
+        # The answer encoded (corskit.server.encoded), or from the policy itself when that cannot settle it.
+        answers = policy.encoded(TEXT)
+        encoded = answers.known(origin) or answers.decide(origin) or TEXT.encode(policy.actual(origin, path))
         started = False
 
         def start_with_cors(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             nonlocal started
             started = True
-            return start_response(status, merge(headers, answer, TEXT), exc_info)
+            return start_response(status, merge_encoded(headers, encoded, TEXT), exc_info)
 
         try:
             return self.app(environ, start_with_cors)
@@ -94,5 +96,5 @@ class CORSMiddleware:
             if started:
                 raise
             logger.exception("CORS: the app raised before starting its response (path=%r); answering 500", path)
-            start_response("500 Internal Server Error", merge(_ERROR_HEADERS, answer, TEXT))
+            start_response("500 Internal Server Error", merge_encoded(_ERROR_HEADERS, encoded, TEXT))
             return [_ERROR_BODY]

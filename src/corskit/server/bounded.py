@@ -12,13 +12,18 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
-__all__ = ["remember"]
+__all__ = ["forget", "remember"]
 
 
 def remember(table: dict[Any, Any], key: object, value: object, size: int) -> None:
-    """Set ``table[key] = value``; past *size* entries, drop the oldest until half of *size* remain."""
+    """Set ``table[key] = value``; past *size* entries, :func:`forget`. (Hot paths write these two lines inline.)"""
     table[key] = value
     if len(table) > size:
-        # (A snapshot, then pop with a default: threads racing here at worst forget a little more.)
-        for old in list(islice(table, len(table) - size // 2)):
-            table.pop(old, None)
+        forget(table, size)
+
+
+def forget(table: dict[Any, Any], size: int) -> None:
+    """Drop the oldest entries of *table* until half of *size* remain."""
+    # (A snapshot, then pop with a default: threads racing here at worst forget a little more.)
+    for old in list(islice(table, len(table) - size // 2)):
+        table.pop(old, None)

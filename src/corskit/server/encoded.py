@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from .bounded import remember
+from .bounded import forget
 from .decisions import Fields
 from .matcher import MALFORMED, Verdict
 from .merge import Block, Wire
@@ -85,5 +85,8 @@ class EncodedAnswers:
             return self._refused  # (not remembered: junk may be long)
         else:
             answer = self._refused
-        remember(self._memo, origin, answer, MEMO_SIZE)
+        memo = self._memo
+        memo[origin] = answer  # remembered (bounded.remember, inline: this is the path of never-seen origins)
+        if len(memo) > MEMO_SIZE:
+            forget(memo, MEMO_SIZE)
         return answer
