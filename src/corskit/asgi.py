@@ -144,12 +144,17 @@ class CORSMiddleware:
                 return await self.app(scope, receive, send)
             origin, method, request_headers, private = read_cors_headers(_header_list(scope))
             if is_preflight(scope["method"], origin, method):
-                args = (origin, method, request_headers, private, scope["path"])
-                decision = await policy.apreflight(*args) if policy.awaits else policy.preflight(*args)
-                await send(
-                    {"type": "http.response.start", "status": decision.status, "headers": BYTES.fields(decision)}
+                allowed = (
+                    None if policy.awaits else policy.encoded(BYTES).preflight(origin, method, request_headers, private)
                 )
-                return await send({"type": "http.response.body", "body": decision.body})
+                if allowed is not None:  # the common preflight: encoded (corskit.server.encoded)
+                    status, fields, body = policy.preflight_status, allowed, b""
+                else:
+                    args = (origin, method, request_headers, private, scope["path"])
+                    decision = await policy.apreflight(*args) if policy.awaits else policy.preflight(*args)
+                    status, fields, body = decision.status, BYTES.fields(decision), decision.body
+                await send({"type": "http.response.start", "status": status, "headers": fields})
+                return await send({"type": "http.response.body", "body": body})
             # OPTIONS without Access-Control-Request-Method is the app's to answer, as any other request.
             if policy.awaits:
                 encoded = BYTES.encode(await policy.aactual(origin, scope["path"]))

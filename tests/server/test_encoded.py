@@ -22,15 +22,18 @@ def _func(origin: str) -> bool:
     return origin.endswith(".func.test")
 
 
-POLICIES = {
-    "exact": lambda: Policy(allow_origins=[APP, "http://localhost:3000", "null"], expose_headers=["X-A"]),
-    "star": lambda: Policy(allow_origins=["*"], expose_headers=["X-Total"]),
-    "patterns": lambda: Policy(
-        allow_origins=[APP, "https://*.example.com", "http://localhost:*", "http://[::1]:*"], expose_headers=["X-A"]
-    ),
-    "regex": lambda: Policy(allow_origin_regex=r"https://[a-z0-9-]+\.example\.net"),
-    "patterns+func": lambda: Policy(allow_origins=["https://*.example.com"], allow_origin_func=_func),
+OPTIONS: dict[str, dict[str, Any]] = {
+    "exact": {"allow_origins": [APP, "http://localhost:3000", "null"], "expose_headers": ["X-A"]},
+    "star": {"allow_origins": ["*"], "expose_headers": ["X-Total"], "allow_private_network": True},
+    "patterns": {
+        "allow_origins": [APP, "https://*.example.com", "http://localhost:*", "http://[::1]:*"],
+        "allow_credentials": True,
+        "preflight_status": 200,
+    },
+    "regex": {"allow_origin_regex": r"https://[a-z0-9-]+\.example\.net", "max_age": None},
+    "patterns+func": {"allow_origins": ["https://*.example.com"], "allow_origin_func": _func},
 }
+POLICIES = {name: lambda options=options: Policy(**options) for name, options in OPTIONS.items()}
 WIRES = {"bytes": BYTES, "text": TEXT}
 
 values = st.one_of(
@@ -96,3 +99,43 @@ def test_the_memo_is_bounded_and_never_holds_junk_or_exact_origins() -> None:
     assert APP.encode() not in answers._memo  # exact origins are known, outside the memo
     answers(b"https://x.example.com/" + b"a" * 5000)  # malformed: refused, not remembered
     assert all(len(key) < 100 for key in answers._memo)
+
+
+@pytest.mark.parametrize("wire_name", sorted(WIRES))
+@pytest.mark.parametrize("name", sorted(POLICIES))
+@given(
+    value=values,
+    method=st.one_of(st.none(), st.sampled_from(["PUT", "GET", "put", "DELETE", "P T", ""]), st.text(max_size=8)),
+    headers=st.one_of(
+        st.none(), st.sampled_from(["x-a", "X-A, content-type", "authorization", "x-a,,x-b", "x a"]), st.text()
+    ),
+    private=st.sampled_from([None, "true", "false", "TRUE"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_encoded_preflights_are_the_policys(
+    name: str, wire_name: str, value: str | None, method: str | None, headers: str | None, private: str | None
+) -> None:
+    options = {**OPTIONS[name], "allow_methods": ["PUT", "delete"], "allow_headers": ["X-A", "x-b"]}
+    policy, fresh = Policy(**options), Policy(**options)
+    wire = WIRES[wire_name]
+    raw = [_raw(v, wire) for v in (value, method, headers, private)]
+    fields = policy.encoded(wire).preflight(*raw)
+    decision = fresh.preflight(*raw)
+    if fields is None:  # left to the policy: every refusal, and origins it must ask about
+        assert not decision.allowed or name == "patterns+func"
+    else:
+        assert decision.allowed
+        assert (decision.status, decision.body) == (policy.preflight_status, b"")
+        assert list(fields) == list(wire.fields(decision))
+        assert policy.encoded(wire).preflight(*raw) == fields  # remembered: the same
+
+
+@pytest.mark.parametrize("wire", [BYTES, TEXT])
+def test_an_allowed_preflight_is_encoded_and_a_refused_one_left_to_the_policy(wire: Wire) -> None:
+    policy = Policy(allow_origins=["https://*.example.com"], allow_methods=["PUT"], allow_headers=["x-a"])
+    answers = policy.encoded(wire)
+    fields = answers.preflight(*(_raw(v, wire) for v in ("https://eu.example.com", "PUT", "x-a", None)))
+    assert fields is not None
+    assert list(fields) == list(wire.fields(policy.preflight("https://eu.example.com", "PUT", "x-a")))
+    for refused in (("https://eu.example.com", "PATCH", None, None), ("https://evil.test", "PUT", None, None)):
+        assert answers.preflight(*(_raw(v, wire) for v in refused)) is None

@@ -40,15 +40,36 @@ _DEBUG = logging.DEBUG
 class EncodedAnswers:
     """The answers of one policy in one header form (:data:`.merge.BYTES` or :data:`.merge.TEXT`)."""
 
-    __slots__ = ("_allowed", "_match", "_memo", "_refused", "_star", "_static", "_wire", "known")
+    __slots__ = (
+        "_allowed",
+        "_grant",
+        "_grants",
+        "_match",
+        "_memo",
+        "_refused",
+        "_star",
+        "_static",
+        "_wire",
+        "known",
+    )
 
     #: The answer for a raw value that needs no look at it (no ``Origin``, an exact origin), else ``None``: one
     #: dictionary lookup, which adapters call first (then :meth:`decide`).
     known: Callable[[Any], Encoded | None]
 
-    def __init__(self, wire: Wire, options: Options, match: Callable[[str], Verdict], allowed: Fields, refused: Fields):
+    def __init__(
+        self,
+        wire: Wire,
+        options: Options,
+        match: Callable[[str], Verdict],
+        grant: Callable[[Any, Any, Any], Fields | None],
+        allowed: Fields,
+        refused: Fields,
+    ) -> None:
         self._wire = wire
         self._match = match
+        self._grant = grant
+        self._grants: dict[tuple[Any, Any, Any], Block] = {}
         self._allowed = wire.block(allowed)
         self._refused: Encoded = (None, wire.block(refused))
         self._star: Encoded | None = (wire.value("*"), self._allowed) if options.any_origin else None
@@ -90,3 +111,23 @@ class EncodedAnswers:
         if len(memo) > MEMO_SIZE:
             forget(memo, MEMO_SIZE)
         return answer
+
+    def preflight(self, origin: Any, method: Any, headers: Any, private: Any) -> Block | None:
+        """Every header of the answer to an allowed preflight, from its raw ``Origin``,
+        ``Access-Control-Request-Method``, ``-Headers`` and ``-Private-Network`` values; ``None`` when the policy
+        must answer (:meth:`.policy.Policy.preflight`: a refusal, with its reason, or an origin to ask about)."""
+        answer = self.known(origin) or self.decide(origin)
+        if answer is None or answer[0] is None or origin is None:
+            return None
+        key = (method, headers, private)
+        block = self._grants.get(key)
+        if block is None:
+            fields = self._grant(method, headers, private)
+            if fields is None:
+                return None
+            block = self._wire.block(fields)
+            grants = self._grants
+            grants[key] = block
+            if len(grants) > MEMO_SIZE:
+                forget(grants, MEMO_SIZE)
+        return ((self._wire.allow_origin, answer[0]), *block)

@@ -41,10 +41,10 @@ class Wire:
     """
 
     __slots__ = (
-        "_allow_origin",
         "_blocks",
         "_is_bytes",
         "_origin_value",
+        "allow_origin",
         "b",
         "owned_prefix",
         "v",
@@ -63,7 +63,8 @@ class Wire:
     owned_prefix: Any
     #: ``Vary`` as this form writes it.
     vary_name: Any
-    _allow_origin: Any
+    #: ``Access-Control-Allow-Origin`` as this form writes it.
+    allow_origin: Any
     _is_bytes: bool
     _origin_value: Any
     _blocks: dict[Fields, Block]
@@ -71,7 +72,7 @@ class Wire:
     def __init__(self, b: Any, v: Any, w: Any, vary: Any, owned_prefix: Any, vary_name: Any, allow_origin: Any) -> None:
         self.b, self.v, self.w = b, v, w
         self.vary, self.owned_prefix, self.vary_name = vary, owned_prefix, vary_name
-        self._allow_origin = allow_origin
+        self.allow_origin = allow_origin
         self._is_bytes = isinstance(b, bytes)
         # An allowed origin is a canonical origin or "*": ASCII, so encoding it is a copy.
         self._origin_value = str.encode if self._is_bytes else str
@@ -90,7 +91,7 @@ class Wire:
         allow_origin, block = self.encode(answer)
         if allow_origin is None:
             return block
-        return ((self._allow_origin, allow_origin), *block)
+        return ((self.allow_origin, allow_origin), *block)
 
     def encode(self, answer: ActualDecision | PreflightDecision) -> tuple[Any, Block]:
         """*answer* in this form: its ``Access-Control-Allow-Origin`` value (or ``None``) and the headers after it."""
@@ -131,7 +132,7 @@ def merge_encoded(headers: Iterable[Header], encoded: tuple[Any, Block], wire: W
     for name, _ in headers:
         if name < b or v <= name < w:  # maybe Access-Control-* or Vary: the full edit
             allow_origin, block = encoded
-            fields = block if allow_origin is None else ((wire._allow_origin, allow_origin), *block)
+            fields = block if allow_origin is None else ((wire.allow_origin, allow_origin), *block)
             kept, added = _edit(headers, fields, wire)
             kept += added
             return kept
@@ -139,7 +140,7 @@ def merge_encoded(headers: Iterable[Header], encoded: tuple[Any, Block], wire: W
     allow_origin, block = encoded
     if allow_origin is None:
         return [*headers, *block]
-    return [*headers, (wire._allow_origin, allow_origin), *block]
+    return [*headers, (wire.allow_origin, allow_origin), *block]
 
 
 def edit(headers: Iterable[Header], answer: ActualDecision, wire: Wire) -> tuple[list[Header], list[Header]]:

@@ -254,7 +254,10 @@ class Policy:
         init("_granted", {})
         init(
             "_encoded",
-            {wire: EncodedAnswers(wire, options, self._match, self._allowed, vary) for wire in (BYTES, TEXT)},
+            {
+                wire: EncodedAnswers(wire, options, self._match, self._grant_fields, self._allowed, vary)
+                for wire in (BYTES, TEXT)
+            },
         )
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -415,6 +418,18 @@ class Policy:
         if _debug_enabled(_DEBUG):
             self._log(decision, origin, path, method, headers)
         return decision
+
+    def _grant_fields(self, method: Value, headers: Value, private: Value) -> Fields | None:
+        """The headers that grant a preflight from a statically allowed origin (:mod:`.encoded`); ``None`` when
+        refused, or when its values are too long to remember (:meth:`preflight` answers those)."""
+        if (
+            (method is None or len(method) <= MAX_METHOD_LENGTH)
+            and (headers is None or len(headers) <= _REMEMBERED_HEADERS_LENGTH)
+            and (private is None or len(private) <= MAX_PRIVATE_NETWORK_LENGTH)
+        ):
+            grant = self._decide_grant(method, headers, private, True)
+            return None if isinstance(grant, PreflightDecision) else grant
+        return None
 
     def _origin_refusal(self, reason: str) -> PreflightDecision:
         refusal = self._origin_refusals.get(reason)  # one per origin reason: a handful
