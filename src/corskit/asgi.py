@@ -144,11 +144,11 @@ class CORSMiddleware:
                 return await self.app(scope, receive, send)
             origin, method, request_headers, private = read_cors_headers(_header_list(scope))
             if is_preflight(scope["method"], origin, method):
-                allowed = (
+                answer = (
                     None if policy.awaits else policy.encoded(BYTES).preflight(origin, method, request_headers, private)
                 )
-                if allowed is not None:  # the common preflight: encoded (corskit.server.encoded)
-                    status, fields, body = policy.preflight_status, allowed, b""
+                if answer is not None:  # the common preflight: encoded (corskit.server.encoded)
+                    status, fields, body = answer
                 else:
                     args = (origin, method, request_headers, private, scope["path"])
                     decision = await policy.apreflight(*args) if policy.awaits else policy.preflight(*args)

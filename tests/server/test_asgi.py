@@ -455,6 +455,27 @@ class Spy(Policy):
         Spy.seen.append(args)
         return super().preflight(*args, **kwargs)
 
+    def encoded(self, wire: Any) -> Any:
+        return _SpiedAnswers(super().encoded(wire))
+
+
+class _SpiedAnswers:
+    """A policy's encoded answers (the hot path), recording the values handed to them."""
+
+    def __init__(self, answers: Any) -> None:
+        self.answers = answers
+
+    def known(self, origin: Any) -> Any:
+        Spy.seen.append((origin,))
+        return self.answers.known(origin)
+
+    def decide(self, origin: Any) -> Any:
+        return self.answers.decide(origin)
+
+    def preflight(self, *args: Any) -> Any:
+        Spy.seen.append(args)
+        return self.answers.preflight(*args)
+
 
 def lines_of(kind: str, n: int) -> list[tuple[str, str]]:
     preflight = [("Access-Control-Request-Method", "PUT")]

@@ -21,15 +21,17 @@ from collections.abc import Callable
 from typing import Any
 
 from .bounded import forget
-from .decisions import Fields
-from .matcher import MALFORMED, Verdict
+from .decisions import Fields, PreflightDecision
+from .matcher import MALFORMED, NOT_ALLOWED, Refusal, Verdict
 from .merge import Block, Wire
 from .options import Options
 
-__all__ = ["MEMO_SIZE", "Encoded", "EncodedAnswers"]
+__all__ = ["MEMO_SIZE", "Encoded", "EncodedAnswers", "Preflight"]
 
 #: ``(Access-Control-Allow-Origin value or None, the headers after it)``, in one header form.
 Encoded = tuple[Any, Block]
+#: ``(status, headers, body)`` of a preflight's answer, in one header form.
+Preflight = tuple[int, Block, bytes]
 #: Decided answers remembered by raw value (first in, first out), where deciding costs a regex call.
 MEMO_SIZE = 1024
 
@@ -46,9 +48,12 @@ class EncodedAnswers:
         "_grants",
         "_match",
         "_memo",
+        "_origin_refusals",
+        "_refuse",
         "_refused",
         "_star",
         "_static",
+        "_status",
         "_wire",
         "known",
     )
@@ -63,6 +68,7 @@ class EncodedAnswers:
         options: Options,
         match: Callable[[str], Verdict],
         grant: Callable[[Any, Any, Any], Fields | None],
+        refuse: Callable[[str], PreflightDecision],
         allowed: Fields,
         refused: Fields,
     ) -> None:
@@ -70,6 +76,9 @@ class EncodedAnswers:
         self._match = match
         self._grant = grant
         self._grants: dict[tuple[Any, Any, Any], Block] = {}
+        self._status = options.preflight_status
+        self._refuse = refuse
+        self._origin_refusals: dict[str, Preflight] = {}  # one per reason: a handful
         self._allowed = wire.block(allowed)
         self._refused: Encoded = (None, wire.block(refused))
         self._star: Encoded | None = (wire.value("*"), self._allowed) if options.any_origin else None
@@ -112,13 +121,16 @@ class EncodedAnswers:
             forget(memo, MEMO_SIZE)
         return answer
 
-    def preflight(self, origin: Any, method: Any, headers: Any, private: Any) -> Block | None:
-        """Every header of the answer to an allowed preflight, from its raw ``Origin``,
+    def preflight(self, origin: Any, method: Any, headers: Any, private: Any) -> Preflight | None:
+        """``(status, headers, body)`` of the answer to a preflight, from its raw ``Origin``,
         ``Access-Control-Request-Method``, ``-Headers`` and ``-Private-Network`` values; ``None`` when the policy
-        must answer (:meth:`.policy.Policy.preflight`: a refusal, with its reason, or an origin to ask about)."""
+        must answer (:meth:`.policy.Policy.preflight`: an origin to ask about, a refused method or header, with its
+        reason, a refusal to log)."""
         answer = self.known(origin) or self.decide(origin)
-        if answer is None or answer[0] is None or origin is None:
+        if answer is None:
             return None
+        if answer[0] is None or origin is None:
+            return None if _debug_enabled(_DEBUG) else self._origin_refusal(origin)
         key = (method, headers, private)
         block = self._grants.get(key)
         if block is None:
@@ -130,4 +142,17 @@ class EncodedAnswers:
             grants[key] = block
             if len(grants) > MEMO_SIZE:
                 forget(grants, MEMO_SIZE)
-        return ((self._wire.allow_origin, answer[0]), *block)
+        return self._status, ((self._wire.allow_origin, answer[0]), *block), b""
+
+    def _origin_refusal(self, origin: Any) -> Preflight:
+        """The policy's refusal of a preflight whose origin it refuses, for the reason it gives, encoded."""
+        if origin is None:
+            reason = "no Origin"
+        else:
+            verdict = self._match(origin.decode("latin-1") if type(origin) is bytes else origin)
+            reason = verdict.reason if isinstance(verdict, Refusal) else NOT_ALLOWED.reason
+        refusal = self._origin_refusals.get(reason)
+        if refusal is None:
+            decision = self._refuse(reason)
+            refusal = self._origin_refusals[reason] = (decision.status, self._wire.fields(decision), decision.body)
+        return refusal

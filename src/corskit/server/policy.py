@@ -255,7 +255,9 @@ class Policy:
         init(
             "_encoded",
             {
-                wire: EncodedAnswers(wire, options, self._match, self._grant_fields, self._allowed, vary)
+                wire: EncodedAnswers(
+                    wire, options, self._match, self._grant_fields, self._origin_refusal, self._allowed, vary
+                )
                 for wire in (BYTES, TEXT)
             },
         )
