@@ -1,0 +1,115 @@
+"""The floor: what any correct ASGI CORS middleware spends on a request, as a fraction of Starlette's overhead.
+
+    .venv/bin/python bench/floor.py [--quick]     # about 15 s
+
+Hand-written middlewares, each one step closer to a correct one, none of which decides anything (the Origin is
+allowed without a look): a bare ``async`` wrapper; + reading the request's ``Origin`` (every header line, as a
+repeated Origin line must refuse the request); + wrapping ``send``; + adding the answer's headers to the
+response (after checking the app's own for ``Access-Control-*`` and ``Vary``). The last one is the least a correct
+middleware does on an allowed request; corskit is timed beside it, on the same request (bench/middleware.py's
+"1 exact origin", warm), in the same interleaved rounds against Starlette's CORSMiddleware.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.middleware import CASES, Group, asgi_caller, bare_asgi, corskit_asgi, measure, starlette_asgi
+
+_ALLOW_ORIGIN = b"access-control-allow-origin"
+_BLOCK = ((b"vary", b"Origin"),)
+
+
+class Wrapper:
+    """An ASGI middleware that does nothing: a class whose ``__call__`` awaits the app, as every middleware is."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await bare_asgi(scope, receive, send)
+
+
+class ReadsOrigin:
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        origin = None
+        for name, value in scope["headers"]:
+            if name == b"origin":
+                if origin is not None:
+                    break
+                origin = value
+        await bare_asgi(scope, receive, send)
+
+
+class WrapsSend:
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        origin = None
+        for name, value in scope["headers"]:
+            if name == b"origin":
+                if origin is not None:
+                    break
+                origin = value
+        started = False
+
+        def send_with_cors(message: Any) -> Any:
+            nonlocal started
+            if not started and message["type"] == "http.response.start":
+                started = True
+            return send(message)
+
+        await bare_asgi(scope, receive, send_with_cors)
+
+
+class AddsHeaders:
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        origin = None
+        for name, value in scope["headers"]:
+            if name == b"origin":
+                if origin is not None:
+                    break
+                origin = value
+        started = False
+
+        def send_with_cors(message: Any) -> Any:
+            nonlocal started
+            if not started and message["type"] == "http.response.start":
+                started = True
+                headers = message.get("headers", ())
+                for name, _ in headers:
+                    if name < b"b" or b"v" <= name < b"w":
+                        break
+                message["headers"] = [*headers, (_ALLOW_ORIGIN, origin), *_BLOCK]
+            return send(message)
+
+        await bare_asgi(scope, receive, send_with_cors)
+
+
+STEPS = [
+    ("an async wrapper", Wrapper()),
+    ("+ reads Origin (every line)", ReadsOrigin()),
+    ("+ wraps send", WrapsSend()),
+    ("+ adds the headers (the floor)", AddsHeaders()),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds (noisier)")
+    args = parser.parse_args(argv)
+    rounds, batch = (5, 0.006) if args.quick else (31, 0.02)
+    case = CASES[0]
+    starlette = starlette_asgi(case)
+    rows = [*STEPS, ("corskit.asgi", corskit_asgi(case))]
+    print(f"ASGI, {case.name}, warm: overhead over a bare app, against Starlette's CORSMiddleware")
+    print(f"{'middleware':34} {'µs':>6} {'Starlette µs':>13} {'ratio':>6}")
+    for name, app in rows:
+        calls = [asgi_caller(a, case, cold=False) for a in (bare_asgi, starlette, app)]
+        figure = measure(Group("asgi", case, False, calls), rounds, batch)
+        print(f"{name:34} {figure.corskit_us:6.2f} {figure.peer_us:13.2f} {figure.ratio:5.2f}×", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
