@@ -17,9 +17,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from bench.middleware import CASES, Group, asgi_caller, bare_asgi, corskit_asgi, measure, starlette_asgi
+from bench._docs import replace_block  # noqa: E402
+from bench.middleware import CASES, Group, asgi_caller, bare_asgi, corskit_asgi, measure, starlette_asgi  # noqa: E402
 
 _ALLOW_ORIGIN = b"access-control-allow-origin"
 _BLOCK = ((b"vary", b"Origin"),)
@@ -97,17 +99,25 @@ STEPS = [
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds (noisier)")
+    parser.add_argument("--docs", action="store_true", help="write the table into docs/server.md")
     args = parser.parse_args(argv)
     rounds, batch = (5, 0.006) if args.quick else (31, 0.02)
     case = CASES[0]
     starlette = starlette_asgi(case)
-    rows = [*STEPS, ("corskit.asgi", corskit_asgi(case))]
-    print(f"ASGI, {case.name}, warm: overhead over a bare app, against Starlette's CORSMiddleware")
-    print(f"{'middleware':34} {'µs':>6} {'Starlette µs':>13} {'ratio':>6}")
-    for name, app in rows:
+    lines = [
+        f"`python bench/floor.py`: ASGI, {case.name}, warm ({rounds} interleaved rounds; overhead over a bare app, "
+        "in µs, against Starlette's CORSMiddleware timed in the same rounds):",
+        "",
+        "| middleware | overhead | Starlette's | ratio |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, app in [*STEPS, ("corskit.asgi", corskit_asgi(case))]:
         calls = [asgi_caller(a, case, cold=False) for a in (bare_asgi, starlette, app)]
         figure = measure(Group("asgi", case, False, calls), rounds, batch)
-        print(f"{name:34} {figure.corskit_us:6.2f} {figure.peer_us:13.2f} {figure.ratio:5.2f}×", flush=True)
+        lines.append(f"| {name} | {figure.corskit_us:.2f} | {figure.peer_us:.2f} | {figure.ratio:.2f}× |")
+        print(lines[-1], flush=True)
+    if args.docs:
+        replace_block(ROOT / "docs" / "server.md", "<!-- bench:floor -->", "<!-- /bench:floor -->", "\n".join(lines))
     return 0
 
 

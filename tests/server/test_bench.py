@@ -68,3 +68,18 @@ def test_docs_quote_one_run_of_every_stack() -> None:
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert "docs/server.md#performance" in readme
     assert "corskit warm" not in readme
+
+
+def test_the_floor_bench_times_each_step_and_corskit(capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("bench_floor", root / "bench" / "floor.py")
+    assert spec is not None
+    assert spec.loader is not None
+    floor: Any = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(floor)
+    assert floor.main(["--quick"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    assert [row.split(" | ")[0] for row in rows] == [f"| {name}" for name, _ in floor.STEPS] + ["| corskit.asgi"]
+    assert all(row.endswith("× |") for row in rows)
+    docs = (root / "docs" / "server.md").read_text(encoding="utf-8")
+    assert "<!-- bench:floor -->\n`python bench/floor.py`" in docs

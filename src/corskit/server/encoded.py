@@ -1,4 +1,4 @@
-"""A policy's answers to requests that are not preflights, encoded once for one header form: the hot path.
+"""A policy's answers, encoded once for one header form: the adapters' hot path.
 
 An adapter holds the raw ``Origin`` value as its server gave it (bytes in ASGI, text in WSGI). Calling an
 :class:`EncodedAnswers` with it gives what to write, in that form: the ``Access-Control-Allow-Origin`` value (the
@@ -6,12 +6,15 @@ raw value itself, ``*``, or ``None``) and the block of headers that follows it, 
 It settles, without building an :class:`~.decisions.ActualDecision`:
 
 * no ``Origin``, an exact origin, and any origin of a ``*`` policy: one dictionary lookup;
+* any other value, for an exact-only policy: refused without a look;
 * every other value the static rules settle (:meth:`.matcher.OriginMatcher.match`: patterns, the regex, the
-  refusals), the allowed ones reflected as they came (the matcher allows canonical origins only).
+  refusals), the allowed ones reflected as they came (the matcher allows canonical origins only), and remembered
+  by raw value in a bounded table (:mod:`.bounded`).
 
-It returns ``None`` when only :meth:`.policy.Policy.actual` can answer: an origin store or ``allow_origin_func`` to
-ask, or a refusal to log (the ``corskit`` logger at DEBUG). Nothing is remembered here: deciding a never-seen origin
-costs no more than a remembered one would save.
+:meth:`EncodedAnswers.preflight` does the same for a preflight, its grant encoded once per (method, headers)
+values. Both return ``None`` when only the :class:`~.policy.Policy` can answer: an origin store or
+``allow_origin_func`` to ask, a refused method or header (with its reason), or a refusal to log (the ``corskit``
+logger at DEBUG).
 """
 
 from __future__ import annotations
