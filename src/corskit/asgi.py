@@ -152,7 +152,7 @@ class CORSMiddleware:
                 else:
                     args = (origin, method, request_headers, private, scope["path"])
                     decision = await policy.apreflight(*args) if policy.awaits else policy.preflight(*args)
-                    status, fields, body = decision.status, BYTES.fields(decision), decision.body
+                    status, fields, body = decision.status, [*BYTES.fields(decision)], decision.body
                 await send({"type": "http.response.start", "status": status, "headers": fields})
                 return await send({"type": "http.response.body", "body": body})
             # OPTIONS without Access-Control-Request-Method is the app's to answer, as any other request.

@@ -139,6 +139,10 @@ def test_preflights_are_encoded_but_a_refused_method_is_left_to_the_policy(wire:
     assert list(answer[1]) == list(wire.fields(policy.preflight("https://eu.example.com", "PUT", "x-a")))
     refused = answers.preflight(*(_raw(v, wire) for v in ("https://evil.test", "PUT", None, None)))
     assert refused is not None
+    # Lists of their own, as an app's outer middleware may edit them (Starlette's MutableHeaders appends).
+    assert type(answer[1]) is list
+    assert type(refused[1]) is list
+    assert answers.preflight(*(_raw(v, wire) for v in ("https://evil.test", "PUT", None, None)))[1] is not refused[1]  # type: ignore[index]
     assert refused[0] == 403
     assert refused[2] == b"CORS preflight refused: origin not allowed\n"
     assert answers.preflight(*(_raw(v, wire) for v in ("https://eu.example.com", "PATCH", None, None))) is None

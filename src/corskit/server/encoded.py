@@ -26,16 +26,16 @@ from typing import Any
 from .bounded import forget
 from .decisions import Fields, PreflightDecision
 from .matcher import MALFORMED, NOT_ALLOWED, Refusal, Verdict
-from .merge import Block, Wire
+from .merge import Block, Header, Wire
 from .options import Options
 
 __all__ = ["MEMO_SIZE", "Encoded", "EncodedAnswers", "Preflight"]
 
 #: ``(Access-Control-Allow-Origin value or None, the headers after it)``, in one header form.
 Encoded = tuple[Any, Block]
-#: ``(status, headers, body)`` of a preflight's answer, in one header form.
-Preflight = tuple[int, Block, bytes]
-#: Decided answers remembered by raw value (first in, first out), where deciding costs a regex call.
+#: ``(status, headers, body)`` of a preflight's answer, in one header form (the headers a list of its own).
+Preflight = tuple[int, list[Header], bytes]
+#: Decided answers remembered by raw value, where deciding costs a regex call (past it, the oldest half goes).
 MEMO_SIZE = 1024
 
 _debug_enabled = logging.getLogger("corskit").isEnabledFor
@@ -81,7 +81,7 @@ class EncodedAnswers:
         self._grants: dict[tuple[Any, Any, Any], Block] = {}
         self._status = options.preflight_status
         self._refuse = refuse
-        self._origin_refusals: dict[str, Preflight] = {}  # one per reason: a handful
+        self._origin_refusals: dict[str, tuple[int, Block, bytes]] = {}  # one per reason: a handful
         self._allowed = wire.block(allowed)
         self._refused: Encoded = (None, wire.block(refused))
         self._star: Encoded | None = (wire.value("*"), self._allowed) if options.any_origin else None
@@ -145,7 +145,7 @@ class EncodedAnswers:
             grants[key] = block
             if len(grants) > MEMO_SIZE:
                 forget(grants, MEMO_SIZE)
-        return self._status, ((self._wire.allow_origin, answer[0]), *block), b""
+        return self._status, [(self._wire.allow_origin, answer[0]), *block], b""
 
     def _origin_refusal(self, origin: Any) -> Preflight:
         """The policy's refusal of a preflight whose origin it refuses, for the reason it gives, encoded."""
@@ -158,4 +158,4 @@ class EncodedAnswers:
         if refusal is None:
             decision = self._refuse(reason)
             refusal = self._origin_refusals[reason] = (decision.status, self._wire.fields(decision), decision.body)
-        return refusal
+        return refusal[0], [*refusal[1]], refusal[2]  # (a new list: what the app's outer middleware may edit)
