@@ -275,8 +275,8 @@ class Policy:
         return self._options
 
     def encoded(self, wire: Wire) -> EncodedAnswers:
-        """This policy's answers to requests that are not preflights, encoded for *wire* (:mod:`.encoded`): the
-        adapters' hot path, which falls back on :meth:`actual` when it returns ``None``."""
+        """This policy's answers encoded for *wire* (:mod:`.encoded`): the adapters' hot path, which falls back on
+        :meth:`actual` or :meth:`preflight` where it returns ``None``."""
         return self._encoded[wire]
 
     def for_path(self, path: str) -> Policy:
