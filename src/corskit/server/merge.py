@@ -88,7 +88,11 @@ class Wire:
 
     def fields(self, answer: ActualDecision | PreflightDecision) -> Block:
         """Every header of *answer*, in this form."""
-        allow_origin, block = self.encode(answer)
+        return self.joined(self.encode(answer))
+
+    def joined(self, encoded: tuple[Any, Block]) -> Block:
+        """Every header of an answer in this form, from :meth:`encode`'s ``(allow_origin, block)``."""
+        allow_origin, block = encoded
         if allow_origin is None:
             return block
         return ((self.allow_origin, allow_origin), *block)
@@ -131,9 +135,7 @@ def merge_encoded(headers: Iterable[Header], encoded: tuple[Any, Block], wire: W
     b, v, w = wire.b, wire.v, wire.w
     for name, _ in headers:
         if name < b or v <= name < w:  # maybe Access-Control-* or Vary: the full edit
-            allow_origin, block = encoded
-            fields = block if allow_origin is None else ((wire.allow_origin, allow_origin), *block)
-            kept, added = _edit(headers, fields, wire)
+            kept, added = _edit(headers, wire.joined(encoded), wire)
             kept += added
             return kept
     # The common case: the app's headers, then the answer's.

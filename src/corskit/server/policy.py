@@ -399,11 +399,7 @@ class Policy:
             decision = self._origin_refusal("no Origin" if origin is None else answer.reason)
         else:
             credentials = answer.fixed is self._allowed  # (a stored origin's entry may deny them)
-            if (
-                (method is None or len(method) <= MAX_METHOD_LENGTH)
-                and (headers is None or len(headers) <= _REMEMBERED_HEADERS_LENGTH)
-                and (private is None or len(private) <= MAX_PRIVATE_NETWORK_LENGTH)
-            ):
+            if _rememberable(method, headers, private):
                 key = (method, headers, private, credentials)
                 grant = self._grants.get(key)
                 if grant is None:
@@ -424,11 +420,7 @@ class Policy:
     def _grant_fields(self, method: Value, headers: Value, private: Value) -> Fields | None:
         """The headers that grant a preflight from a statically allowed origin (:mod:`.encoded`); ``None`` when
         refused, or when its values are too long to remember (:meth:`preflight` answers those)."""
-        if (
-            (method is None or len(method) <= MAX_METHOD_LENGTH)
-            and (headers is None or len(headers) <= _REMEMBERED_HEADERS_LENGTH)
-            and (private is None or len(private) <= MAX_PRIVATE_NETWORK_LENGTH)
-        ):
+        if _rememberable(method, headers, private):
             grant = self._decide_grant(method, headers, private, True)
             return None if isinstance(grant, PreflightDecision) else grant
         return None
@@ -553,6 +545,15 @@ class Policy:
             else:
                 logger.debug("CORS: %s (origin=%r, path=%r)", answer.reason, _clip(origin), _clip(path))
         return answer
+
+
+def _rememberable(method: Value, headers: Value, private: Value) -> bool:
+    """True when a preflight's values are short enough to key a remembered grant by."""
+    return (
+        (method is None or len(method) <= MAX_METHOD_LENGTH)
+        and (headers is None or len(headers) <= _REMEMBERED_HEADERS_LENGTH)
+        and (private is None or len(private) <= MAX_PRIVATE_NETWORK_LENGTH)
+    )
 
 
 def _text(value: str | bytes) -> str:
