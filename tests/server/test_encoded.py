@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -32,6 +33,15 @@ OPTIONS: dict[str, dict[str, Any]] = {
     },
     "regex": {"allow_origin_regex": r"https://[a-z0-9-]+\.example\.net", "max_age": None},
     "patterns+func": {"allow_origins": ["https://*.example.com"], "allow_origin_func": _func},
+    # Subdomain patterns only: a value that ends as none of them is refused without the regex.
+    "subdomains": {"allow_origins": ["https://*.example.com", "http://*.dev.test:8080"]},
+    # The regex shares the sorter, with its flags and its groups (a backreference keeps its number).
+    "patterns+regex": {
+        "allow_origins": ["https://*.example.com"],
+        "allow_origin_regex": re.compile(r"https://(A)\1[0-9]*\.example\.net  # a comment", re.I | re.X),
+    },
+    # Global inline flags cannot share the sorter: the regex is called apart, by the policy.
+    "regex apart": {"allow_origin_regex": r"(?i)https://[a-z0-9-]+\.example\.net"},
 }
 POLICIES = {name: lambda options=options: Policy(**options) for name, options in OPTIONS.items()}
 WIRES = {"bytes": BYTES, "text": TEXT}
@@ -56,13 +66,16 @@ def _raw(value: str | None, wire: Wire) -> Any:
 @example(value="https://a..example.com")
 @example(value="HTTPS://A.EXAMPLE.COM")
 @example(value="https://a.example.net")
+@example(value="https://aa1.example.net")
+@example(value="https://x.dev.test:8080")
+@example(value="https://x.dev.test:8080.evil")
 def test_encoded_answers_are_the_policys(name: str, wire_name: str, value: str | None) -> None:
     policy, fresh, wire = POLICIES[name](), POLICIES[name](), WIRES[wire_name]
     raw = _raw(value, wire)
     answers = policy.encoded(wire)
     encoded = answers(raw)
-    if encoded is None:  # left to the policy: only where it asks allow_origin_func (or logs)
-        assert name == "patterns+func"
+    if encoded is None:  # left to the policy: only where it asks allow_origin_func or calls the regex apart
+        assert name in ("patterns+func", "regex apart")
     else:
         assert encoded == wire.encode(fresh.actual(raw))
         assert answers(raw) == encoded  # remembered or decided again: the same
@@ -89,17 +102,30 @@ def test_refusals_are_left_to_the_policy_while_debug_logging_is_on(caplog: pytes
         assert answers(b"https://evil.example.org") == (None, ((b"vary", b"Origin"),))
 
 
+def _remembered(answers: Any) -> list[Any]:
+    return list(answers._table)[answers._kept :]
+
+
 def test_the_memo_is_bounded_and_never_holds_junk_or_exact_origins() -> None:
     policy = POLICIES["patterns"]()
     answers = policy.encoded(BYTES)
     for n in range(3 * MEMO_SIZE):
         assert answers(f"https://p{n}.example.com".encode()) is not None
         assert answers(f"https://p{n}.evil.net".encode()) == (None, ((b"vary", b"Origin"),))
-    assert MEMO_SIZE // 2 <= len(answers._memo) <= MEMO_SIZE
-    assert answers(APP.encode())[0] == APP.encode()  # type: ignore[index]
-    assert APP.encode() not in answers._memo  # exact origins are known, outside the memo
+        assert answers(APP.encode())[0] == APP.encode()  # type: ignore[index]
+    assert MEMO_SIZE // 2 <= len(_remembered(answers)) <= MEMO_SIZE
+    # The exact origins are kept first, for good, whatever the flood.
+    assert list(answers._table)[: answers._kept] == [None, APP.encode()]
+    assert APP.encode() not in _remembered(answers)
     answers(b"https://x.example.com/" + b"a" * 5000)  # malformed: refused, not remembered
-    assert all(len(key) < 100 for key in answers._memo)
+    assert all(len(key) < 100 for key in _remembered(answers))
+
+
+def test_subdomain_patterns_refuse_other_endings_without_remembering_them() -> None:
+    answers = POLICIES["subdomains"]().encoded(BYTES)
+    assert answers(b"https://a.example.com.evil.net") == (None, ((b"vary", b"Origin"),))
+    assert answers(b"http://x.dev.test:8080")[0] == b"http://x.dev.test:8080"  # type: ignore[index]
+    assert _remembered(answers) == [b"http://x.dev.test:8080"]
 
 
 @pytest.mark.parametrize("wire_name", sorted(WIRES))

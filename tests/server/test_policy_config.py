@@ -122,6 +122,10 @@ def test_regex_that_does_not_compile_is_refused() -> None:
     assert "does not compile" in refused(allow_origin_regex="https://(a")
 
 
+def test_a_bytes_regex_is_refused_with_its_text_form() -> None:
+    assert "write it as a string, e.g. 'https://a'" in refused(allow_origin_regex=re.compile(b"https://a"))
+
+
 def test_precompiled_regex_is_accepted() -> None:
     policy = Policy(allow_origin_regex=re.compile(r"https://(a|b)\.example\.com"))
     assert policy.allow_origin_regex == r"https://(a|b)\.example\.com"

@@ -1,10 +1,10 @@
 """Bounded tables: what the server side remembers, and how it forgets.
 
-A table is a plain dictionary that holds remembered entries only. Once it holds more than its size, the oldest
-half goes (dictionaries keep insertion order): remembering costs a store and a length check, and the forgetting,
-spread over the entries that caused it, about as much again. Nothing is ever cleared wholesale: the newest half
-always stays, so a flood of never-seen keys turns a table over and never reaches what is kept outside it (the
-exact origins' answers).
+A table is a plain dictionary of remembered entries, after the entries it may keep for good (:func:`forget`'s
+*keep*: the exact origins' answers). Once it holds more than its size, the oldest half of what it remembered goes
+(dictionaries keep insertion order): remembering costs a store and a length check, and the forgetting, spread over
+the entries that caused it, about as much again. Nothing is ever cleared wholesale: the newest half always stays,
+so a flood of never-seen keys turns a table over and never reaches what it keeps.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ def remember(table: dict[Any, Any], key: object, value: object, size: int) -> No
         forget(table, size)
 
 
-def forget(table: dict[Any, Any], size: int) -> None:
-    """Drop the oldest entries of *table* until half of *size* remain."""
+def forget(table: dict[Any, Any], size: int, keep: int = 0) -> None:
+    """Drop the oldest entries of *table* until half of *size* remain, past its first *keep* entries (which stay:
+    a table may begin with what is kept for good)."""
     # (A snapshot, then pop with a default: threads racing here at worst forget a little more.)
-    for old in list(islice(table, len(table) - size // 2)):
+    for old in list(islice(table, keep, len(table) - size // 2)):
         table.pop(old, None)

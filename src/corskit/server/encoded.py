@@ -5,11 +5,14 @@ An adapter holds the raw ``Origin`` value as its server gave it (bytes in ASGI, 
 raw value itself, ``*``, or ``None``) and the block of headers that follows it, encoded when the policy was built.
 It settles, without building an :class:`~.decisions.ActualDecision`:
 
-* no ``Origin``, an exact origin, and any origin of a ``*`` policy: one dictionary lookup;
+* no ``Origin``, an exact origin, a value decided before, and any origin of a ``*`` policy: one dictionary
+  lookup (:attr:`EncodedAnswers.known`);
 * any other value, for an exact-only policy: refused without a look;
-* every other value the static rules settle (:meth:`.matcher.OriginMatcher.match`: patterns, the regex, the
-  refusals), the allowed ones reflected as they came (the matcher allows canonical origins only), and remembered
-  by raw value in a bounded table (:mod:`.bounded`).
+* for a policy of subdomain patterns, a value that does not end as one of them (``.example.com``): refused;
+* every other value: one call of the matcher's sorter (:class:`.matcher.Sorter`) on the raw value, which the
+  patterns and the regex share; what it cannot settle, :meth:`.matcher.OriginMatcher.match` does. The allowed
+  values are reflected as they came (the matcher allows canonical origins only), and the decided ones remembered
+  by raw value in :attr:`~EncodedAnswers.known`, a bounded table past the exact origins (:mod:`.bounded`).
 
 :meth:`EncodedAnswers.preflight` does the same for a preflight, its grant encoded once per (method, headers)
 values. Both return ``None`` when only the :class:`~.policy.Policy` can answer: an origin store or
@@ -25,7 +28,7 @@ from typing import Any
 
 from .bounded import forget
 from .decisions import Fields, PreflightDecision
-from .matcher import MALFORMED, NOT_ALLOWED, Refusal, Verdict
+from .matcher import MALFORMED, NOT_ALLOWED, Refusal, Sorter, Verdict
 from .merge import Block, Header, Wire
 from .options import Options
 
@@ -42,27 +45,37 @@ _debug_enabled = logging.getLogger("corskit").isEnabledFor
 _DEBUG = logging.DEBUG
 
 
+def _unsorted(origin: Any) -> None:
+    return None
+
+
 class EncodedAnswers:
     """The answers of one policy in one header form (:data:`.merge.BYTES` or :data:`.merge.TEXT`)."""
 
     __slots__ = (
         "_allowed",
+        "_allowed_mark",
+        "_ends",
+        "_final",
         "_grant",
         "_grants",
+        "_kept",
+        "_limit",
         "_match",
-        "_memo",
         "_origin_refusals",
         "_refuse",
         "_refused",
+        "_sort",
         "_star",
         "_static",
         "_status",
+        "_table",
         "_wire",
         "known",
     )
 
-    #: The answer for a raw value that needs no look at it (no ``Origin``, an exact origin), else ``None``: one
-    #: dictionary lookup, which adapters call first (then :meth:`decide`).
+    #: The answer for a raw value that needs no look at it (no ``Origin``, an exact origin, one decided before),
+    #: else ``None``: one dictionary lookup, which adapters call first (then :meth:`decide`).
     known: Callable[[Any], Encoded | None]
 
     def __init__(
@@ -70,6 +83,7 @@ class EncodedAnswers:
         wire: Wire,
         options: Options,
         match: Callable[[str], Verdict],
+        sorter: Sorter | None,
         grant: Callable[[Any, Any, Any], Fields | None],
         refuse: Callable[[str], PreflightDecision],
         allowed: Fields,
@@ -87,13 +101,21 @@ class EncodedAnswers:
         self._star: Encoded | None = (wire.value("*"), self._allowed) if options.any_origin else None
         # An exact-only policy refuses whatever it does not list: no value to look at.
         self._static = not (options.patterns or options.regex or options.allow_origin_func or options.origin_store)
-        # Every answer that needs no look at the value: no Origin, and each exact origin under its own spelling.
-        known: dict[Any, Encoded] = {None: self._star or self._refused}
+        # The sorter in this form; without one (a regex only text can spell), every value goes to the matcher.
+        self._sort = sorter.fullmatch if sorter is not None else _unsorted
+        self._allowed_mark = sorter.allowed if sorter is not None else -1
+        self._final = sorter is not None and sorter.final
+        self._ends = sorter.ends if sorter is not None else None
+        # Every answer that needs no look at the value: no Origin, and each exact origin under its own spelling,
+        # kept for the policy's life; after them, up to MEMO_SIZE values decided since (the oldest half goes).
+        table: dict[Any, Encoded] = {None: self._star or self._refused}
         for origin in options.exact_origins:
             value = wire.value(origin)
-            known[value] = (value, self._allowed)
-        self.known = known.get
-        self._memo: dict[Any, Encoded] = {}
+            table[value] = (value, self._allowed)
+        self._table = table
+        self._kept = len(table)
+        self._limit = self._kept + MEMO_SIZE
+        self.known = table.get
 
     def __call__(self, origin: Any) -> Encoded | None:
         """What to write for this raw ``Origin`` value (``None`` when absent); ``None`` when the policy must answer."""
@@ -103,25 +125,30 @@ class EncodedAnswers:
         """:meth:`__call__` for a value :attr:`known` did not answer."""
         if self._star is not None:
             return self._star
-        if self._static:
-            return None if _debug_enabled(_DEBUG) else self._refused
-        answer = self._memo.get(origin)
-        if answer is not None:
-            return answer
-        text = origin.decode("latin-1") if type(origin) is bytes else origin
-        verdict = self._match(text)
-        if type(verdict) is str:
-            answer = (origin, self._allowed)  # (the matcher allows canonical origins only: the raw value is one)
-        elif verdict.ask or _debug_enabled(_DEBUG):  # type: ignore[union-attr]
-            return None  # the policy asks, or logs
-        elif verdict is MALFORMED:
-            return self._refused  # (not remembered: junk may be long)
+        if self._static or (self._ends is not None and not origin.endswith(self._ends)):
+            return None if _debug_enabled(_DEBUG) else self._refused  # (not remembered: a look costs as little)
+        form = self._sort(origin)
+        if form is None:  # not in the simple form: the matcher parses it
+            text = origin.decode("latin-1") if type(origin) is bytes else origin
+            verdict = self._match(text)
+            if type(verdict) is str:
+                answer = (origin, self._allowed)  # (the matcher allows canonical origins only: the raw value is one)
+            elif verdict.ask or _debug_enabled(_DEBUG):  # type: ignore[union-attr]
+                return None  # the policy asks, or logs
+            elif verdict is MALFORMED:
+                return self._refused  # (not remembered: junk may be long)
+            else:
+                answer = self._refused
+        elif form.lastindex == self._allowed_mark:
+            answer = (origin, self._allowed)  # (the sorter allows canonical origins only)
+        elif not self._final or _debug_enabled(_DEBUG):
+            return None  # the policy asks, or calls the regex apart, or logs
         else:
             answer = self._refused
-        memo = self._memo
-        memo[origin] = answer  # remembered (bounded.remember, inline: this is the path of never-seen origins)
-        if len(memo) > MEMO_SIZE:
-            forget(memo, MEMO_SIZE)
+        table = self._table
+        table[origin] = answer  # remembered (bounded.remember, inline: this is the path of never-seen origins)
+        if len(table) > self._limit:
+            forget(table, MEMO_SIZE, keep=self._kept)
         return answer
 
     def preflight(self, origin: Any, method: Any, headers: Any, private: Any) -> Preflight | None:

@@ -5,11 +5,13 @@ every value is decided without parsing it:
 
 1. ``*``: every origin, answered ``*``;
 2. the exact origins: one set lookup, whatever their number;
-3. every pattern at once: one anchored regex over the raw value (``https://[a-z0-9.-]+\\.example\\.com|…``);
-4. a value in the *simple form* (``http(s)://``, a domain of letters, digits, ``-`` and ``.``, an optional port
-   of up to four digits) that no pattern matched is a canonical origin no pattern allows: it goes to
-   ``allow_origin_regex`` (which only ever sees canonical origins), then to the policy, which asks its
-   ``origin_store`` and ``allow_origin_func``.
+3. one anchored regex over the raw value, the *sorter*, shared by every pattern and ``allow_origin_regex``:
+   ``(?:(?!.*\\.\\.)(?:<pattern>|<pattern>|(?=<simple form>)(?:<the regex>))()|<simple form>)``. A value that a
+   pattern or the regex allows matches the empty marker group ``()``; a value in the *simple form* (``http(s)://``,
+   a domain of letters, digits, ``-`` and ``.``, an optional port of up to four digits) that none allows is a
+   canonical origin the static rules refuse, which the policy may then ask its ``origin_store`` and
+   ``allow_origin_func`` about. ``allow_origin_regex`` only ever sees canonical origins. (A regex that cannot
+   share the sorter, such as one that sets global inline flags, ``(?i)…``, is called on its own after it.)
 
 Anything else (IPv6 literals, long ports, ``_`` in a host, ``null``, junk) goes to the full parser,
 :func:`corskit.spec.origins.parse_origin`, and the patterns' own :meth:`~.patterns.OriginPattern.matches`: the two
@@ -20,13 +22,14 @@ origins are ever allowed, so an allowed value is safe to reflect as it is.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+import warnings
+from typing import Any, NamedTuple
 
 from ..spec.origins import DEFAULT_PORTS, MAX_ORIGIN_LENGTH, parse_origin
 from .options import Options
 from .patterns import OriginPattern
 
-__all__ = ["ASK", "MALFORMED", "NOT_ALLOWED", "NULL_NOT_ALLOWED", "OriginMatcher", "Refusal", "Verdict"]
+__all__ = ["ASK", "MALFORMED", "NOT_ALLOWED", "NULL_NOT_ALLOWED", "OriginMatcher", "Refusal", "Sorter", "Verdict"]
 
 
 class Refusal(NamedTuple):
@@ -68,21 +71,105 @@ def pattern_regex(pattern: OriginPattern) -> str:
     return f"{re.escape(pattern.scheme)}://{host}{port}"
 
 
+def _sorter_source(allowed: list[str]) -> str:
+    """The sorter: what *allowed* names matches the marker group ``()``, last of the groups; the rest of the
+    simple form matches no group. A value with ``..`` is not canonical: never allowed here."""
+    if not allowed:
+        return _SIMPLE_FORM
+    return f"(?:(?!.*\\.\\.)(?:{'|'.join(allowed)})()|{_SIMPLE_FORM})"
+
+
+def pattern_tail(pattern: OriginPattern) -> str | None:
+    """How every origin *pattern* names ends (``.example.com``, ``.dev.test:8080``); ``None`` for a port wildcard."""
+    if pattern.any_port:
+        return None
+    return f".{pattern.host}" if pattern.port is None else f".{pattern.host}:{pattern.port}"
+
+
+# The flags a regex can keep in a group of its own, inside the sorter; a regex with any other flag stays apart.
+_SCOPED_FLAGS = {re.IGNORECASE: "i", re.MULTILINE: "m", re.DOTALL: "s", re.VERBOSE: "x", re.ASCII: "a"}
+_SCOPED = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.ASCII
+
+
+def _scoped(regex: re.Pattern[str]) -> str | None:
+    """*regex* as a group that keeps its own flags, to share the sorter; ``None`` if it cannot."""
+    flags = regex.flags & ~re.UNICODE
+    letters = "".join(letter for flag, letter in _SCOPED_FLAGS.items() if flags & flag)
+    if flags & ~_SCOPED:
+        return None
+    end = "\n" if flags & re.VERBOSE else ""  # (a trailing comment must not swallow what follows)
+    return f"(?{letters}:{regex.pattern}{end})"
+
+
+def _compile(source: str | bytes) -> re.Pattern[Any] | None:
+    """*source* compiled, or ``None`` if it does not compile cleanly (a warning counts: Python 3.10 warns where
+    3.11 refuses, such as global flags in the middle of a pattern)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            return re.compile(source)
+        except (re.error, ValueError, Warning):
+            return None
+
+
+class Sorter(NamedTuple):
+    """The sorter for one form of value: text, or the latin-1 bytes ASGI carries (:mod:`.encoded`).
+
+    ``fullmatch(value)`` gives ``None`` for a value only :meth:`OriginMatcher.match` settles; a match whose
+    ``lastindex`` is ``allowed`` for a value the static rules allow (a canonical origin: safe to reflect as it
+    is); any other match for a canonical origin they refuse, for good when ``final`` (nothing else may allow it).
+    ``ends``: when not ``None``, every value the static rules allow ends with one of these (``.example.com``), and
+    nothing else may allow one: a value that does not is refused without the regex.
+    """
+
+    fullmatch: Any
+    allowed: int
+    final: bool
+    ends: Any
+
+
 class OriginMatcher:
     """The compiled origin rules of one policy. Immutable; :meth:`match` is pure."""
 
-    __slots__ = ("_any", "_ask", "_dynamic", "_exact", "_patterns", "_regex", "_sort")
+    __slots__ = ("_any", "_apart", "_ask", "_dynamic", "_exact", "_marker", "_patterns", "_regex", "_sort", "_sorters")
 
     def __init__(self, options: Options) -> None:
         self._any = options.any_origin
         self._exact = options.exact_origins
         self._patterns = options.patterns
-        # One regex call sorts a value: group 1 when a pattern names it, else the simple form, else no match.
-        combined = "|".join(pattern_regex(p) for p in options.patterns)
-        self._sort = re.compile(f"({combined})|{_SIMPLE_FORM}").fullmatch if combined else _SIMPLE
-        self._regex = options.regex.fullmatch if options.regex is not None else None
         self._ask = options.allow_origin_func is not None or options.origin_store is not None
         self._dynamic = bool(options.patterns) or options.regex is not None or self._ask
+        self._regex = options.regex.fullmatch if options.regex is not None else None
+        # One regex call sorts a value. The regex shares it if it can; else it is called apart, after it.
+        allowed = [pattern_regex(p) for p in options.patterns]
+        shared = None if options.regex is None else _scoped(options.regex)
+        sort = None
+        if shared is not None:
+            sort = _compile(_sorter_source([*allowed, f"(?={_SIMPLE_FORM}\\Z){shared}"]))
+        if sort is None:
+            shared = None
+            sort = _compile(_sorter_source(allowed))
+        assert sort is not None  # (patterns' regexes always compile)
+        self._sort = sort.fullmatch
+        # The marker group follows the regex's own groups (whose numbers, backreferences included, stay theirs).
+        self._marker = sort.groups  # (0 without patterns or regex: no match has lastindex 0)
+        self._apart = self._regex if shared is None else None
+        final = not self._ask and self._apart is None
+        tails = [pattern_tail(p) for p in options.patterns]
+        only_patterns = tails and options.regex is None and not self._ask
+        ends = tuple(t for t in tails if t is not None) if only_patterns and None not in tails else None
+        binary = _compile(sort.pattern.encode("ascii")) if sort.pattern.isascii() else None
+        self._sorters: dict[type, Sorter | None] = {
+            str: Sorter(self._sort, self._marker, final, ends),
+            bytes: None
+            if binary is None
+            else Sorter(binary.fullmatch, self._marker, final, ends and tuple(e.encode("ascii") for e in ends)),
+        }
+
+    def sorter(self, form: type) -> Sorter | None:
+        """The sorter for values of type *form* (``str`` or ``bytes``); ``None`` when there is none for bytes (a
+        regex that only text can spell, such as ``\\u00e9``)."""
+        return self._sorters[form]
 
     def is_exact(self, origin: str) -> bool:
         """True when *origin* is one of the exact origins the policy lists."""
@@ -97,14 +184,15 @@ class OriginMatcher:
         if self._dynamic:
             form = self._sort(origin)
             if form is not None and ".." not in origin:
-                if form.lastindex:  # a pattern names it
+                if form.lastindex == self._marker:  # a pattern or the regex allows it
                     return origin
-                return self._beyond_patterns(origin)  # a canonical origin that no pattern names
+                return self._beyond(origin, self._apart)  # a canonical origin that neither allows
         return self._parse_and_match(origin)
 
-    def _beyond_patterns(self, origin: str) -> Verdict:
-        """A canonical origin that neither the exact list nor a pattern allows: the regex, then the function."""
-        if self._regex is not None and self._regex(origin):
+    def _beyond(self, origin: str, regex: Any) -> Verdict:
+        """A canonical origin that neither the exact list nor a pattern allows: *regex* (the regex, if it has not
+        seen the value), then the function or the store."""
+        if regex is not None and regex(origin):
             return origin
         return ASK if self._ask else NOT_ALLOWED
 
@@ -123,4 +211,4 @@ class OriginMatcher:
             if pattern.matches(parsed):
                 return origin
         # parse_origin returns only canonical origins: what matches from here on is safe to reflect.
-        return self._beyond_patterns(origin)
+        return self._beyond(origin, self._regex)

@@ -101,6 +101,11 @@ _CANARIES = ("https://corskit-canary.invalid", "http://corskit-canary.invalid", 
 def compile_origin_regex(regex: str | re.Pattern[str]) -> re.Pattern[str]:
     """Compile ``allow_origin_regex`` (always full-matched); refuse one that matches arbitrary origins."""
     if isinstance(regex, re.Pattern):
+        if not isinstance(regex.pattern, str):
+            raise ConfigError(
+                f"allow_origin_regex {regex.pattern!r} is a bytes pattern; Origin values are text: "
+                f"write it as a string, e.g. {regex.pattern.decode('latin-1')!r}"
+            )
         compiled = regex
     elif isinstance(regex, str):
         try:

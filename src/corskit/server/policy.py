@@ -256,7 +256,14 @@ class Policy:
             "_encoded",
             {
                 wire: EncodedAnswers(
-                    wire, options, self._match, self._grant_fields, self._origin_refusal, self._allowed, vary
+                    wire,
+                    options,
+                    self._match,
+                    self._matcher.sorter(bytes if wire is BYTES else str),
+                    self._grant_fields,
+                    self._origin_refusal,
+                    self._allowed,
+                    vary,
                 )
                 for wire in (BYTES, TEXT)
             },
