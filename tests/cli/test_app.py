@@ -67,7 +67,9 @@ def test_no_arguments_shows_help_and_usage_errors_exit_2() -> None:
 
 
 def test_shell_completion() -> None:
-    run = run_corskit("--show-completion", "bash")
+    # (Typer reads "bash" as the shell only with its detection off: detection looks for a shell among the parent
+    # processes, which a test run started by a service manager or CI runner may not have.)
+    run = run_corskit("--show-completion", "bash", env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"})
     assert run.code == 0
     assert "_CORSKIT_COMPLETE" in run.stdout
     env = {"_CORSKIT_COMPLETE": "complete_bash", "COMP_WORDS": "corskit explain x.json --fix-for fl", "COMP_CWORD": "4"}

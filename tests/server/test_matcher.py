@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from corskit.server.matcher import ASK, MALFORMED, NOT_ALLOWED, NULL_NOT_ALLOWED, OriginMatcher, pattern_regex
+from corskit.server.matcher import (
+    ASK,
+    MALFORMED,
+    NOT_ALLOWED,
+    NULL_NOT_ALLOWED,
+    OriginMatcher,
+    Sorter,
+    pattern_regex,
+    pattern_tail,
+)
 from corskit.server.options import validate
 from corskit.server.patterns import compile_origin_pattern
 from corskit.spec.origins import parse_origin
@@ -33,6 +43,10 @@ MATCHERS = {
         validate(allow_origins=["https://*.example.com"], allow_origin_func=lambda origin: False)
     ),
     "exact": OriginMatcher(validate(allow_origins=["https://app.example.com", "http://localhost:3000"])),
+    "subdomains": OriginMatcher(validate(allow_origins=["https://*.example.com", "http://*.dev.test:8080"])),
+    "patterns+regex": OriginMatcher(
+        validate(allow_origins=["https://*.example.com"], allow_origin_regex=r"https://(x|y)\1?\.example\.net")
+    ),
 }
 
 label = st.one_of(
@@ -122,3 +136,72 @@ def test_pattern_regex_is_anchored_and_literal() -> None:
     assert re.fullmatch(source, "https://x.a-b.example.com")
     assert not re.fullmatch(source, "https://x.a-bxexample.com")  # dots are literal
     assert not re.fullmatch(source, "https://a-b.example.com")  # never the apex
+
+
+def _sorted(sorter: Sorter, value: Any) -> str:
+    form = sorter.fullmatch(value)
+    if form is None:
+        return "unsettled"
+    return "allowed" if form.lastindex == sorter.allowed else "refused"
+
+
+@pytest.mark.parametrize("name", sorted(MATCHERS))
+@given(value=origin)
+@settings(max_examples=300, deadline=None)
+@example(value="https://a..b.example.com")
+@example(value="https://a.example.net:8080")
+def test_the_sorter_says_the_same_in_bytes_and_text_and_agrees_with_match(name: str, value: str) -> None:
+    matcher = MATCHERS[name]
+    text, binary = matcher.sorter(str), matcher.sorter(bytes)
+    assert text is not None
+    assert binary is not None
+    verdict = _sorted(text, value)
+    assert _sorted(binary, value.encode("utf-8")) == verdict
+    if verdict == "allowed":
+        assert matcher.match(value) == value
+    elif verdict == "refused" and text.final:
+        assert not isinstance(matcher.match(value), str)
+    if text.ends is not None and not value.endswith(text.ends):
+        assert not isinstance(matcher.match(value), str)
+
+
+def test_a_regex_shares_the_sorter_with_its_flags_and_group_numbers() -> None:
+    regex = re.compile(r"https://(A)\1[0-9]*  \.example\.net  # a comment, no newline", re.I | re.X)
+    matcher = OriginMatcher(validate(allow_origins=["https://*.example.com"], allow_origin_regex=regex))
+    sorter = matcher.sorter(bytes)
+    assert sorter is not None
+    assert sorter.final
+    assert _sorted(sorter, b"https://aa1.example.net") == "allowed"
+    assert _sorted(sorter, b"https://ab1.example.net") == "refused"  # the backreference still means group 1
+    assert _sorted(sorter, b"https://AA1.example.net") == "unsettled"  # (the regex sees canonical origins only)
+    assert _sorted(sorter, b"https://x.example.com") == "allowed"
+
+
+@pytest.mark.parametrize(
+    ("regex", "apart", "binary"),
+    [
+        (r"https://[a-z]+\.example\.net", False, True),
+        (r"(?i)https://[a-z]+\.example\.net", True, True),  # global inline flags: called apart
+        (r"https://\u00e9?[a-z]+\.example\.net", False, False),  # no bytes form: the matcher decodes
+    ],
+)
+def test_a_regex_that_cannot_share_the_sorter_is_called_apart(regex: str, apart: bool, binary: bool) -> None:
+    matcher = OriginMatcher(validate(allow_origin_regex=regex))
+    assert matcher.match("https://abc.example.net") == "https://abc.example.net"
+    assert matcher.match("https://abc.example.org") is NOT_ALLOWED
+    assert matcher.sorter(str).final is not apart  # type: ignore[union-attr]
+    assert (matcher.sorter(bytes) is not None) is binary
+
+
+@pytest.mark.parametrize(
+    ("pattern", "tail"),
+    [
+        ("https://*.example.com", ".example.com"),
+        ("http://*.dev.test:8080", ".dev.test:8080"),
+        ("https://*.example.com:443", ".example.com"),
+        ("https://*.example.com:*", None),
+        ("http://localhost:*", None),
+    ],
+)
+def test_pattern_tail(pattern: str, tail: str | None) -> None:
+    assert pattern_tail(compile_origin_pattern(pattern)) == tail
