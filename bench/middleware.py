@@ -432,6 +432,14 @@ class Figure:
     peer_us: float
     corskit_us: float
     ratio: float
+    #: How far corskit's overhead strays between rounds (the median of its distances to the median): an overhead no
+    #: larger than this cannot be told apart from the bare app's.
+    spread_us: float = 0.0
+
+    @property
+    def resolved(self) -> bool:
+        """True when corskit's overhead stands out of the noise (above it, or, for a preflight, below zero)."""
+        return abs(self.corskit_us) > self.spread_us
 
 
 def measure(group: Group, rounds: int, batch: float) -> Figure:
@@ -448,9 +456,10 @@ def measure(group: Group, rounds: int, batch: float) -> Figure:
     bare = statistics.median(t[0] for t in per_round)
     peer = statistics.median(t[1] - t[0] for t in per_round)
     ours = statistics.median(t[2] - t[0] for t in per_round)
+    spread = statistics.median(abs(t[2] - t[0] - ours) for t in per_round)
     ratios = [(t[2] - t[0]) / (t[1] - t[0]) for t in per_round if t[1] > t[0]]
     ratio = statistics.median(ratios) if ratios else float("nan")
-    return Figure(group.stack, group.case.name, group.cold, bare * 1e6, peer * 1e6, ours * 1e6, ratio)
+    return Figure(group.stack, group.case.name, group.cold, bare * 1e6, peer * 1e6, ours * 1e6, ratio, spread * 1e6)
 
 
 def run(*, stacks: list[str], rounds: int, batch: float, progress: bool = True) -> list[Figure]:
@@ -473,7 +482,14 @@ def run(*, stacks: list[str], rounds: int, batch: float, progress: bool = True) 
 # --- reporting ----------------------------------------------------------------------------------------------------
 
 
+def _overhead(f: Figure) -> str:
+    # Within the noise, a figure (even a negative one) says nothing but how large the noise is.
+    return f"{f.corskit_us:.2f}" if f.resolved else f"±{f.spread_us:.2f}"
+
+
 def _ratio(f: Figure) -> str:
+    if not f.resolved:
+        return "in the noise"
     # A negative overhead: corskit answered the preflight itself, faster than the bare app routes OPTIONS.
     return f"{f.ratio:.2f}×" if f.corskit_us > 0 else "faster than bare"
 
@@ -488,7 +504,8 @@ def render(figures: list[Figure]) -> str:
         by = {(f.case, f.cold): f for f in rows}
         bare = statistics.median(f.bare_us for f in rows if not f.cold)
         out += [
-            f"**{label}**: {what} (bare app {bare:.2f} µs per request). Overhead in µs:",
+            f"**{label}**: {what} (bare app {bare:.2f} µs per request). Overhead in µs (±x: no more than the "
+            "noise of that figure's rounds, x):",
             "",
             f"| case | {peer} warm | corskit warm | ratio | {peer} cold | corskit cold | ratio |",
             "|---|---:|---:|---:|---:|---:|---:|",
@@ -498,16 +515,20 @@ def render(figures: list[Figure]) -> str:
             if warm is None or cold is None:
                 continue
             out.append(
-                f"| {case.name} | {warm.peer_us:.2f} | {warm.corskit_us:.2f} | {_ratio(warm)} "
-                f"| {cold.peer_us:.2f} | {cold.corskit_us:.2f} | {_ratio(cold)} |"
+                f"| {case.name} | {warm.peer_us:.2f} | {_overhead(warm)} | {_ratio(warm)} "
+                f"| {cold.peer_us:.2f} | {_overhead(cold)} | {_ratio(cold)} |"
             )
         out += ["", summary(rows, label, peer), ""]
     return "\n".join(out).rstrip() + "\n"
 
 
+def _cost(f: Figure) -> str:
+    return f"{f.corskit_us:.2f} µs" if f.resolved else f"less than its noise ({f.spread_us:.2f} µs)"
+
+
 def summary(rows: list[Figure], label: str, peer: str) -> str:
     """The worst warm and cold ratios of one stack, and what 10,000 exact origins cost against 1."""
-    counted = [f for f in rows if f.corskit_us > 0]
+    counted = [f for f in rows if f.resolved and f.corskit_us > 0]
     warm = max((f.ratio for f in counted if not f.cold), default=float("nan"))
     cold = max((f.ratio for f in counted if f.cold), default=float("nan"))
     text = f"{label}: corskit's overhead is at most {warm:.2f}× {peer}'s warm and {cold:.2f}× cold."
@@ -515,7 +536,7 @@ def summary(rows: list[Figure], label: str, peer: str) -> str:
     one, many = by.get(("1 exact origin", False)), by.get(("10,000 exact origins", False))
     if one and many:
         text += (
-            f" 10,000 exact origins cost {many.corskit_us:.2f} µs, 1 costs {one.corskit_us:.2f} µs"
+            f" 10,000 exact origins cost {_cost(many)}, 1 costs {_cost(one)}"
             f" ({peer}: {many.peer_us:.2f} µs and {one.peer_us:.2f} µs)."
         )
     return text

@@ -46,6 +46,23 @@ def test_bench_runs_every_stack_case_and_temperature(monkeypatch: pytest.MonkeyP
     assert docs.read_text() == f"before\n<!-- bench:middleware -->\n{report}<!-- /bench:middleware -->\nafter\n"
 
 
+def test_an_overhead_within_its_noise_is_reported_as_noise() -> None:
+    bench: Any = load_bench()
+    figures = [
+        bench.Figure("wsgi", "1 exact origin", False, 60.0, 40.0, 5.0, 0.12, 1.0),
+        bench.Figure("wsgi", "1 exact origin", True, 60.0, 20.0, 4.0, 0.2, 1.0),
+        bench.Figure("wsgi", "10,000 exact origins", False, 60.0, 3000.0, -1.5, -0.0005, 2.0),
+        bench.Figure("wsgi", "10,000 exact origins", True, 60.0, 3000.0, 2.5, 0.001, 2.0),
+        bench.Figure("wsgi", "preflight, exact origin", False, 60.0, 30.0, -50.0, -1.6, 3.0),
+        bench.Figure("wsgi", "preflight, exact origin", True, 60.0, 30.0, -52.0, -1.7, 3.0),
+    ]
+    report = bench.render(figures)
+    assert "| 10,000 exact origins | 3000.00 | ±2.00 | in the noise | 3000.00 | 2.50 | 0.00× |" in report
+    assert "| preflight, exact origin | 30.00 | -50.00 | faster than bare |" in report
+    assert "10,000 exact origins cost less than its noise (2.00 µs), 1 costs 5.00 µs" in report
+    assert "at most 0.12× flask-cors's warm and 0.20× cold" in report
+
+
 def test_cold_calls_never_repeat_an_origin() -> None:
     bench: Any = load_bench()
     case = bench.CASES[4]
