@@ -112,9 +112,9 @@ class CORSMiddleware:
         # The common case: one policy whose decisions never wait (no async predicate, no origin store), whose
         # answers come encoded (corskit.server.encoded), from the policy itself when that cannot settle them.
         self._single = self.policy if isinstance(self.policy, Policy) and not self.policy.awaits else None
-        answers = self._single.encoded(BYTES) if self._single is not None else None
-        self._known = answers.known if answers is not None else None
-        self._decide = answers.decide if answers is not None else None
+        self._answers = self._single.encoded(BYTES) if self._single is not None else None
+        self._known = self._answers.known if self._answers is not None else None
+        self._decide = self._answers.decide if self._answers is not None else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         known = self._known
@@ -139,14 +139,13 @@ class CORSMiddleware:
             # Everything else: other scopes, OPTIONS, per-path policies, async predicates, origin stores.
             if scope["type"] != "http":
                 return await self.app(scope, receive, send)
-            policy = self.policy.for_path(scope["path"])
+            policy = self._single or self.policy.for_path(scope["path"])
             if policy is None:
                 return await self.app(scope, receive, send)
             origin, method, request_headers, private = read_cors_headers(_header_list(scope))
             if is_preflight(scope["method"], origin, method):
-                answer = (
-                    None if policy.awaits else policy.encoded(BYTES).preflight(origin, method, request_headers, private)
-                )
+                answers = self._answers if policy is self._single else None if policy.awaits else policy.encoded(BYTES)
+                answer = None if answers is None else answers.preflight(origin, method, request_headers, private)
                 if answer is not None:  # the common preflight: encoded (corskit.server.encoded)
                     status, fields, body = answer
                 else:
