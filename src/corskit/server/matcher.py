@@ -54,7 +54,6 @@ Verdict = str | Refusal
 # gives up, and the parser decides.
 _PORT = "(?::(?!80\\Z|443\\Z)[1-9][0-9]{0,3})?"
 _SIMPLE_FORM = f"https?://(?:[a-z0-9-][a-z0-9.-]{{0,252}}\\.)?[a-z][a-z0-9-]{{0,62}}{_PORT}"
-_SIMPLE = re.compile(_SIMPLE_FORM).fullmatch
 _MAX_HOST = 255
 
 
@@ -156,7 +155,7 @@ class OriginMatcher:
         self._apart = self._regex if shared is None else None
         final = not self._ask and self._apart is None
         tails = [pattern_tail(p) for p in options.patterns]
-        only_patterns = tails and options.regex is None and not self._ask
+        only_patterns = bool(tails) and options.regex is None and not self._ask
         ends = tuple(t for t in tails if t is not None) if only_patterns and None not in tails else None
         binary = _compile(sort.pattern.encode("ascii")) if sort.pattern.isascii() else None
         self._sorters: dict[type, Sorter | None] = {
