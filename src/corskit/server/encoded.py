@@ -9,10 +9,11 @@ It settles, without building an :class:`~.decisions.ActualDecision`:
   lookup (:attr:`EncodedAnswers.known`);
 * any other value, for an exact-only policy: refused without a look;
 * for a policy of subdomain patterns, a value that does not end as one of them (``.example.com``): refused;
-* every other value: one call of the matcher's sorter (:class:`.matcher.Sorter`) on the raw value, which the
-  patterns and the regex share; what it cannot settle, :meth:`.matcher.OriginMatcher.match` does. The allowed
-  values are reflected as they came (the matcher allows canonical origins only), and the decided ones remembered
-  by raw value in :attr:`~EncodedAnswers.known`, a bounded table past the exact origins (:mod:`.bounded`).
+* every other value: the matcher's sorter (:class:`.matcher.Sorter`) on the raw value (one regex call, which the
+  patterns and the regex share, for a value they allow); what it cannot settle, :meth:`.matcher.OriginMatcher.match`
+  does. The allowed values are reflected as they came (the matcher allows canonical origins only), and the decided
+  ones remembered by raw value in :attr:`~EncodedAnswers.known`, a bounded table past the exact origins
+  (:mod:`.bounded`).
 
 :meth:`EncodedAnswers.preflight` does the same for a preflight, its grant encoded once per (method, headers)
 values. Both return ``None`` when only the :class:`~.policy.Policy` can answer: an origin store or
@@ -53,8 +54,8 @@ class EncodedAnswers:
     """The answers of one policy in one header form (:data:`.merge.BYTES` or :data:`.merge.TEXT`)."""
 
     __slots__ = (
+        "_allow",
         "_allowed",
-        "_allowed_mark",
         "_ends",
         "_final",
         "_grant",
@@ -65,7 +66,7 @@ class EncodedAnswers:
         "_origin_refusals",
         "_refuse",
         "_refused",
-        "_sort",
+        "_simple",
         "_star",
         "_static",
         "_status",
@@ -102,8 +103,8 @@ class EncodedAnswers:
         # An exact-only policy refuses whatever it does not list: no value to look at.
         self._static = not (options.patterns or options.regex or options.allow_origin_func or options.origin_store)
         # The sorter in this form; without one (a regex only text can spell), every value goes to the matcher.
-        self._sort = sorter.fullmatch if sorter is not None else _unsorted
-        self._allowed_mark = sorter.allowed if sorter is not None else -1
+        self._allow = sorter.allow if sorter is not None else _unsorted
+        self._simple = sorter.simple if sorter is not None else _unsorted
         self._final = sorter is not None and sorter.final
         self._ends = sorter.ends if sorter is not None else None
         # Every answer that needs no look at the value: no Origin, and each exact origin under its own spelling,
@@ -127,8 +128,9 @@ class EncodedAnswers:
             return self._star
         if self._static or (self._ends is not None and not origin.endswith(self._ends)):
             return None if _debug_enabled(_DEBUG) else self._refused  # (not remembered: a look costs as little)
-        form = self._sort(origin)
-        if form is None:  # not in the simple form: the matcher parses it
+        if self._allow(origin) is not None:
+            answer = (origin, self._allowed)  # (the sorter allows canonical origins only)
+        elif self._simple(origin) is None:  # not in the simple form: the matcher parses it
             text = origin.decode("latin-1") if type(origin) is bytes else origin
             verdict = self._match(text)
             if type(verdict) is str:
@@ -139,8 +141,6 @@ class EncodedAnswers:
                 return self._refused  # (not remembered: junk may be long)
             else:
                 answer = self._refused
-        elif form.lastindex == self._allowed_mark:
-            answer = (origin, self._allowed)  # (the sorter allows canonical origins only)
         elif not self._final or _debug_enabled(_DEBUG):
             return None  # the policy asks, or calls the regex apart, or logs
         else:

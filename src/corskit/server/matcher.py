@@ -5,13 +5,13 @@ every value is decided without parsing it:
 
 1. ``*``: every origin, answered ``*``;
 2. the exact origins: one set lookup, whatever their number;
-3. one anchored regex over the raw value, the *sorter*, shared by every pattern and ``allow_origin_regex``:
-   ``(?:(?!.*\\.\\.)(?:<pattern>|<pattern>|(?=<simple form>)(?:<the regex>))()|<simple form>)``. A value that a
-   pattern or the regex allows matches the empty marker group ``()``; a value in the *simple form* (``http(s)://``,
-   a domain of letters, digits, ``-`` and ``.``, an optional port of up to four digits) that none allows is a
-   canonical origin the static rules refuse, which the policy may then ask its ``origin_store`` and
-   ``allow_origin_func`` about. ``allow_origin_regex`` only ever sees canonical origins. (A regex that cannot
-   share the sorter, such as one that sets global inline flags, ``(?i)…``, is called on its own after it.)
+3. two anchored regexes over the raw value, the *sorter* (:class:`Sorter`): one that every pattern and
+   ``allow_origin_regex`` share, ``<pattern>|<pattern>|(?=<simple form>\\Z)(?:<the regex>)``, allows a value it
+   matches; else a value in the *simple form* (``http(s)://``, a domain of at most 29 labels of letters, digits
+   and ``-``, an optional port of up to four digits) is a canonical origin the static rules refuse, which the
+   policy may then ask its ``origin_store`` and ``allow_origin_func`` about. ``allow_origin_regex`` only ever
+   sees canonical origins. (A regex that cannot share the sorter, such as one that sets global inline flags,
+   ``(?i)…``, is called on its own after it.)
 
 Anything else (IPv6 literals, long ports, ``_`` in a host, ``null``, junk) goes to the full parser,
 :func:`corskit.spec.origins.parse_origin`, and the patterns' own :meth:`~.patterns.OriginPattern.matches`: the two
@@ -47,35 +47,38 @@ ASK = Refusal("origin not allowed", ask=True)
 #: The ``Access-Control-Allow-Origin`` value for an allowed origin (the origin itself, or ``*``), or a refusal.
 Verdict = str | Refusal
 
-# The simple form: http(s), a host of letters, digits, "-" and "." whose last label starts with a letter (so it
-# is a domain, not an IPv4 address in disguise: WHATWG "ends in a number"), and a port without leading zeros that
-# is not 80 or 443 (default ports are never serialized; a value with one is left to the parser). A value in this
-# form without ".." is a canonical origin. The bounded repeats also bound the work on a long value: the regex
-# gives up, and the parser decides.
+# The simple form: http(s), a host of at most _MAX_LABELS labels of letters, digits and "-" (1 to 63 of them)
+# whose last starts with a letter (so it is a domain, not an IPv4 address in disguise: WHATWG "ends in a number"),
+# and a port without leading zeros that is not 80 or 443 (default ports are never serialized; a value with one is
+# left to the parser). A value in this form is a canonical origin, shorter than MAX_ORIGIN_LENGTH. The bounded
+# repeats also bound the work on a long value: the regex gives up, and the parser decides.
 _PORT = "(?::(?!80\\Z|443\\Z)[1-9][0-9]{0,3})?"
-_SIMPLE_FORM = f"https?://(?:[a-z0-9-][a-z0-9.-]{{0,252}}\\.)?[a-z][a-z0-9-]{{0,62}}{_PORT}"
-_MAX_HOST = 255
+_LABEL = "[a-z0-9-]{1,63}"
+_MAX_LABELS = 29
+_SIMPLE_FORM = f"https?://(?:{_LABEL}\\.){{0,{_MAX_LABELS - 1}}}[a-z][a-z0-9-]{{0,62}}{_PORT}"
+_SIMPLE = re.compile(_SIMPLE_FORM)
+_SIMPLE_BYTES = re.compile(_SIMPLE_FORM.encode("ascii"))
 
 
-def pattern_regex(pattern: OriginPattern) -> str:
-    """The regex source that matches exactly the simple-form origins *pattern* names."""
+def pattern_regex(pattern: OriginPattern) -> str | None:
+    """The regex source that matches exactly the simple-form origins *pattern* names (and, for a subdomain
+    pattern, others of the same shape, never longer than MAX_ORIGIN_LENGTH); ``None`` for a pattern whose host
+    leaves no room for a subdomain within that length."""
     port = f":{pattern.port}" if pattern.port is not None else ""
     if pattern.any_port:
         default = DEFAULT_PORTS.get(pattern.scheme)
         exclude = f"(?!{default}\\Z)" if default else ""
         port = f"(?::{exclude}[1-9][0-9]{{0,3}})?"
     host = re.escape(pattern.host)
-    if pattern.subdomains:  # one or more labels before ".host", the whole host at most 255 characters
-        host = f"[a-z0-9-][a-z0-9.-]{{0,{max(0, _MAX_HOST - 2 - len(pattern.host))}}}\\.{host}"
+    if pattern.subdomains:
+        # One or more labels before ".host" (tried shortest first: the tail decides early), as many as the
+        # simple form holds, in at most MAX_ORIGIN_LENGTH characters.
+        room = MAX_ORIGIN_LENGTH - len(f"{pattern.scheme}://.{pattern.host}:65535")
+        labels = min(_MAX_LABELS - pattern.host.count(".") - 1, room // 64)
+        if labels < 1:
+            return None
+        host = f"{_LABEL}(?:\\.{_LABEL}){{0,{labels - 1}}}?\\.{host}"
     return f"{re.escape(pattern.scheme)}://{host}{port}"
-
-
-def _sorter_source(allowed: list[str]) -> str:
-    """The sorter: what *allowed* names matches the marker group ``()``, last of the groups; the rest of the
-    simple form matches no group. A value with ``..`` is not canonical: never allowed here."""
-    if not allowed:
-        return _SIMPLE_FORM
-    return f"(?:(?!.*\\.\\.)(?:{'|'.join(allowed)})()|{_SIMPLE_FORM})"
 
 
 def pattern_tail(pattern: OriginPattern) -> str | None:
@@ -112,25 +115,30 @@ def _compile(source: str | bytes) -> re.Pattern[Any] | None:
 
 
 class Sorter(NamedTuple):
-    """The sorter for one form of value: text, or the latin-1 bytes ASGI carries (:mod:`.encoded`).
+    """The two regexes that sort a value of one form: text, or the latin-1 bytes ASGI carries (:mod:`.encoded`).
 
-    ``fullmatch(value)`` gives ``None`` for a value only :meth:`OriginMatcher.match` settles; a match whose
-    ``lastindex`` is ``allowed`` for a value the static rules allow (a canonical origin: safe to reflect as it
-    is); any other match for a canonical origin they refuse, for good when ``final`` (nothing else may allow it).
+    ``allow(value)`` matches a value that a pattern or the regex allows: a canonical origin, safe to reflect as it
+    is. Else ``simple(value)`` matches a canonical origin that the static rules refuse, for good when ``final``
+    (nothing else may allow it); neither matches a value only :meth:`OriginMatcher.match` settles.
     ``ends``: when not ``None``, every value the static rules allow ends with one of these (``.example.com``), and
-    nothing else may allow one: a value that does not is refused without the regex.
+    nothing else may allow one: a value that does not is refused without a regex.
     """
 
-    fullmatch: Any
-    allowed: int
+    allow: Any
+    simple: Any
     final: bool
     ends: Any
+
+
+def _never(value: object) -> None:
+    """``allow`` for a policy with neither patterns nor a regex to share it."""
+    return None
 
 
 class OriginMatcher:
     """The compiled origin rules of one policy. Immutable; :meth:`match` is pure."""
 
-    __slots__ = ("_any", "_apart", "_ask", "_dynamic", "_exact", "_marker", "_patterns", "_regex", "_sort", "_sorters")
+    __slots__ = ("_allow", "_any", "_apart", "_ask", "_dynamic", "_exact", "_patterns", "_regex", "_simple", "_sorters")
 
     def __init__(self, options: Options) -> None:
         self._any = options.any_origin
@@ -139,30 +147,30 @@ class OriginMatcher:
         self._ask = options.allow_origin_func is not None or options.origin_store is not None
         self._dynamic = bool(options.patterns) or options.regex is not None or self._ask
         self._regex = options.regex.fullmatch if options.regex is not None else None
-        # One regex call sorts a value. The regex shares it if it can; else it is called apart, after it.
-        allowed = [pattern_regex(p) for p in options.patterns]
+        # One regex call allows a value: the patterns' and the regex's (if it can share it; else it is called
+        # apart, after the simple form). The regex only ever sees values in the simple form.
+        allowed = [source for source in map(pattern_regex, options.patterns) if source is not None]
         shared = None if options.regex is None else _scoped(options.regex)
-        sort = None
+        allow = None
         if shared is not None:
-            sort = _compile(_sorter_source([*allowed, f"(?={_SIMPLE_FORM}\\Z){shared}"]))
-        if sort is None:
+            allow = _compile("|".join([*allowed, f"(?={_SIMPLE_FORM}\\Z){shared}"]))
+        if allow is None:
             shared = None
-            sort = _compile(_sorter_source(allowed))
-        assert sort is not None  # (patterns' regexes always compile)
-        self._sort = sort.fullmatch
-        # The marker group follows the regex's own groups (whose numbers, backreferences included, stay theirs).
-        self._marker = sort.groups  # (0 without patterns or regex: no match has lastindex 0)
+            allow = _compile("|".join(allowed)) if allowed else None
         self._apart = self._regex if shared is None else None
         final = not self._ask and self._apart is None
         tails = [pattern_tail(p) for p in options.patterns]
         only_patterns = bool(tails) and options.regex is None and not self._ask
         ends = tuple(t for t in tails if t is not None) if only_patterns and None not in tails else None
-        binary = _compile(sort.pattern.encode("ascii")) if sort.pattern.isascii() else None
+        text = Sorter(allow.fullmatch if allow is not None else _never, _SIMPLE.fullmatch, final, ends)
+        self._allow, self._simple = text.allow, text.simple
+        # The bytes form, unless the regex is one only text can spell (\u00e9): then the matcher decodes.
+        binary = _compile(allow.pattern.encode("ascii")) if allow is not None and allow.pattern.isascii() else None
+        bytes_ends = None if ends is None else tuple(e.encode("ascii") for e in ends)
+        fullmatch = _never if allow is None else None if binary is None else binary.fullmatch
         self._sorters: dict[type, Sorter | None] = {
-            str: Sorter(self._sort, self._marker, final, ends),
-            bytes: None
-            if binary is None
-            else Sorter(binary.fullmatch, self._marker, final, ends and tuple(e.encode("ascii") for e in ends)),
+            str: text,
+            bytes: None if fullmatch is None else Sorter(fullmatch, _SIMPLE_BYTES.fullmatch, final, bytes_ends),
         }
 
     def sorter(self, form: type) -> Sorter | None:
@@ -181,11 +189,10 @@ class OriginMatcher:
         if origin in self._exact:
             return origin
         if self._dynamic:
-            form = self._sort(origin)
-            if form is not None and ".." not in origin:
-                if form.lastindex == self._marker:  # a pattern or the regex allows it
-                    return origin
-                return self._beyond(origin, self._apart)  # a canonical origin that neither allows
+            if self._allow(origin):  # a pattern or the regex allows it
+                return origin
+            if self._simple(origin):  # a canonical origin that neither allows
+                return self._beyond(origin, self._apart)
         return self._parse_and_match(origin)
 
     def _beyond(self, origin: str, regex: Any) -> Verdict:
