@@ -34,6 +34,7 @@ _ERROR_HEADERS = ((b"content-type", b"text/plain; charset=utf-8"), (b"content-le
 # The request headers the policy reads, and how much of each: past its bound a value is refused unread, so
 # reading it stops there (20,000 repeated lines cost one pass over the list, nothing more).
 _ORIGIN = b"origin"
+_ALLOW_ORIGIN = BYTES.allow_origin
 _METHOD = b"access-control-request-method"
 _HEADERS = b"access-control-request-headers"
 _PRIVATE = b"access-control-request-private-network"
@@ -166,7 +167,21 @@ class CORSMiddleware:
             nonlocal started
             if not started and message["type"] == "http.response.start":  # (the body's messages: one check)
                 started = True
-                message["headers"] = merge_encoded(message.get("headers", ()), encoded, BYTES)
+                headers = message.get("headers", ())
+                if type(headers) is list:
+                    # merge_encoded's common case, written inline (its call would cost as much again): when none of
+                    # the app's header names could be Access-Control-* or Vary, the app's headers, then the answer's.
+                    for name, _ in headers:
+                        if name < b"b" or b"v" <= name < b"w":
+                            break
+                    else:
+                        allow_origin, block = encoded
+                        if allow_origin is None:
+                            message["headers"] = [*headers, *block]
+                        else:
+                            message["headers"] = [*headers, (_ALLOW_ORIGIN, allow_origin), *block]
+                        return send(message)
+                message["headers"] = merge_encoded(headers, encoded, BYTES)
             return send(message)
 
         try:

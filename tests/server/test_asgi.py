@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, ClassVar
 
@@ -9,10 +10,13 @@ import httpx
 import pytest
 from examples.server import fastapi_app, starlette_app
 from fastapi import FastAPI
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from corskit import ConfigError, PathPolicies, Policy
 from corskit.asgi import CORSMiddleware
+from corskit.server.merge import BYTES, merge_encoded
 
 from .asgi_helpers import APP, EVIL, Recorder, call, scope
 
@@ -503,3 +507,28 @@ async def test_repeated_lines_cost_one_bounded_linear_pass(method: str, kind: st
     # Each value stops growing past what the policy reads; the cost's linearity is measured (as CPU time, with
     # slack) in tests/fuzz/test_linear.py.
     assert all(len(value) <= 4096 + 64 for args in Spy.seen for value in args if value is not None)
+
+
+_APP_HEADERS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                *(b"content-type", b"x-a", b"vary", b"Vary", b"access-control-allow-origin", b"Access-Control-Max-Age"),
+                *(b"access-control-expose-headers", b"accept-ranges", b"b", b"v", b"w", b"via", b"www-authenticate"),
+            ]
+        ),
+        st.sampled_from([b"*", b"Accept", b"Origin, Accept", b"x"]),
+    ),
+    max_size=5,
+)
+
+
+@given(headers=_APP_HEADERS, origin=st.sampled_from([APP, EVIL, None]), form=st.sampled_from([list, tuple]))
+@settings(max_examples=300, deadline=None)
+def test_the_merge_written_inline_is_merge_encoded(headers: list[Any], origin: str | None, form: type) -> None:
+    """The ASGI middleware writes merge_encoded's common case inline: what it sends is what merge_encoded gives."""
+    policy = Policy(allow_origins=[APP, "https://*.example.org"], expose_headers=["X-Total"])
+    app = CORSMiddleware(Recorder(headers=form(headers)), policy=policy)
+    sent = asyncio.run(call(app, headers=[] if origin is None else [("Origin", origin)]))
+    raw = None if origin is None else origin.encode("latin-1")
+    assert sent.headers == merge_encoded(headers, policy.encoded(BYTES)(raw), BYTES)

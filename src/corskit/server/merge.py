@@ -129,7 +129,8 @@ def merge(headers: Iterable[Header], answer: ActualDecision, wire: Wire) -> list
 
 def merge_encoded(headers: Iterable[Header], encoded: tuple[Any, Block], wire: Wire) -> list[Header]:
     """:func:`merge` for an answer already in the *wire*'s form: ``(allow_origin, block)`` (:meth:`Wire.encode`,
-    :mod:`.encoded`)."""
+    :mod:`.encoded`). (The ASGI middleware writes its common case, the last lines, inline; a test checks that it
+    sends what this gives.)"""
     if type(headers) is not list and type(headers) is not tuple:
         headers = [*headers]  # read once: any iterable will do
     b, v, w = wire.b, wire.v, wire.w
