@@ -9,7 +9,8 @@ so a flood of never-seen keys turns a table over and never reaches what it keeps
 
 from __future__ import annotations
 
-from itertools import islice
+from collections import deque
+from itertools import islice, repeat
 from typing import Any
 
 __all__ = ["forget", "remember"]
@@ -25,6 +26,7 @@ def remember(table: dict[Any, Any], key: object, value: object, size: int) -> No
 def forget(table: dict[Any, Any], size: int, keep: int = 0) -> None:
     """Drop the oldest entries of *table* until half of *size* remain, past its first *keep* entries (which stay:
     a table may begin with what is kept for good)."""
-    # (A snapshot, then pop with a default: threads racing here at worst forget a little more.)
-    for old in list(islice(table, keep, len(table) - size // 2)):
-        table.pop(old, None)
+    # (A snapshot, then pop with a default: threads racing here at worst forget a little more. The pops run in C:
+    # a deque of length 0 consumes the map.)
+    old = list(islice(table, keep, len(table) - size // 2))
+    deque(map(table.pop, old, repeat(None, len(old))), maxlen=0)
