@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from corskit.server.matcher import (
+    _SIMPLE_FORM,
     ASK,
     MALFORMED,
     NOT_ALLOWED,
@@ -108,6 +110,28 @@ def _long_origins() -> list[str]:
         values.append(f"https://{'a' * (2049 - 8 - len(tail))}{tail}")  # one character longer
     values.append("https://" + "a" * 240 + ".app.example.com")  # a 256-character host: allowed as 250 and 300 are
     return values
+
+
+_PLAIN = {  # each regex as Python 3.10 compiles it: no possessive quantifiers
+    source: re.compile(source.replace("}+", "}").replace(")?+", ")?"))
+    for source in [
+        _SIMPLE_FORM,
+        *(pattern_regex(compile_origin_pattern(p)) or "" for p in ["https://*.example.com", "http://*.dev.test:8080"]),
+    ]
+}
+
+
+@given(value=origin)
+@settings(max_examples=300, deadline=None)
+@example(value="https://a.example.com.evil.net")
+@example(value="https://a.b.example.com:8080")
+def test_without_possessive_quantifiers_the_regexes_say_the_same(value: str) -> None:
+    for source, plain in _PLAIN.items():
+        assert "+" in source or sys.version_info < (3, 11)
+        assert bool(re.fullmatch(source, value)) == bool(plain.fullmatch(value)), (source, value)
+    for value in _long_origins():
+        for source, plain in _PLAIN.items():
+            assert bool(re.fullmatch(source, value)) == bool(plain.fullmatch(value)), (source, value[:40])
 
 
 @pytest.mark.parametrize("name", sorted(MATCHERS))

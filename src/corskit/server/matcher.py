@@ -53,12 +53,15 @@ Verdict = str | Refusal
 # and a port without leading zeros that is not 80 or 443 (default ports are never serialized; a value with one is
 # left to the parser). A value in this form is a canonical origin, shorter than MAX_ORIGIN_LENGTH. The bounded
 # repeats also bound the work on a long value: the regex gives up, and the parser decides.
-_PORT = "(?::(?!80\\Z|443\\Z)[1-9][0-9]{0,3})?"
-# A label is taken whole (possessive, from Python 3.11): what follows one is never a label's character, so giving
-# characters back could not match, only cost the work of trying (on a look-alike, most of the regex's time).
-_LABEL = "[a-z0-9-]{1,63}" + ("+" if sys.version_info >= (3, 11) else "")
+#
+# Each part is taken whole once matched (possessive quantifiers, from Python 3.11; the same language without them
+# on 3.10): what follows a label is a dot, a colon or the end, never a label's character, and what follows the
+# labels and dots is the last label, so giving anything back could not match, only cost the work of trying.
+_ONCE = "+" if sys.version_info >= (3, 11) else ""
+_LABEL = f"[a-z0-9-]{{1,63}}{_ONCE}"
 _MAX_LABELS = 29
-_SIMPLE_FORM = f"https?://(?:{_LABEL}\\.){{0,{_MAX_LABELS - 1}}}[a-z][a-z0-9-]{{0,62}}{_PORT}"
+_PORT = f"(?::(?!80\\Z|443\\Z)[1-9][0-9]{{0,3}}{_ONCE})?{_ONCE}"
+_SIMPLE_FORM = f"https?://(?:{_LABEL}\\.){{0,{_MAX_LABELS - 1}}}{_ONCE}[a-z][a-z0-9-]{{0,62}}{_ONCE}{_PORT}"
 _SIMPLE = re.compile(_SIMPLE_FORM)
 _SIMPLE_BYTES = re.compile(_SIMPLE_FORM.encode("ascii"))
 
