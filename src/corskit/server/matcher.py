@@ -67,9 +67,8 @@ _SIMPLE_BYTES = re.compile(_SIMPLE_FORM.encode("ascii"))
 
 
 def pattern_regex(pattern: OriginPattern) -> str | None:
-    """The regex source that matches exactly the simple-form origins *pattern* names (and, for a subdomain
-    pattern, others of the same shape, never longer than MAX_ORIGIN_LENGTH); ``None`` for a pattern whose host
-    leaves no room for a subdomain within that length."""
+    """The regex source that matches exactly the simple-form origins *pattern* names; ``None`` for a subdomain
+    pattern whose host leaves no room in the simple form for a subdomain (29 labels or more)."""
     port = f":{pattern.port}" if pattern.port is not None else ""
     if pattern.any_port:
         default = DEFAULT_PORTS.get(pattern.scheme)
