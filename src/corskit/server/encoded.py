@@ -29,7 +29,7 @@ from typing import Any
 
 from .bounded import forget
 from .decisions import Fields, PreflightDecision
-from .matcher import MALFORMED, NOT_ALLOWED, Refusal, Sorter, Verdict
+from .matcher import MALFORMED, NOT_ALLOWED, Refusal, Sorter, Verdict, no_match
 from .merge import Block, Header, Wire
 from .options import Options
 
@@ -44,10 +44,6 @@ MEMO_SIZE = 1024
 
 _debug_enabled = logging.getLogger("corskit").isEnabledFor
 _DEBUG = logging.DEBUG
-
-
-def _unsorted(origin: Any) -> None:
-    return None
 
 
 class EncodedAnswers:
@@ -103,8 +99,8 @@ class EncodedAnswers:
         # An exact-only policy refuses whatever it does not list: no value to look at.
         self._static = not (options.patterns or options.regex or options.allow_origin_func or options.origin_store)
         # The sorter in this form; without one (a regex only text can spell), every value goes to the matcher.
-        self._allow = sorter.allow if sorter is not None else _unsorted
-        self._simple = sorter.simple if sorter is not None else _unsorted
+        self._allow = sorter.allow if sorter is not None else no_match
+        self._simple = sorter.simple if sorter is not None else no_match
         self._final = sorter is not None and sorter.final
         self._ends = sorter.ends if sorter is not None else None
         # Every answer that needs no look at the value: no Origin, and each exact origin under its own spelling,

@@ -30,7 +30,17 @@ from ..spec.origins import DEFAULT_PORTS, MAX_ORIGIN_LENGTH, parse_origin
 from .options import Options
 from .patterns import OriginPattern
 
-__all__ = ["ASK", "MALFORMED", "NOT_ALLOWED", "NULL_NOT_ALLOWED", "OriginMatcher", "Refusal", "Sorter", "Verdict"]
+__all__ = [
+    "ASK",
+    "MALFORMED",
+    "NOT_ALLOWED",
+    "NULL_NOT_ALLOWED",
+    "OriginMatcher",
+    "Refusal",
+    "Sorter",
+    "Verdict",
+    "no_match",
+]
 
 
 class Refusal(NamedTuple):
@@ -135,8 +145,9 @@ class Sorter(NamedTuple):
     ends: Any
 
 
-def _never(value: object) -> None:
-    """``allow`` for a policy with neither patterns nor a regex to share it."""
+def no_match(value: object) -> None:
+    """A sorter's regex that matches nothing: ``allow`` for a policy with neither patterns nor a regex to share
+    it."""
     return None
 
 
@@ -167,12 +178,12 @@ class OriginMatcher:
         tails = [pattern_tail(p) for p in options.patterns]
         only_patterns = bool(tails) and options.regex is None and not self._ask
         ends = tuple(t for t in tails if t is not None) if only_patterns and None not in tails else None
-        text = Sorter(allow.fullmatch if allow is not None else _never, _SIMPLE.fullmatch, final, ends)
+        text = Sorter(allow.fullmatch if allow is not None else no_match, _SIMPLE.fullmatch, final, ends)
         self._allow, self._simple = text.allow, text.simple
         # The bytes form, unless the regex is one only text can spell (\u00e9): then the matcher decodes.
         binary = _compile(allow.pattern.encode("ascii")) if allow is not None and allow.pattern.isascii() else None
         bytes_ends = None if ends is None else tuple(e.encode("ascii") for e in ends)
-        fullmatch = _never if allow is None else None if binary is None else binary.fullmatch
+        fullmatch = no_match if allow is None else None if binary is None else binary.fullmatch
         self._sorters: dict[type, Sorter | None] = {
             str: text,
             bytes: None if fullmatch is None else Sorter(fullmatch, _SIMPLE_BYTES.fullmatch, final, bytes_ends),
