@@ -178,15 +178,18 @@ class OriginMatcher:
         tails = [pattern_tail(p) for p in options.patterns]
         only_patterns = bool(tails) and options.regex is None and not self._ask
         ends = tuple(t for t in tails if t is not None) if only_patterns and None not in tails else None
-        text = Sorter(allow.fullmatch if allow is not None else no_match, _SIMPLE.fullmatch, final, ends)
-        self._allow, self._simple = text.allow, text.simple
-        # The bytes form, unless the regex is one only text can spell (\u00e9): then the matcher decodes.
-        binary = _compile(allow.pattern.encode("ascii")) if allow is not None and allow.pattern.isascii() else None
+        self._allow = allow.fullmatch if allow is not None else no_match
+        self._simple = _SIMPLE.fullmatch
+        # The bytes form; a regex only text can spell (\u00e9) has none, and the matcher then decodes every value.
+        if allow is None:
+            allow_bytes: Any = no_match
+        else:
+            binary = _compile(allow.pattern.encode("ascii")) if allow.pattern.isascii() else None
+            allow_bytes = binary.fullmatch if binary is not None else None
         bytes_ends = None if ends is None else tuple(e.encode("ascii") for e in ends)
-        fullmatch = no_match if allow is None else None if binary is None else binary.fullmatch
         self._sorters: dict[type, Sorter | None] = {
-            str: text,
-            bytes: None if fullmatch is None else Sorter(fullmatch, _SIMPLE_BYTES.fullmatch, final, bytes_ends),
+            str: Sorter(self._allow, self._simple, final, ends),
+            bytes: None if allow_bytes is None else Sorter(allow_bytes, _SIMPLE_BYTES.fullmatch, final, bytes_ends),
         }
 
     def sorter(self, form: type) -> Sorter | None:
