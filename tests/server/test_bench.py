@@ -96,7 +96,8 @@ def test_the_floor_bench_times_each_step_and_corskit(capsys: pytest.CaptureFixtu
     spec.loader.exec_module(floor)
     assert floor.main(["--quick"]) == 0
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
-    assert [row.split(" | ")[0] for row in rows] == [f"| {name}" for name, _ in floor.STEPS] + ["| corskit.asgi"]
+    names = [*(name for name, _ in floor.STEPS), "corskit.asgi", *(name for name, _ in floor.REFUSAL_STEPS)]
+    assert [row.split(" | ")[0] for row in rows] == [f"| {name}" for name in [*names, "corskit.asgi"]]
     assert all(row.endswith("× |") for row in rows)
     docs = (root / "docs" / "server.md").read_text(encoding="utf-8")
     assert "<!-- bench:floor -->\n`python bench/floor.py`" in docs
