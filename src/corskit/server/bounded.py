@@ -16,11 +16,12 @@ from typing import Any
 __all__ = ["forget", "remember"]
 
 
-def remember(table: dict[Any, Any], key: object, value: object, size: int) -> None:
-    """Set ``table[key] = value``; past *size* entries, :func:`forget`. (Hot paths write these two lines inline.)"""
+def remember(table: dict[Any, Any], key: object, value: object, size: int, keep: int = 0) -> None:
+    """Set ``table[key] = value``; past *size* entries after the first *keep*, :func:`forget`. (Hot paths write
+    these lines inline.)"""
     table[key] = value
-    if len(table) > size:
-        forget(table, size)
+    if len(table) > keep + size:
+        forget(table, size, keep)
 
 
 def forget(table: dict[Any, Any], size: int, keep: int = 0) -> None:

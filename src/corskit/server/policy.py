@@ -10,11 +10,12 @@ Adapters (``corskit.asgi``, ``corskit.wsgi``, ``corskit.django``) read the reque
 :meth:`Policy.preflight` with the raw header values (several lines joined with ``", "``), and write what the
 answer says (:mod:`.merge`). They never decide anything themselves.
 
-Answers are looked up by the raw value they are given for. The exact origins' answers are built with the policy and
-kept for its life (there are as many as the configuration lists); every other answer (patterns, regex, refusals)
-goes into a bounded table (:mod:`.bounded`), so that a flood of never-seen origins turns that table over and never
-reaches a configured origin's answer. ``allow_origin_func``'s answers are never remembered. Adapters first ask
-:meth:`Policy.encoded` (the same answers, encoded once per header form) and come here when it cannot settle one.
+Answers are looked up by the raw value they are given for, in one table. The exact origins' answers are built with
+the policy and kept at its head for the policy's life (there are as many as the configuration lists); every other
+answer remembered (patterns, regex, refusals) goes after them, in a bounded part (:mod:`.bounded`), so that a flood
+of never-seen origins turns that part over and never reaches a configured origin's answer. ``allow_origin_func``'s
+answers are never remembered. Adapters first ask :meth:`Policy.encoded` (the same answers, encoded once per header
+form, kept the same way) and come here when it cannot settle one.
 """
 
 from __future__ import annotations
@@ -112,11 +113,11 @@ class Policy:
     __slots__ = (
         "_allowed",
         "_allowed_without_credentials",
-        "_answers",
         "_credentials",
         "_encoded",
         "_granted",
         "_grants",
+        "_kept",
         "_known",
         "_match",
         "_matcher",
@@ -173,10 +174,10 @@ class Policy:
     _granted: dict[Value, tuple[str, StoredOrigin, ActualDecision]]
     _refusals: dict[Refusal, ActualDecision]
     _origin_refusals: dict[str, PreflightDecision]
-    #: The exact origins' answers (and the answer without Origin), kept for the policy's life.
+    #: The exact origins' answers (and the answer without Origin), kept for the policy's life (the first
+    #: ``_kept``); after them, up to CACHE_SIZE other answers remembered by raw value (the oldest half goes).
     _known: dict[Value, ActualDecision]
-    #: The other answers remembered, by raw value (a bounded table).
-    _answers: dict[Value, ActualDecision]
+    _kept: int
     _grants: dict[Hashable, Fields | PreflightDecision]
 
     def __new__(cls, *args: object, **options: object) -> Policy:
@@ -247,7 +248,7 @@ class Policy:
         for origin in options.exact_origins:
             known[origin] = known[origin.encode("latin-1")] = ActualDecision(True, origin, self._allowed)
         init("_known", known)
-        init("_answers", {})
+        init("_kept", len(known))
         init("_grants", {})
         init("_match", self._matcher.match)
         init("_remember_refusals", bool(options.patterns) or options.regex is not None)
@@ -306,7 +307,7 @@ class Policy:
 
     def _recall(self, origin: Value) -> ActualDecision | None:
         """The answer kept or remembered for this raw value, if any."""
-        return self._known.get(origin) or self._answers.get(origin)
+        return self._known.get(origin)
 
     def decide(
         self, origin: Value, path: str | None = None, asked: Grant | _Unasked | None = _UNASKED
@@ -326,7 +327,7 @@ class Policy:
             if self._star is not None:
                 return self._star
             answer = _new_answer(ActualDecision, (True, verdict, self._allowed, ""))
-            remember(self._answers, origin, answer, CACHE_SIZE)
+            remember(self._known, origin, answer, CACHE_SIZE, self._kept)
             return answer
         if verdict is ASK:
             grant = self._ask(text) if asked is _UNASKED else asked
@@ -339,7 +340,7 @@ class Policy:
         # Refusals are remembered where deciding costs more than remembering (patterns, regex), except while DEBUG
         # is on, so that every refused request gets its log line.
         if not debug and self._remember_refusals and verdict is not ASK and verdict is not MALFORMED:
-            remember(self._answers, origin, answer, CACHE_SIZE)
+            remember(self._known, origin, answer, CACHE_SIZE, self._kept)
         elif debug and path is not None:
             self._log(answer, origin, path)
         return answer
