@@ -19,6 +19,7 @@ have missed changes meanwhile).
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import os
 import threading
 import time
@@ -74,6 +75,8 @@ def check_url(url: object) -> None:
         raise ConfigError(f"url must be a redis://, rediss:// or unix:// URL, e.g. {_EXAMPLES}")
     try:
         parts = urlsplit(url)
+        if parts.netloc.rpartition("@")[2].startswith("["):  # (checked by urlsplit itself from Python 3.11)
+            ipaddress.IPv6Address(parts.hostname or "")
     except ValueError:  # (its message may quote the password)
         if "[" in url or "]" in url:
             raise ConfigError("url's IPv6 address is malformed: write it in brackets: redis://[::1]:6379/0") from None
