@@ -123,15 +123,17 @@ class CORSMiddleware:
             # The common request: one policy, not OPTIONS; only Origin to read.
             origin = None
             headers = scope["headers"]
-            lines = iter(headers if type(headers) is list else _header_list(scope))
+            lines = iter(headers)
+            if lines is headers:  # a one-shot iterator (ASGI allows any iterable): read into a list the app gets
+                lines = iter(_header_list(scope))
             for name, value in lines:
                 if name == b"origin":
                     origin = value
                     break
             encoded = known(origin) or self._decide(origin) or self._actual(origin, scope["path"])  # type: ignore[misc]
-            if encoded[0] is not None and origin is not None:
+            if encoded[0] is not None:
                 # Allowed: a second Origin line refuses it (Fetch "get" joins the lines with ", ", which only a '*'
-                # policy allows). A refused first line needs no second look.
+                # policy allows). A refused first line needs no second look; without one, no line is left.
                 for name, _ in lines:
                     if name == b"origin":
                         encoded = self._actual(read_cors_headers(scope["headers"])[0], scope["path"])

@@ -128,6 +128,42 @@ def test_subdomain_patterns_refuse_other_endings_without_remembering_them() -> N
     assert _remembered(answers) == [b"http://x.dev.test:8080"]
 
 
+@pytest.mark.parametrize("name", ["exact", "subdomains"])
+def test_a_refusal_without_a_look_is_remembered_when_it_comes_twice_in_a_row(name: str) -> None:
+    answers = POLICIES[name]().encoded(BYTES)
+    refused = (None, ((b"vary", b"Origin"),))
+    for n in range(3 * MEMO_SIZE):  # a flood of never-seen values: none remembered
+        assert answers(f"https://p{n}.evil.net".encode()) == refused
+    assert _remembered(answers) == []
+    assert answers(b"https://a.evil.net") == answers(b"https://b.evil.net") == answers(b"https://a.evil.net")
+    assert _remembered(answers) == []  # (not in a row)
+    assert answers(b"https://b.evil.net") == answers(b"https://b.evil.net") == refused
+    assert _remembered(answers) == [b"https://b.evil.net"]
+    assert answers.known(b"https://b.evil.net") == refused  # from now on, one lookup
+    long = b"https://" + b"a" * 3000 + b".net"  # longer than an origin can be: never remembered
+    assert answers(long) == answers(long) == refused
+    assert _remembered(answers) == [b"https://b.evil.net"]
+
+
+def test_debug_logging_turned_on_while_running_is_seen_at_once(caplog: pytest.LogCaptureFixture) -> None:
+    # The encoded answers read the logger's own cache of its levels first: turning DEBUG on must still reach them.
+    answers = POLICIES["exact"]().encoded(BYTES)
+    assert answers(b"https://a.evil.net") is not None  # the logger has answered "no" for DEBUG, and cached it
+    with caplog.at_level(logging.DEBUG, logger="corskit"):
+        assert answers(b"https://a.evil.net") is None
+    assert answers(b"https://a.evil.net") is not None
+    logger = logging.getLogger("corskit")
+    logger.setLevel(logging.DEBUG)
+    try:
+        logger.disabled = True  # (what logging.config does to loggers it was not told about)
+        assert answers(b"https://c.evil.net") is not None
+        logger.disabled = False
+        assert answers(b"https://c.evil.net") is None
+    finally:
+        logger.disabled = False
+        logger.setLevel(logging.NOTSET)
+
+
 @pytest.mark.parametrize("wire_name", sorted(WIRES))
 @pytest.mark.parametrize("name", sorted(POLICIES))
 @given(

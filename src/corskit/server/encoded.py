@@ -9,6 +9,8 @@ It settles, without building an :class:`~.decisions.ActualDecision`:
   lookup (:attr:`EncodedAnswers.known`);
 * any other value, for an exact-only policy: refused without a look;
 * for a policy of subdomain patterns, a value that does not end as one of them (``.example.com``): refused;
+  a value refused without a look is remembered when it comes twice in a row (a client that retries), so a flood
+  of never-seen values costs no more than it did;
 * every other value: the matcher's sorter (:class:`.matcher.Sorter`) on the raw value (one regex call, which the
   patterns and the regex share, for a value they allow); what it cannot settle, :meth:`.matcher.OriginMatcher.match`
   does. The allowed values are reflected as they came (the matcher allows canonical origins only), and the decided
@@ -27,7 +29,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from .bounded import forget
+from ..spec.origins import MAX_ORIGIN_LENGTH
+from .bounded import forget, remember
 from .decisions import Fields, PreflightDecision
 from .matcher import MALFORMED, NOT_ALLOWED, Refusal, Sorter, Verdict, no_match
 from .merge import Block, Header, Wire
@@ -42,7 +45,13 @@ Preflight = tuple[int, list[Header], bytes]
 #: Decided answers remembered by raw value, where deciding costs a regex call (past it, the oldest half goes).
 MEMO_SIZE = 1024
 
-_debug_enabled = logging.getLogger("corskit").isEnabledFor
+# Whether the corskit logger wants refusals at DEBUG: the answer it keeps per level is read first (a dictionary
+# lookup, where isEnabledFor is a Python call): False there is isEnabledFor's own answer, anything else asks it (and
+# it fills that cache). The cache is private to logging: an empty dictionary stands in where there is none.
+_logger = logging.getLogger("corskit")
+_debug_enabled = _logger.isEnabledFor
+_levels = getattr(_logger, "_cache", None)
+_cached_level = (_levels if isinstance(_levels, dict) else {}).get
 _DEBUG = logging.DEBUG
 
 
@@ -57,6 +66,7 @@ class EncodedAnswers:
         "_grant",
         "_grants",
         "_kept",
+        "_last_refused",
         "_limit",
         "_match",
         "_origin_refusals",
@@ -68,12 +78,16 @@ class EncodedAnswers:
         "_status",
         "_table",
         "_wire",
+        "decide",
         "known",
     )
 
     #: The answer for a raw value that needs no look at it (no ``Origin``, an exact origin, one decided before),
-    #: else ``None``: one dictionary lookup, which adapters call first (then :meth:`decide`).
+    #: else ``None``: one dictionary lookup, which adapters call first (then :attr:`decide`).
     known: Callable[[Any], Encoded | None]
+    #: :meth:`__call__` for a value :attr:`known` did not answer: the function for the policy's shape, chosen once
+    #: (:meth:`_any_origin`, :meth:`_refuse_unlisted`, :meth:`_sort`).
+    decide: Callable[[Any], Encoded | None]
 
     def __init__(
         self,
@@ -113,17 +127,32 @@ class EncodedAnswers:
         self._kept = len(table)
         self._limit = self._kept + MEMO_SIZE
         self.known = table.get
+        self._last_refused: Any = None
+        self.decide = self._any_origin if self._star else self._refuse_unlisted if self._static else self._sort
 
     def __call__(self, origin: Any) -> Encoded | None:
         """What to write for this raw ``Origin`` value (``None`` when absent); ``None`` when the policy must answer."""
         return self.known(origin) or self.decide(origin)
 
-    def decide(self, origin: Any) -> Encoded | None:
-        """:meth:`__call__` for a value :attr:`known` did not answer."""
-        if self._star is not None:
-            return self._star
-        if self._static or (self._ends is not None and not origin.endswith(self._ends)):
-            return None if _debug_enabled(_DEBUG) else self._refused  # (not remembered: a look costs as little)
+    def _any_origin(self, origin: Any) -> Encoded | None:
+        """:attr:`decide` for a ``*`` policy: every origin is allowed, answered ``*``."""
+        return self._star
+
+    def _refuse_unlisted(self, origin: Any) -> Encoded | None:
+        """:attr:`decide` for an exact-only policy: a value it does not list is refused without a look. It is
+        remembered when it comes twice in a row (a client that retries; a flood of never-seen values is not), if it
+        is no longer than an origin can be."""
+        if _cached_level(_DEBUG) is not False and _debug_enabled(_DEBUG):
+            return None  # the policy logs the refusal
+        if origin == self._last_refused and len(origin) <= MAX_ORIGIN_LENGTH:
+            remember(self._table, origin, self._refused, MEMO_SIZE, self._kept)
+        self._last_refused = origin
+        return self._refused
+
+    def _sort(self, origin: Any) -> Encoded | None:
+        """:attr:`decide` for a policy of patterns, a regex, a function or a store."""
+        if self._ends is not None and not origin.endswith(self._ends):
+            return self._refuse_unlisted(origin)  # (it does not end as any pattern: no look needed)
         if self._allow(origin) is not None:
             answer = (origin, self._allowed)  # (the sorter allows canonical origins only)
         elif self._simple(origin) is None:  # not in the simple form: the matcher parses it
@@ -137,7 +166,7 @@ class EncodedAnswers:
                 return self._refused  # (not remembered: junk may be long)
             else:
                 answer = self._refused
-        elif not self._final or _debug_enabled(_DEBUG):
+        elif not self._final or (_cached_level(_DEBUG) is not False and _debug_enabled(_DEBUG)):
             return None  # the policy asks, or calls the regex apart, or logs
         else:
             answer = self._refused
