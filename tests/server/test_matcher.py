@@ -41,6 +41,8 @@ MATCHERS = {
         )
     ),
     "regex": OriginMatcher(validate(allow_origin_regex=r"https://[a-z0-9.-]+\.example\.net(:[0-9]+)?")),
+    # A regex proved to match only the simple form (corskit.server.canonical_regex): no guard in the sorter.
+    "proved regex": OriginMatcher(validate(allow_origin_regex=r"https?://([a-z0-9-]+\.)*example\.net(:8[0-9]{3})?")),
     "patterns+func": OriginMatcher(
         validate(allow_origins=["https://*.example.com"], allow_origin_func=lambda origin: False)
     ),

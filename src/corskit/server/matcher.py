@@ -10,8 +10,9 @@ every value is decided without parsing it:
    matches; else a value in the *simple form* (``http(s)://``, a domain of at most 29 labels of letters, digits
    and ``-``, an optional port of up to four digits) is a canonical origin the static rules refuse, which the
    policy may then ask its ``origin_store`` and ``allow_origin_func`` about. ``allow_origin_regex`` only ever
-   sees canonical origins. (A regex that cannot share the sorter, such as one that sets global inline flags,
-   ``(?i)…``, is called on its own after it.)
+   allows canonical origins: it sees only values in the simple form, unless :mod:`.canonical_regex` proves, once,
+   that it matches nothing outside that shape (then its guard is only a length bound). (A regex that cannot share
+   the sorter, such as one that sets global inline flags, ``(?i)…``, is called on its own after it.)
 
 Anything else (IPv6 literals, long ports, ``_`` in a host, ``null``, junk) goes to the full parser,
 :func:`corskit.spec.origins.parse_origin`, and the patterns' own :meth:`~.patterns.OriginPattern.matches`: the two
@@ -27,6 +28,7 @@ import warnings
 from typing import Any, NamedTuple
 
 from ..spec.origins import DEFAULT_PORTS, MAX_ORIGIN_LENGTH, parse_origin
+from .canonical_regex import only_simple_origins
 from .options import Options
 from .patterns import OriginPattern
 
@@ -72,6 +74,7 @@ _LABEL = f"[a-z0-9-]{{1,63}}{_ONCE}"
 _MAX_LABELS = 29
 _PORT = f"(?::(?!80\\Z|443\\Z)[1-9][0-9]{{0,3}}{_ONCE})?{_ONCE}"
 _SIMPLE_FORM = f"https?://(?:{_LABEL}\\.){{0,{_MAX_LABELS - 1}}}{_ONCE}[a-z][a-z0-9-]{{0,62}}{_ONCE}{_PORT}"
+_ANY_LENGTH = f"(?=(?s:.){{0,{MAX_ORIGIN_LENGTH}}}{_ONCE}\\Z)"  # a value no longer than an origin can be
 _SIMPLE = re.compile(_SIMPLE_FORM)
 _SIMPLE_BYTES = re.compile(_SIMPLE_FORM.encode("ascii"))
 
@@ -162,14 +165,18 @@ class OriginMatcher:
         self._patterns = options.patterns
         self._ask = options.allow_origin_func is not None or options.origin_store is not None
         self._dynamic = bool(options.patterns) or options.regex is not None or self._ask
-        self._regex = options.regex.fullmatch if options.regex is not None else None
+        regex = options.regex
+        self._regex = regex.fullmatch if regex is not None else None
         # One regex call allows a value: the patterns' and the regex's (if it can share it; else it is called
-        # apart, after the simple form). The regex only ever sees values in the simple form.
+        # apart, after the simple form). The regex only ever allows canonical origins.
         allowed = [source for source in map(pattern_regex, options.patterns) if source is not None]
-        shared = None if options.regex is None else _scoped(options.regex)
+        shared = None if regex is None else _scoped(regex)
         allow = None
-        if shared is not None:
-            allow = _compile("|".join([*allowed, f"(?={_SIMPLE_FORM}\\Z){shared}"]))
+        if regex is not None and shared is not None:
+            # Only values in the simple form reach the regex, unless it is proved to match no other: then only the
+            # length is bounded (a lookahead that costs the same whatever the value), not the form (a second pass).
+            guard = _ANY_LENGTH if only_simple_origins(regex) else f"(?={_SIMPLE_FORM}\\Z)"
+            allow = _compile("|".join([*allowed, f"{guard}{shared}"]))
         if allow is None:
             shared = None
             allow = _compile("|".join(allowed)) if allowed else None
