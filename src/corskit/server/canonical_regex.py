@@ -67,6 +67,8 @@ def only_simple_origins(regex: re.Pattern[str]) -> bool:
         return automaton.stays_simple(end)
     except (_Unprovable, RecursionError):
         return False
+    except Exception:  # (a parser of another Python version than this reads: no proof, the guard stays)
+        return False
 
 
 class _Automaton:
