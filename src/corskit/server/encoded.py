@@ -86,7 +86,7 @@ class EncodedAnswers:
     #: else ``None``: one dictionary lookup, which adapters call first (then :attr:`decide`).
     known: Callable[[Any], Encoded | None]
     #: :meth:`__call__` for a value :attr:`known` did not answer: the function for the policy's shape, chosen once
-    #: (:meth:`_any_origin`, :meth:`_refuse_unlisted`, :meth:`_sort`).
+    #: (:meth:`_any_origin`, :meth:`_refuse_without_a_look`, :meth:`_sort`).
     decide: Callable[[Any], Encoded | None]
 
     def __init__(
@@ -128,7 +128,7 @@ class EncodedAnswers:
         self._limit = self._kept + MEMO_SIZE
         self.known = table.get
         self._last_refused: Any = None
-        self.decide = self._any_origin if self._star else self._refuse_unlisted if self._static else self._sort
+        self.decide = self._any_origin if self._star else self._refuse_without_a_look if self._static else self._sort
 
     def __call__(self, origin: Any) -> Encoded | None:
         """What to write for this raw ``Origin`` value (``None`` when absent); ``None`` when the policy must answer."""
@@ -138,10 +138,10 @@ class EncodedAnswers:
         """:attr:`decide` for a ``*`` policy: every origin is allowed, answered ``*``."""
         return self._star
 
-    def _refuse_unlisted(self, origin: Any) -> Encoded | None:
-        """:attr:`decide` for an exact-only policy: a value it does not list is refused without a look. It is
-        remembered when it comes twice in a row (a client that retries; a flood of never-seen values is not), if it
-        is no longer than an origin can be."""
+    def _refuse_without_a_look(self, origin: Any) -> Encoded | None:
+        """:attr:`decide` for an exact-only policy (a value it does not list), and :meth:`_sort`'s for a value that
+        ends as no pattern: refused without a look. The value is remembered when it comes twice in a row (a client
+        that retries; a flood of never-seen values is not), if it is no longer than an origin can be."""
         if _cached_level(_DEBUG) is not False and _debug_enabled(_DEBUG):
             return None  # the policy logs the refusal
         if origin == self._last_refused and len(origin) <= MAX_ORIGIN_LENGTH:
@@ -152,7 +152,7 @@ class EncodedAnswers:
     def _sort(self, origin: Any) -> Encoded | None:
         """:attr:`decide` for a policy of patterns, a regex, a function or a store."""
         if self._ends is not None and not origin.endswith(self._ends):
-            return self._refuse_unlisted(origin)  # (it does not end as any pattern: no look needed)
+            return self._refuse_without_a_look(origin)
         if self._allow(origin) is not None:
             answer = (origin, self._allowed)  # (the sorter allows canonical origins only)
         elif self._simple(origin) is None:  # not in the simple form: the matcher parses it
