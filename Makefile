@@ -45,11 +45,15 @@ test: lint typecheck
 # are written with possessive quantifiers only from 3.11; urlsplit checks less on 3.10).
 OLDEST ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10))
 test-oldest:
-	@if [ -z "$(OLDEST)" ]; then echo "test-oldest: no Python 3.10 here (set OLDEST=/path/to/python3.10)"; exit 0; fi; \
-	set -e; [ -x .venv-oldest/bin/python ] || $(OLDEST) -m venv .venv-oldest; \
-	.venv-oldest/bin/python -m pip install --quiet --upgrade pip; \
-	.venv-oldest/bin/pip install --quiet -e '.[cli,testing,redis]' --group dev; \
-	.venv-oldest/bin/python -m pytest -q -p no:cacheprovider tests/server tests/spec tests/stores
+	@if [ -z "$(OLDEST)" ]; then echo "test-oldest: no Python 3.10 here (set OLDEST=/path/to/python3.10)"; else \
+	$(MAKE) --no-print-directory .venv-oldest/.test && \
+	.venv-oldest/bin/python -m pytest -q -p no:cacheprovider tests/server tests/spec tests/stores; fi
+
+.venv-oldest/.test: pyproject.toml
+	[ -x .venv-oldest/bin/python ] || $(OLDEST) -m venv .venv-oldest
+	.venv-oldest/bin/python -m pip install --quiet --upgrade pip
+	.venv-oldest/bin/pip install --quiet -e '.[cli,testing,redis]' --group dev
+	@touch $@
 
 conformance: $(VENV)/.test
 	$(BIN)/python -m tests.conformance
