@@ -1,11 +1,12 @@
-"""Whether ``allow_origin_regex`` can only match origins in the simple form: proved once, when the policy is built.
+"""Whether ``allow_origin_regex`` only matches values shaped as the simple form: proved when the policy is built.
 
 The sorter (:mod:`.matcher`) shows the regex a value only once it is in the *simple form* (``http(s)://``, labels of
 ``a-z``, ``0-9`` and ``-`` separated by single dots, the last starting with a letter, an optional port of one to
 four digits without a leading zero, neither 80 nor 443): a second pass over every value the regex allows. A regex
-that cannot match anything outside that shape (``https://[a-z0-9-]+\\.example\\.com``) needs no such guard, only the
-length bound, and :func:`only_simple_origins` proves it: it walks the regex, as Python's own parser reads it,
-together with an automaton of the shape, and looks for a match that leaves the shape.
+that cannot match anything outside that shape (``https://[a-z0-9-]+\\.example\\.com``), whatever the number and
+length of its labels, needs no such guard, only the length bound (such values are canonical origins too), and
+:func:`only_simple_origins` proves it: it walks the regex, as Python's own parser reads it, together with an
+automaton of the shape, and looks for a match that leaves the shape.
 
 The proof is sound, not complete: it reasons about a regex that matches at least what the real one does
 (lookarounds and anchors read as always true, possessive and lazy repeats as greedy ones, a repeat of more than
@@ -58,16 +59,15 @@ class _Unprovable(Exception):
 
 
 def only_simple_origins(regex: re.Pattern[str]) -> bool:
-    """True when every value *regex* fully matches is in the simple form (:mod:`.matcher`), up to its length."""
+    """True when every value *regex* fully matches is shaped as the simple form (:mod:`.matcher`), whatever the
+    number and length of its labels: a canonical origin, once its length is bounded."""
     if regex.flags & (re.IGNORECASE | re.LOCALE):
         return False
     try:
         automaton = _Automaton()
         end = automaton.add(_sre_parse.parse(regex.pattern, regex.flags), automaton.new())
         return automaton.stays_simple(end)
-    except (_Unprovable, RecursionError):
-        return False
-    except Exception:  # (a parser of another Python version than this reads: no proof, the guard stays)
+    except Exception:  # _Unprovable, RecursionError, or a parser this module cannot read: the guard stays
         return False
 
 
