@@ -164,8 +164,9 @@ class CORSMiddleware:
                 encoded = policy.encoded(BYTES)(origin) or BYTES.encode(policy.actual(origin, scope["path"]))
         started = False
 
-        def send_with_cors(message: Message) -> Awaitable[None]:
-            # A plain function returning send's awaitable: no coroutine frame per message.
+        def send_with_cors(message: Message, send: Send = send, encoded: Encoded = encoded) -> Awaitable[None]:
+            # A plain function returning send's awaitable: no coroutine frame per message (send and the answer
+            # bound as defaults: no closure cell per request for them).
             nonlocal started
             if not started and message["type"] == "http.response.start":  # (the body's messages: one check)
                 started = True
