@@ -82,6 +82,7 @@ soak: $(VENV)/.bench
 bench: $(VENV)/.bench
 	$(BIN)/python bench/middleware.py
 	$(BIN)/python bench/floor.py
+	$(BIN)/python bench/targets.py
 	$(BIN)/python bench/stores.py
 
 # Build the sdist and wheel, check their metadata (twine check --strict), install the wheel into fresh venvs and

@@ -121,15 +121,15 @@ class CORSMiddleware:
         known = self._known
         if known is not None and scope["type"] == "http" and scope["method"] != "OPTIONS":
             # The common request: one policy, not OPTIONS; only Origin to read.
-            origin = None
             headers = scope["headers"]
             lines = iter(headers)
             if lines is headers:  # a one-shot iterator (ASGI allows any iterable): read into a list the app gets
                 lines = iter(_header_list(scope))
-            for name, value in lines:
+            for name, origin in lines:  # noqa: B007 (origin: the Origin line's value, read after the loop)
                 if name == b"origin":
-                    origin = value
                     break
+            else:
+                origin = None  # no Origin line
             encoded = known(origin) or self._decide(origin) or self._actual(origin, scope["path"])  # type: ignore[misc]
             if encoded[0] is not None:
                 # Allowed: a second Origin line refuses it (Fetch "get" joins the lines with ", ", which only a '*'

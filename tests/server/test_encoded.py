@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 import re
 from typing import Any
 
@@ -11,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from corskit import Policy
-from corskit.server.encoded import MEMO_SIZE
+from corskit.server.encoded import ADMIT_EVERY, MEMO_SIZE
 from corskit.server.merge import BYTES, TEXT, Wire
 
 from .test_matcher import origin as generated_origin
@@ -109,7 +110,7 @@ def _remembered(answers: Any) -> list[Any]:
 def test_the_memo_is_bounded_and_never_holds_junk_or_exact_origins() -> None:
     policy = POLICIES["patterns"]()
     answers = policy.encoded(BYTES)
-    for n in range(3 * MEMO_SIZE):
+    for n in range(3 * ADMIT_EVERY * MEMO_SIZE):
         assert answers(f"https://p{n}.example.com".encode()) is not None
         assert answers(f"https://p{n}.evil.net".encode()) == (None, ((b"vary", b"Origin"),))
         assert answers(APP.encode())[0] == APP.encode()  # type: ignore[index]
@@ -125,7 +126,44 @@ def test_subdomain_patterns_refuse_other_endings_without_remembering_them() -> N
     answers = POLICIES["subdomains"]().encoded(BYTES)
     assert answers(b"https://a.example.com.evil.net") == (None, ((b"vary", b"Origin"),))
     assert answers(b"http://x.dev.test:8080")[0] == b"http://x.dev.test:8080"  # type: ignore[index]
-    assert _remembered(answers) == [b"http://x.dev.test:8080"]
+    assert _remembered(answers) == [b"http://x.dev.test:8080"]  # (the first decision is remembered)
+
+
+def _requests_until_remembered(answers: Any, value: bytes, others_between: int, limit: int = 1000) -> int:
+    """How many requests *value* makes before it is remembered, with that many never-seen values between each."""
+    never_seen = (f"https://n{n}.example.com".encode() for n in range(10**9))
+    for requests in range(1, limit + 1):
+        assert answers(value) == (value, answers._allowed)
+        if value in _remembered(answers):
+            return requests
+        for _ in range(others_between):
+            assert answers(next(never_seen))[0] is not None
+    raise AssertionError(f"{value!r} not remembered after {limit} requests")
+
+
+@pytest.mark.parametrize("others_between", [0, 1, 3, ADMIT_EVERY - 1, ADMIT_EVERY, 2 * ADMIT_EVERY - 1])
+def test_a_decided_value_that_repeats_is_remembered_whatever_comes_between(others_between: int) -> None:
+    # One decision in ADMIT_EVERY is remembered, at random: a value that repeats gets its turn soon, whatever the
+    # order of the requests around it (no pattern of never-seen values keeps it out); alone, within 2k - 1.
+    random.seed(others_between)
+    answers = POLICIES["subdomains"]().encoded(BYTES)
+    answers(b"https://first.example.com")  # (the first decision is remembered: start past it)
+    turns = [
+        _requests_until_remembered(answers, f"https://v{n}.example.com".encode(), others_between) for n in range(40)
+    ]
+    if others_between == 0:
+        assert max(turns) <= 2 * ADMIT_EVERY - 1
+    assert sum(turns) / len(turns) <= 2 * ADMIT_EVERY  # (on average one of its requests in about k, or better)
+
+
+def test_never_seen_values_are_remembered_one_time_in_admit_every() -> None:
+    random.seed(1)
+    answers = POLICIES["regex"]().encoded(BYTES)
+    decisions = 4 * MEMO_SIZE
+    for n in range(decisions):
+        assert answers(f"https://p{n}.example.net".encode())[0] is not None
+    expected = decisions / ADMIT_EVERY
+    assert 0.8 * expected <= len(_remembered(answers)) <= 1.2 * expected
 
 
 @pytest.mark.parametrize("name", ["exact", "subdomains"])

@@ -13,9 +13,11 @@ It settles, without building an :class:`~.decisions.ActualDecision`:
   of never-seen values costs no more than it did;
 * every other value: the matcher's sorter (:class:`.matcher.Sorter`) on the raw value (one regex call, which the
   patterns and the regex share, for a value they allow); what it cannot settle, :meth:`.matcher.OriginMatcher.match`
-  does. The allowed values are reflected as they came (the matcher allows canonical origins only), and the decided
-  ones remembered by raw value in :attr:`~EncodedAnswers.known`, a bounded table past the exact origins
-  (:mod:`.bounded`).
+  does. The allowed values are reflected as they came (the matcher allows canonical origins only). One decided
+  value in :data:`ADMIT_EVERY`, at random, is remembered by raw value in :attr:`~EncodedAnswers.known`, a bounded
+  table past the exact origins (:mod:`.bounded`): a value that repeats is remembered within a few of its requests,
+  whatever comes between them, while most never-seen values cost no write and a flood of them turns the table
+  over that many times slower.
 
 :meth:`EncodedAnswers.preflight` does the same for a preflight, its grant encoded once per (method, headers)
 values. Both return ``None`` when only the :class:`~.policy.Policy` can answer: an origin store or
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from random import random
 from typing import Any
 
 from ..spec.origins import MAX_ORIGIN_LENGTH
@@ -36,7 +39,7 @@ from .matcher import MALFORMED, NOT_ALLOWED, Refusal, Sorter, Verdict, no_match
 from .merge import Block, Header, Wire
 from .options import Options
 
-__all__ = ["MEMO_SIZE", "Encoded", "EncodedAnswers", "Preflight"]
+__all__ = ["ADMIT_EVERY", "MEMO_SIZE", "Encoded", "EncodedAnswers", "Preflight"]
 
 #: ``(Access-Control-Allow-Origin value or None, the headers after it)``, in one header form.
 Encoded = tuple[Any, Block]
@@ -44,6 +47,9 @@ Encoded = tuple[Any, Block]
 Preflight = tuple[int, list[Header], bytes]
 #: Decided answers remembered by raw value, where deciding costs a regex call (past it, the oldest half goes).
 MEMO_SIZE = 1024
+#: One decided value in this many, on average, is remembered: writing to the table costs about what the regex call
+#: it saves does, which a value that never comes back does not repay (one that does soon gets its turn).
+ADMIT_EVERY = 8
 
 # Whether the corskit logger wants refusals at DEBUG: the answer it keeps per level is read first (a dictionary
 # lookup, where isEnabledFor is a Python call): False there is isEnabledFor's own answer, anything else asks it (and
@@ -77,6 +83,7 @@ class EncodedAnswers:
         "_static",
         "_status",
         "_table",
+        "_turn",
         "_wire",
         "decide",
         "known",
@@ -128,6 +135,7 @@ class EncodedAnswers:
         self._limit = self._kept + MEMO_SIZE
         self.known = table.get
         self._last_refused: Any = None
+        self._turn = 1  # decisions left until one is remembered (the first one is)
         self.decide = self._any_origin if self._star else self._refuse_without_a_look if self._static else self._sort
 
     def __call__(self, origin: Any) -> Encoded | None:
@@ -170,6 +178,10 @@ class EncodedAnswers:
             return None  # the policy asks, or calls the regex apart, or logs
         else:
             answer = self._refused
+        self._turn -= 1
+        if self._turn > 0:  # (> 0: threads racing here at worst remember one more or one less)
+            return answer
+        self._turn = _next_turn()
         table = self._table
         table[origin] = answer  # remembered (bounded.remember, inline: this is the path of never-seen origins)
         if len(table) > self._limit:
@@ -185,7 +197,9 @@ class EncodedAnswers:
         if answer is None:
             return None
         if answer[0] is None or origin is None:
-            return None if _debug_enabled(_DEBUG) else self._origin_refusal(origin)
+            if _cached_level(_DEBUG) is not False and _debug_enabled(_DEBUG):
+                return None  # the policy logs the refusal
+            return self._origin_refusal(origin)
         key = (method, headers, private)
         block = self._grants.get(key)
         if block is None:
@@ -211,3 +225,9 @@ class EncodedAnswers:
             decision = self._refuse(reason)
             refusal = self._origin_refusals[reason] = (decision.status, self._wire.fields(decision), decision.body)
         return refusal[0], [*refusal[1]], refusal[2]  # (a new list: what the app's outer middleware may edit)
+
+
+def _next_turn() -> int:
+    """How many decisions until the next one is remembered: 1 to 2 × ADMIT_EVERY − 1, at random (ADMIT_EVERY on
+    average), so that no order of requests can keep a value that repeats from its turn."""
+    return 1 + int(random() * (2 * ADMIT_EVERY - 1))
