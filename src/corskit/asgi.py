@@ -187,8 +187,9 @@ class CORSMiddleware:
                 message["headers"] = merge_encoded(headers, encoded, BYTES)
             return send(message)
 
+        app = self.app  # (an attribute read, where self.app(...) would look for a method first)
         try:
-            await self.app(scope, receive, send_with_cors)
+            await app(scope, receive, send_with_cors)
         except Exception:
             if not started:
                 await _send_error(encoded, send)
