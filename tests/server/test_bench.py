@@ -101,3 +101,41 @@ def test_the_floor_bench_times_each_step_and_corskit(capsys: pytest.CaptureFixtu
     assert all(row.endswith("× |") for row in rows)
     docs = (root / "docs" / "server.md").read_text(encoding="utf-8")
     assert "<!-- bench:floor -->\n`python bench/floor.py`" in docs
+
+
+def _load(name: str) -> Any:
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", root / "bench" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_targets_table_gives_each_ratio_over_runs_against_its_target() -> None:
+    targets = _load("targets")
+    assert targets.verdict([0.2503, 0.24], 0.25) == "met in every run"  # (as the table shows it: 0.25)
+    assert targets.verdict([0.26, 0.25, 0.27], 0.25) == "met in 1 of 3 runs"
+    assert targets.verdict([0.26, 0.27], 0.25) == "not met"
+
+    def run(warm: float, cold: float) -> list[dict[str, object]]:
+        return [
+            {"case": case.name, "cold": is_cold, "ratio": cold if is_cold else warm}
+            for case in targets.CASES
+            for is_cold in (False, True)
+        ]
+
+    table = targets.render([run(0.24, 0.30), run(0.26, 0.36), run(0.23, 0.33)])
+    rows = table.splitlines()[2:]
+    assert len(rows) == len(targets.CASES)
+    assert rows[0] == (
+        "| 1 exact origin | 0.24× | 0.23–0.26× | met in 2 of 3 runs | 0.33× | 0.30–0.36× | met in 2 of 3 runs |"
+    )
+
+
+def test_the_docs_quote_the_targets_table() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "server.md").read_text(encoding="utf-8")
+    quoted = docs.split("<!-- bench:targets -->\n", 1)[1].split("<!-- /bench:targets -->", 1)[0]
+    assert quoted.startswith("`python bench/targets.py`: CPython")
+    assert "| case | warm: median | range | ≤ 0.25× | cold: median | range | ≤ 0.35× |" in quoted
