@@ -49,6 +49,25 @@ def verdict(ratios: list[float], target: float) -> str:
     return f"met in {met} of {len(shown)} runs" if met else "not met"
 
 
+def _ratios(runs: list[list[dict[str, object]]], case: str, cold: bool) -> list[float]:
+    return [float(f["ratio"]) for figures in runs for f in figures if f["case"] == case and f["cold"] is cold]  # type: ignore[arg-type]
+
+
+def summary(runs: list[list[dict[str, object]]]) -> str:
+    """One sentence: whether the medians meet every target, the worst median and the worst single run."""
+    parts = []
+    for cold, label in ((False, "warm"), (True, "cold")):
+        per_case = [_ratios(runs, case.name, cold) for case in CASES]
+        medians = [round(statistics.median(r), 2) for r in per_case]
+        worst = max(round(max(r), 2) for r in per_case)
+        met = "within" if max(medians) <= TARGETS[cold] else "above"
+        parts.append(
+            f"{label}, every median is {met} {TARGETS[cold]:.2f}× (medians at most {max(medians):.2f}×, single runs"
+            f" at most {worst:.2f}×)"
+        )
+    return f"Over {len(runs)} runs: " + "; ".join(parts) + "."
+
+
 def render(runs: list[list[dict[str, object]]]) -> str:
     lines = [
         "| case | warm: median | range | ≤ 0.25× | cold: median | range | ≤ 0.35× |",
@@ -57,16 +76,11 @@ def render(runs: list[list[dict[str, object]]]) -> str:
     for case in CASES:
         cells = [case.name]
         for cold in (False, True):
-            ratios = [
-                float(f["ratio"])  # type: ignore[arg-type]
-                for figures in runs
-                for f in figures
-                if f["case"] == case.name and f["cold"] is cold
-            ]
+            ratios = _ratios(runs, case.name, cold)
             cells += [f"{statistics.median(ratios):.2f}×", f"{min(ratios):.2f}–{max(ratios):.2f}×"]
             cells.append(verdict(ratios, TARGETS[cold]))
         lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    return "\n".join([*lines, "", summary(runs)])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -127,11 +127,16 @@ def test_the_targets_table_gives_each_ratio_over_runs_against_its_target() -> No
         ]
 
     table = targets.render([run(0.24, 0.30), run(0.26, 0.36), run(0.23, 0.33)])
-    rows = table.splitlines()[2:]
+    rows = [line for line in table.splitlines()[2:] if line.startswith("| ")]
     assert len(rows) == len(targets.CASES)
     assert rows[0] == (
         "| 1 exact origin | 0.24× | 0.23–0.26× | met in 2 of 3 runs | 0.33× | 0.30–0.36× | met in 2 of 3 runs |"
     )
+    assert table.endswith(
+        "Over 3 runs: warm, every median is within 0.25× (medians at most 0.24×, single runs at most 0.26×); cold,"
+        " every median is within 0.35× (medians at most 0.33×, single runs at most 0.36×)."
+    )
+    assert "cold, every median is above 0.35× (medians at most 0.36×," in targets.render([run(0.2, 0.36)])
 
 
 def test_the_docs_quote_the_targets_table() -> None:
