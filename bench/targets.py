@@ -35,7 +35,9 @@ def one_run(quick: bool) -> list[dict[str, object]]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "figures.json"
         command = [sys.executable, str(ROOT / "bench" / "middleware.py"), "--stacks", "asgi", "--json", str(out)]
-        subprocess.run([*command, *(["--quick"] if quick else [])], check=True, stdout=subprocess.DEVNULL)
+        done = subprocess.run([*command, *(["--quick"] if quick else [])], stdout=subprocess.DEVNULL, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"bench/middleware.py failed (exit status {done.returncode}); its error is above")
         figures: list[dict[str, object]] = json.loads(out.read_text())
         return figures
 
