@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -28,9 +29,10 @@ from bench._docs import replace_block  # noqa: E402
 from bench.middleware import CASES  # noqa: E402
 
 TARGETS = {False: 0.25, True: 0.35}  # warm, cold
+Figures = list[dict[str, Any]]  # one run's, as bench/middleware.py --json writes them
 
 
-def one_run(quick: bool) -> list[dict[str, object]]:
+def one_run(quick: bool) -> Figures:
     """The ASGI figures of one ``bench/middleware.py`` run, in a process of its own."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "figures.json"
@@ -38,7 +40,7 @@ def one_run(quick: bool) -> list[dict[str, object]]:
         done = subprocess.run([*command, *(["--quick"] if quick else [])], stdout=subprocess.DEVNULL, check=False)
         if done.returncode != 0:
             raise SystemExit(f"bench/middleware.py failed (exit status {done.returncode}); its error is above")
-        figures: list[dict[str, object]] = json.loads(out.read_text())
+        figures: Figures = json.loads(out.read_text())
         return figures
 
 
@@ -51,11 +53,11 @@ def verdict(ratios: list[float], target: float) -> str:
     return f"met in {met} of {len(shown)} runs" if met else "not met"
 
 
-def _ratios(runs: list[list[dict[str, object]]], case: str, cold: bool) -> list[float]:
-    return [float(f["ratio"]) for figures in runs for f in figures if f["case"] == case and f["cold"] is cold]  # type: ignore[arg-type]
+def _ratios(runs: list[Figures], case: str, cold: bool) -> list[float]:
+    return [float(f["ratio"]) for figures in runs for f in figures if f["case"] == case and f["cold"] is cold]
 
 
-def summary(runs: list[list[dict[str, object]]]) -> str:
+def summary(runs: list[Figures]) -> str:
     """One sentence: whether the medians meet every target, the worst median and the worst single run."""
     parts = []
     for cold, label in ((False, "warm"), (True, "cold")):
@@ -70,7 +72,7 @@ def summary(runs: list[list[dict[str, object]]]) -> str:
     return f"Over {len(runs)} runs: " + "; ".join(parts) + "."
 
 
-def render(runs: list[list[dict[str, object]]]) -> str:
+def render(runs: list[Figures]) -> str:
     lines = [
         "| case | warm: median | range | ≤ 0.25× | cold: median | range | ≤ 0.35× |",
         "|---|---:|---:|---|---:|---:|---|",

@@ -12,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from corskit import Policy
+from corskit.server import encoded
 from corskit.server.encoded import ADMIT_EVERY, MEMO_SIZE
 from corskit.server.merge import BYTES, TEXT, Wire
 
@@ -142,10 +143,12 @@ def _requests_until_remembered(answers: Any, value: bytes, others_between: int, 
 
 
 @pytest.mark.parametrize("others_between", [0, 1, 3, ADMIT_EVERY - 1, ADMIT_EVERY, 2 * ADMIT_EVERY - 1])
-def test_a_decided_value_that_repeats_is_remembered_whatever_comes_between(others_between: int) -> None:
+def test_a_decided_value_that_repeats_is_remembered_whatever_comes_between(
+    others_between: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # One decision in ADMIT_EVERY is remembered, at random: a value that repeats gets its turn soon, whatever the
     # order of the requests around it (no pattern of never-seen values keeps it out); alone, within 2k - 1.
-    random.seed(others_between)
+    monkeypatch.setattr(encoded, "random", random.Random(others_between).random)  # (the global RNG untouched)
     answers = POLICIES["subdomains"]().encoded(BYTES)
     answers(b"https://first.example.com")  # (the first decision is remembered: start past it)
     turns = [
@@ -156,8 +159,8 @@ def test_a_decided_value_that_repeats_is_remembered_whatever_comes_between(other
     assert sum(turns) / len(turns) <= 2 * ADMIT_EVERY  # (on average one of its requests in about k, or better)
 
 
-def test_never_seen_values_are_remembered_one_time_in_admit_every() -> None:
-    random.seed(1)
+def test_never_seen_values_are_remembered_one_time_in_admit_every(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(encoded, "random", random.Random(1).random)
     answers = POLICIES["regex"]().encoded(BYTES)
     decisions = 4 * MEMO_SIZE
     for n in range(decisions):
